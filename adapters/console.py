@@ -1,0 +1,139 @@
+"""A terminal chat with the core: the demo's face, and a scripted driver for automation.
+
+Interactive (stdin is a terminal): type `/commands`, free text, or a number to press that button of
+the last message; proactive messages appear as the dispatcher delivers them. Script mode (stdin is
+not a terminal): one line per message, `press N` presses button N of the last reply, every reply is
+printed without colours, and the outbox is drained after each line, so runs are deterministic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from bot.ports import Capabilities
+from bot.types import (
+    Button, ButtonPressed, ChatKind, ChatRef, CommandInvoked, Reply, SentMessage, TextReceived, UserRef,
+)
+
+if TYPE_CHECKING:
+    from bot.core import BotCore
+    from bot.dispatcher import OutboxDispatcher
+
+PLATFORM = "console"
+BOLD, DIM, CYAN, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
+
+
+class ConsoleAdapter:
+    platform = PLATFORM
+    capabilities = Capabilities(max_message_length=100_000, can_edit=False)
+
+    def __init__(self, user: UserRef, out: TextIO | None = None, colour: bool | None = None,
+                 names: dict[str, str] | None = None) -> None:
+        self.user = user
+        self.out = out or sys.stdout
+        self.colour = self.out.isatty() if colour is None else colour
+        self.names = names or {}  # console user id -> display name, to say who got a message
+        self.core: BotCore | None = None
+        self.buttons: list[Button] = []
+        self._counter = 0
+
+    # -- the port ----------------------------------------------------------------------------
+    async def start(self, core: "BotCore") -> None:
+        self.core = core
+
+    async def stop(self) -> None:
+        self.core = None
+
+    async def send(self, chat: ChatRef, reply: Reply, *, idempotency_key: str | None = None) -> SentMessage:
+        self._print_header(f"[{chat.chat_id}]")
+        self.show(reply, remember_buttons=False)
+        return self._sent()
+
+    async def send_dm(self, user_id: str, reply: Reply, *, idempotency_key: str | None = None) -> SentMessage:
+        if user_id == self.user.user_id:
+            self._print_header("📬" if self.colour else "[message]")
+            self.show(reply)
+        else:
+            who = self.names.get(user_id, user_id)
+            self._write(self._style(DIM, f"· message delivered to {who}") + "\n")
+        return self._sent()
+
+    def _sent(self) -> SentMessage:
+        self._counter += 1
+        return SentMessage(str(self._counter))
+
+    # -- rendering ---------------------------------------------------------------------------
+    def _style(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.colour else text
+
+    def _write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def _print_header(self, label: str) -> None:
+        self._write(self._style(CYAN, label) + "\n")
+
+    def show(self, reply: Reply, remember_buttons: bool = True) -> None:
+        lines = []
+        if reply.title:
+            lines.append(self._style(BOLD, reply.title))
+        lines.append(reply.text)
+        if reply.attachment is not None:
+            lines.append(f"[file: {reply.attachment.filename}, {len(reply.attachment.content)} bytes]")
+        buttons = [b for b in reply.all_buttons()]
+        if remember_buttons and buttons:
+            self.buttons = buttons
+        for number, button in enumerate(buttons, 1):
+            target = f" → {button.url}" if button.url else ""
+            lines.append(self._style(CYAN, f"  [{number}] {button.label}{target}"))
+        self._write("\n".join("< " + line if not self.colour else line for line in "\n".join(lines).split("\n")) + "\n")
+
+    # -- reading input -----------------------------------------------------------------------
+    def to_event(self, line: str):
+        """Turn one typed line into a core event (None for an invalid button number)."""
+        chat = ChatRef(PLATFORM, self.user.user_id, ChatKind.PRIVATE)
+        stripped = line.strip()
+        number = stripped[6:].strip() if stripped.lower().startswith("press ") else stripped
+        if number.isdigit() and (stripped.lower().startswith("press ") or self.buttons):
+            index = int(number) - 1
+            if not 0 <= index < len(self.buttons):
+                return None
+            button = self.buttons[index]
+            return ButtonPressed(self.user, chat, button.action, button.payload, message_id="console")
+        if stripped.startswith("/"):
+            word, _, args = stripped[1:].partition(" ")
+            return CommandInvoked(self.user, chat, word, args)
+        return TextReceived(self.user, chat, stripped)
+
+    async def say(self, line: str) -> None:
+        assert self.core is not None
+        event = self.to_event(line)
+        if event is None:
+            self._write(f"< (no button {line.strip()} here)\n")
+            return
+        for reply in await self.core.handle(event):
+            self.show(reply)
+
+    async def run_script(self, lines: TextIO, dispatcher: "OutboxDispatcher | None") -> None:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            self._write(f"> {line}\n")
+            await self.say(line)
+            if dispatcher is not None:
+                await dispatcher.drain()
+
+    async def run_interactive(self, banner: str) -> None:
+        self._write(banner + "\n")
+        loop = asyncio.get_running_loop()
+        while True:
+            self._write(self._style(BOLD, "> ") if self.colour else "> ")
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip().lower() in ("quit", "exit", "/quit"):
+                self._write("\n")
+                return
+            if line.strip():
+                await self.say(line)

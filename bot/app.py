@@ -1,0 +1,130 @@
+"""The composition root: config -> database -> core -> adapters -> dispatcher -> scheduler -> web.
+
+`build_app` wires the parts (tests and the demo call it too, with their own adapters and clock);
+`run_app` starts everything in one asyncio loop and stops it cleanly on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.core import BotCore
+from bot.dispatcher import OutboxDispatcher
+from bot.ports import ChatAdapter
+from bot.reference_data import sync_reference_data
+from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    config: Config
+    db: Database
+    core: BotCore
+    clock: Clock
+    adapters: dict[str, ChatAdapter] = field(default_factory=dict)
+    dispatcher: OutboxDispatcher | None = None
+
+    def add_adapter(self, adapter: ChatAdapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clock: Clock | None = None,
+                    migrate: bool = True, platform_adapters: bool = False) -> App:
+    """Open the database (migrated, reference data synced), the core, and the given adapters.
+
+    With `platform_adapters`, the Telegram and Discord adapters configured in `config` are added too.
+    """
+    clock = clock or SystemClock()
+    db = Database(config.database.url)
+    if migrate:
+        await upgrade(db)
+    await sync_reference_data(db, config)
+    app = App(config, db, BotCore(config, db, clock=clock), clock)
+    for adapter in adapters:
+        app.add_adapter(adapter)
+    if platform_adapters:
+        for adapter in _platform_adapters(config, app):
+            app.add_adapter(adapter)
+    app.dispatcher = OutboxDispatcher(db, app.adapters, config.outbox, clock)
+    return app
+
+
+def _platform_adapters(config: Config, app: App) -> list[ChatAdapter]:
+    found: list[ChatAdapter] = []
+    if config.telegram is not None:
+        from adapters.telegram import build_adapter as build_telegram
+
+        found.append(build_telegram(config.telegram, app))
+    if config.discord is not None:
+        from adapters.discord import build_adapter as build_discord
+
+        found.append(build_discord(config.discord, app))
+    return found
+
+
+async def run_app(config: Config) -> int:
+    """`maillage run`: everything configured, until SIGINT/SIGTERM."""
+    from jobs.scheduler import SchedulerLock, build_scheduler
+
+    app = await build_app(config, platform_adapters=True)
+    if not app.adapters and config.web is None:
+        log.warning("no [telegram], [discord] or [web] section in %s: nothing to serve", config.source)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # pragma: no cover - Windows
+            pass
+    tasks: list[asyncio.Task] = []
+    started: list[ChatAdapter] = []
+    lock = SchedulerLock(app)
+    scheduler = None
+    web = None
+    try:
+        for adapter in app.adapters.values():
+            await adapter.start(app.core)
+            started.append(adapter)
+            log.info("%s adapter started", adapter.platform)
+        assert app.dispatcher is not None
+        tasks.append(asyncio.create_task(app.dispatcher.run_forever(stop), name="outbox"))
+        if config.scheduler.enabled and await lock.acquire():
+            scheduler = build_scheduler(app)
+            scheduler.start()
+            log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
+        if config.web is not None:
+            from adapters.web import start_web
+
+            web = await start_web(config.web, app)
+        log.info("Maillage is running for %s (Ctrl-C to stop)", config.network.name)
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await lock.release()
+        if web is not None:
+            await web.stop()
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping the %s adapter failed", adapter.platform)
+        await app.close()
+    return 0

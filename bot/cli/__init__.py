@@ -1,0 +1,80 @@
+"""`maillage ...`: the operator's command line.
+
+Each module of this package that defines `add_commands(subparsers)` adds its subcommands; a
+subcommand's `func(args) -> int` returns the exit status. Configuration problems exit with status 2
+and one line per problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+
+from bot.config import Config, ConfigError, load_config
+
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maillage",
+        description="Maillage: a Telegram + Discord bot that weaves a network of tiers-lieux into one community.",
+    )
+    parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    package = sys.modules[__name__]
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "add_commands"):
+            module.add_commands(subparsers)
+    return parser
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
+    for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler.executors", "aiosqlite", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Load the configuration named on the command line (or by MAILLAGE_CONFIG)."""
+    return load_config(args.config)
+
+
+def report_config_error(error: ConfigError) -> int:
+    where = f" in {error.source}" if error.source else ""
+    print(f"maillage: the configuration has {len(error.problems)} problem(s){where}:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def run_async(coroutine) -> int:
+    return asyncio.run(coroutine)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")))
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as error:
+        return report_config_error(error)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Maillage's configuration: one TOML file, loaded into frozen dataclasses and validated once.
+
+`load_config()` either returns a complete, checked `Config` or raises `ConfigError` carrying one line
+per problem, each naming the key (`venues[1].timezone: unknown time zone "Europe/Pari"`). Secrets are
+read from the environment variables the file names, never from the file itself.
+Environment overrides: `MAILLAGE_CONFIG` (the file), `MAILLAGE_DATABASE_URL` (the database).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config.events import EventsConfig, FeedConfig
+from bot.config.matchmaking import MatchmakingConfig
+from bot.config.platforms import DiscordConfig, TelegramConfig
+from bot.config.schema import ConfigError, build
+from bot.config.sections import (
+    AttentionConfig,
+    ConversationConfig,
+    DatabaseConfig,
+    NetworkConfig,
+    OutboxConfig,
+    SchedulerConfig,
+    VenueConfig,
+    WebConfig,
+)
+
+__all__ = [
+    "AttentionConfig", "Config", "ConfigError", "ConversationConfig", "DatabaseConfig", "DiscordConfig",
+    "EventsConfig", "FeedConfig", "MatchmakingConfig", "NetworkConfig", "OutboxConfig",
+    "SchedulerConfig", "TelegramConfig", "VenueConfig", "WebConfig", "load_config", "parse_config",
+]
+
+DEFAULT_PATH = "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    network: NetworkConfig
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    venues: tuple[VenueConfig, ...] = ()
+    telegram: TelegramConfig | None = None
+    discord: DiscordConfig | None = None
+    web: WebConfig | None = None
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    attention: AttentionConfig = field(default_factory=AttentionConfig)
+    conversations: ConversationConfig = field(default_factory=ConversationConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
+    matchmaking: MatchmakingConfig = field(default_factory=MatchmakingConfig)
+    source: str = field(default="", compare=False)
+
+    def problems(self) -> list[str]:
+        found = []
+        seen: dict[str, int] = {}
+        for i, venue in enumerate(self.venues):
+            if venue.slug in seen:
+                found.append(f'venues[{i}].slug: duplicate slug "{venue.slug}" (also venues[{seen[venue.slug]}])')
+            seen.setdefault(venue.slug, i)
+        for i, feed in enumerate(self.events.feeds):
+            if feed.venue not in seen:
+                found.append(f'events.feeds[{i}].venue: no venue with slug "{feed.venue}" in [[venues]]')
+        return found
+
+
+def config_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("MAILLAGE_CONFIG") or DEFAULT_PATH)
+
+
+def load_config(path: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, validate and complete the configuration file (see the module docstring)."""
+    file = config_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{file}: file not found (copy config.example.toml, or set MAILLAGE_CONFIG)"], str(file))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([f"{file}: cannot read: {error}"], str(file))
+    return parse_config(text, source=str(file), environ=environ)
+
+
+def parse_config(text: str, source: str = "<config>", environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{source}: not valid TOML: {error}"], source)
+    problems: list[str] = []
+    if "network" not in table:
+        problems.append("network: missing (required: at least network.name)")
+    config = build(Config, table, "", problems)
+    if config is None:
+        raise ConfigError(problems, source)
+    if env.get("MAILLAGE_DATABASE_URL"):
+        override = DatabaseConfig(url=env["MAILLAGE_DATABASE_URL"])
+        problems += [f"MAILLAGE_DATABASE_URL: {line.partition(': ')[2]}" for line in override.problems()]
+        config = dataclasses.replace(config, database=override)
+    for name in ("telegram", "discord"):
+        section = getattr(config, name)
+        if section is None:
+            continue
+        token = env.get(section.token_env, "")
+        if not token:
+            problems.append(f"{name}.token_env: environment variable {section.token_env} is not set")
+        object.__setattr__(section, "token", token)
+    telegram = config.telegram
+    if telegram is not None and telegram.webhook_secret_env:
+        secret = env.get(telegram.webhook_secret_env, "")
+        if not secret:
+            problems.append(f"telegram.webhook_secret_env: environment variable {telegram.webhook_secret_env} is not set")
+        object.__setattr__(telegram, "webhook_secret", secret)
+    if problems:
+        raise ConfigError(problems, source)
+    return dataclasses.replace(config, source=source)

@@ -1,0 +1,117 @@
+"""What a handler gets: the event, the person, their language, a database session, the services.
+
+Handlers run inside one transaction (`ctx.session`): everything they write, including outbox
+messages, is committed together when they return, or rolled back together if they raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import conversation as conversations
+from bot.i18n import Translator
+from bot.types import Button, ChatRef, Event, Reply, UserRef
+from storage import outbox
+from storage.models import Identity, Member, Role
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.core import BotCore
+
+
+@dataclass
+class Context:
+    core: "BotCore"
+    session: AsyncSession
+    event: Event
+    identity: Identity
+    now: datetime
+    t: Translator
+    args: str = ""
+    conversation: conversations.Conversation | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- who ---------------------------------------------------------------------------------
+    @property
+    def config(self) -> "Config":
+        return self.core.config
+
+    @property
+    def user(self) -> UserRef:
+        return self.event.user  # type: ignore[union-attr]
+
+    @property
+    def chat(self) -> ChatRef:
+        return self.event.chat  # type: ignore[union-attr]
+
+    @property
+    def member(self) -> Member | None:
+        return self.identity.member
+
+    @property
+    def locale(self) -> str:
+        return self.t.locale
+
+    async def is_animator(self) -> bool:
+        if f"{self.identity.platform}:{self.identity.platform_user_id}" in self.config.network.animators:
+            return True
+        if self.member is None:
+            return False
+        return await self._has_role("animator", None)
+
+    async def hosted_venue_ids(self) -> set[int]:
+        """Venues this person hosts (empty for non-hosts; animators are checked separately)."""
+        if self.member is None:
+            return set()
+        rows = await self.session.execute(
+            select(Role.venue_id).where(Role.member_id == self.member.id, Role.role == "host"))
+        return {venue_id for (venue_id,) in rows if venue_id is not None}
+
+    async def can_host(self, venue_id: int | None = None) -> bool:
+        """Hosts of that venue (of any venue when None) and network animators."""
+        if await self.is_animator():
+            return True
+        hosted = await self.hosted_venue_ids()
+        return bool(hosted) if venue_id is None else venue_id in hosted
+
+    async def _has_role(self, role: str, venue_id: int | None) -> bool:
+        assert self.member is not None
+        statement = select(Role.id).where(Role.member_id == self.member.id, Role.role == role)
+        if venue_id is not None:
+            statement = statement.where(Role.venue_id == venue_id)
+        return (await self.session.execute(statement.limit(1))).first() is not None
+
+    # -- answering ---------------------------------------------------------------------------
+    def reply(self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **params: Any) -> Reply:
+        return Reply(self.t(key, **params), buttons=buttons)
+
+    # -- conversations -----------------------------------------------------------------------
+    async def start_flow(self, flow: str, step: str, data: dict[str, Any] | None = None) -> None:
+        self.conversation = conversations.Conversation(flow, step, dict(data or {}), self.chat.chat_id)
+        await self._save_flow()
+
+    async def set_step(self, step: str, **data: Any) -> None:
+        if self.conversation is None:
+            raise RuntimeError("set_step outside a conversation")
+        self.conversation.step = step
+        self.conversation.data.update(data)
+        await self._save_flow()
+
+    async def end_flow(self) -> bool:
+        self.conversation = None
+        return await conversations.clear(self.session, self.identity.platform, self.identity.platform_user_id)
+
+    async def _save_flow(self) -> None:
+        timeout = timedelta(minutes=self.config.conversations.timeout_minutes)
+        await conversations.save(self.session, self.identity.platform, self.identity.platform_user_id,
+                                 self.conversation, self.now, timeout)
+
+    # -- proactive messages ------------------------------------------------------------------
+    async def enqueue(self, **kwargs: Any) -> bool:
+        """Write a proactive message to the outbox, in this handler's transaction (see storage.outbox)."""
+        return await outbox.enqueue(self.session, **kwargs)

@@ -1,0 +1,203 @@
+"""BotCore: turns one neutral event into the replies to send, inside one database transaction.
+
+The core knows nothing of Telegram or Discord. It finds (or records) the person, picks their
+language, checks the command's access rules, runs the feature's handler, and guarantees that no
+input can take the bot down: a handler that raises rolls back its transaction, the person gets a
+polite apology in their language, the operator a log line with the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+
+from bot import conversation as conversations
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import Context
+from bot.i18n import Translator, normalize_locale
+from bot.registry import Access, Command, Registry, Where, load_features
+from bot.types import (
+    Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined, Reply,
+    TextReceived,
+)
+from storage.db import Database
+from storage.identities import find_identity, touch_identity
+from storage.models import Identity, VenueChat
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 4096
+SUGGESTION_CUTOFF = 60
+
+
+class BotCore:
+    def __init__(self, config: Config, db: Database, registry: Registry | None = None,
+                 clock: Clock | None = None) -> None:
+        self.config = config
+        self.db = db
+        self.registry = registry or load_features()
+        self.clock = clock or SystemClock()
+
+    # -- entry point -------------------------------------------------------------------------
+    async def handle(self, event: Event) -> list[Reply]:
+        """Everything the bot answers to `event`. Never raises."""
+        if isinstance(event, ChatMigrated):
+            await self._safely(self._migrate_chat(event))
+            return []
+        if isinstance(event, DmStatusChanged):
+            await self._safely(self._set_dm_status(event.user.platform, event.user.user_id, event.reachable))
+            return []
+        locale = normalize_locale(event.user.language, self.config.network.default_locale)
+        try:
+            async with self.db.session() as session:
+                now = self.clock.now()
+                identity = await touch_identity(session, event.user, now)
+                locale = self.locale_of(identity, event.user.language)
+                ctx = Context(self, session, event, identity, now, Translator(locale))
+                replies = await self._dispatch(ctx)
+            return _as_list(replies)
+        except Exception:
+            log.exception("handler failed for %s from %s:%s", type(event).__name__, event.user.platform,
+                          event.user.user_id)
+            key = "core.busy" if _is_busy_database() else "core.error"
+            return [Reply(Translator(locale)(key))]
+
+    def locale_of(self, identity: Identity, platform_language: str | None = None) -> str:
+        default = self.config.network.default_locale
+        if identity.locale:
+            return identity.locale
+        if identity.member is not None and identity.member.locale:
+            return identity.member.locale
+        return normalize_locale(platform_language, default)
+
+    # -- dispatch ----------------------------------------------------------------------------
+    async def _dispatch(self, ctx: Context):
+        event = ctx.event
+        text = getattr(event, "args", None) or getattr(event, "text", None) or getattr(event, "payload", "")
+        if len(text) > MAX_INPUT_CHARS:
+            return ctx.reply("core.too_long", limit=MAX_INPUT_CHARS)
+        ctx.conversation = await conversations.load(ctx.session, ctx.identity.platform,
+                                                    ctx.identity.platform_user_id, ctx.now)
+        if isinstance(event, CommandInvoked):
+            return await self._command(ctx, event.command, event.args)
+        if isinstance(event, ButtonPressed):
+            return await self._button(ctx, event)
+        if isinstance(event, TextReceived):
+            return await self._text(ctx, event)
+        if isinstance(event, MemberJoined):
+            replies: list[Reply] = []
+            for listener in self.registry.listeners.get("member_joined", []):
+                replies += _as_list(await listener(ctx))
+            return replies
+        return None
+
+    async def _command(self, ctx: Context, word: str, args: str):
+        command = self.registry.resolve(word.strip().lstrip("/"))
+        if command is None:
+            return self._unknown_command(ctx, word)
+        refusal = await self._refusal(ctx, command.access, command.where)
+        if refusal is not None:
+            return refusal
+        ctx.args = args.strip()
+        return await command.handler(ctx)
+
+    async def _button(self, ctx: Context, event: ButtonPressed):
+        if event.action == "run":  # a button that runs a command, e.g. a "did you mean" suggestion
+            return await self._command(ctx, event.payload, "")
+        action = self.registry.actions.get(event.action)
+        if action is None:
+            return Reply(ctx.t("core.button_expired"))
+        refusal = await self._refusal(ctx, action.access, Where.ANY)
+        if refusal is not None:
+            return refusal
+        ctx.args = event.payload
+        return await action.handler(ctx)
+
+    async def _text(self, ctx: Context, event: TextReceived):
+        if ctx.conversation is not None:
+            handler = self.registry.flows.get(ctx.conversation.flow)
+            if handler is not None:
+                ctx.args = event.text.strip()
+                return await handler(ctx)
+            await ctx.end_flow()  # a flow that no longer exists (after an upgrade): forget it
+        if ctx.chat.is_private:
+            return ctx.reply("core.text_hint")
+        return None  # chatter in groups is not for us
+
+    async def _refusal(self, ctx: Context, access: Access, where: Where) -> Reply | None:
+        if where is Where.PRIVATE and not ctx.chat.is_private:
+            return Reply(ctx.t("core.private_only"), private=True)
+        if where is Where.GROUP and ctx.chat.is_private:
+            return Reply(ctx.t("core.group_only"))
+        if access is Access.ANYONE:
+            return None
+        if access is Access.ANIMATOR:
+            return None if await ctx.is_animator() else Reply(ctx.t("core.animators_only"), private=True)
+        if access is Access.HOST:
+            return None if await ctx.can_host() else Reply(ctx.t("core.hosts_only"), private=True)
+        if ctx.member is None and not await ctx.is_animator():
+            return Reply(ctx.t("core.join_first"), private=True)
+        return None
+
+    def _unknown_command(self, ctx: Context, word: str) -> Reply:
+        word = word.strip().lstrip("/").lower()[:64]
+        names = {}
+        for command in self.registry.commands.values():
+            names[command.name_for(ctx.locale)] = command
+            names.setdefault(command.name, command)
+            names.setdefault(command.alias, command)
+        found = process.extract(word, list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=SUGGESTION_CUTOFF)
+        suggestions: list[Command] = []
+        for name, _score, _ in found:
+            if names[name] not in suggestions:
+                suggestions.append(names[name])
+        suggestions = suggestions[:3]
+        if not suggestions:
+            return Reply(ctx.t("core.unknown_command", command=word))
+        listed = ", ".join("/" + c.name_for(ctx.locale) for c in suggestions)
+        buttons = (tuple(Button("/" + c.name_for(ctx.locale), "run", c.name) for c in suggestions),)
+        return Reply(ctx.t("core.did_you_mean", command=word, suggestions=listed), buttons=buttons)
+
+    # -- platform housekeeping ---------------------------------------------------------------
+    async def _set_dm_status(self, platform: str, user_id: str, reachable: bool) -> None:
+        async with self.db.session() as session:
+            identity = await find_identity(session, platform, user_id)
+            if identity is not None:
+                identity.dm_status = "open" if reachable else "unreachable"
+
+    async def mark_unreachable(self, platform: str, user_id: str) -> None:
+        await self._set_dm_status(platform, user_id, reachable=False)
+
+    async def _migrate_chat(self, event: ChatMigrated) -> None:
+        async with self.db.session() as session:
+            await session.execute(update(VenueChat).where(
+                VenueChat.platform == event.platform, VenueChat.chat_id == event.old_chat_id,
+            ).values(chat_id=event.new_chat_id))
+
+    async def _safely(self, job) -> None:
+        try:
+            await job
+        except Exception:
+            log.exception("housekeeping update failed")
+
+
+def _as_list(result) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    if isinstance(result, Sequence):
+        return [reply for reply in result if reply is not None]
+    raise TypeError(f"a handler returned {type(result).__name__}, expected Reply or a list of them")
+
+
+def _is_busy_database() -> bool:
+    import sys
+
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError) and "locked" in str(error).lower()

@@ -1,0 +1,1 @@
+"""The demo network: a packaged configuration and a seeded community, for `maillage demo`."""

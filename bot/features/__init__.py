@@ -1,0 +1,1 @@
+"""One module (or package) per capability; each exposes `register(registry)`, found automatically."""

@@ -1,0 +1,45 @@
+"""Finding and recording the people who write to the bot, and the network's roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.types import UserRef
+from storage.models import Identity, Member, Role
+
+
+async def find_identity(session: AsyncSession, platform: str, user_id: str) -> Identity | None:
+    statement = (select(Identity).where(Identity.platform == platform, Identity.platform_user_id == user_id)
+                 .options(selectinload(Identity.member)))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def touch_identity(session: AsyncSession, user: UserRef, now: datetime) -> Identity:
+    """The identity of `user`, created on first contact, its name and handle kept current."""
+    identity = await find_identity(session, user.platform, user.user_id)
+    if identity is None:
+        identity = Identity(platform=user.platform, platform_user_id=user.user_id, handle=user.handle,
+                            display_name=user.display_name[:100], created_at=now, last_seen_at=now)
+        try:
+            async with session.begin_nested():  # two first messages at once: the second one re-reads
+                session.add(identity)
+        except IntegrityError:
+            identity = await find_identity(session, user.platform, user.user_id)
+            assert identity is not None
+        await session.refresh(identity, ["member"])
+        return identity
+    identity.last_seen_at = now
+    if user.handle and identity.handle != user.handle:
+        identity.handle = user.handle
+    if user.display_name and identity.display_name != user.display_name[:100]:
+        identity.display_name = user.display_name[:100]
+    return identity
+
+
+async def member_roles(session: AsyncSession, member: Member) -> list[Role]:
+    return list((await session.execute(select(Role).where(Role.member_id == member.id))).scalars())

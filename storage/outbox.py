@@ -1,0 +1,81 @@
+"""Writing to the outbox: the only way anything proactive leaves Maillage.
+
+`enqueue` is called inside the transaction that causes the message, so the message exists if and
+only if the change does. The idempotency key is unique: enqueuing the same key twice keeps one row
+(INSERT ... ON CONFLICT DO NOTHING on both SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.types import Button, Reply
+from storage.models import OutboxMessage, utcnow
+
+OPEN_STATUSES = ("pending", "claimed")
+BUDGET_WINDOW = timedelta(days=30)
+
+
+def reply_to_payload(reply: Reply) -> dict[str, Any]:
+    if reply.attachment is not None:
+        raise ValueError("attachments cannot go through the outbox; send a link instead")
+    return {
+        "text": reply.text,
+        "title": reply.title,
+        "silent": reply.silent,
+        "buttons": [[{"label": b.label, "action": b.action, "payload": b.payload, "url": b.url} for b in row]
+                    for row in reply.buttons],
+    }
+
+
+def payload_to_reply(payload: dict[str, Any]) -> Reply:
+    buttons = tuple(tuple(Button(b["label"], b["action"], b.get("payload", ""), b.get("url")) for b in row)
+                    for row in payload.get("buttons", []))
+    return Reply(text=payload["text"], title=payload.get("title"), buttons=buttons,
+                 silent=bool(payload.get("silent")))
+
+
+async def enqueue(session: AsyncSession, *, key: str, platform: str, reply: Reply, chat_id: str | None = None,
+                  user_id: str | None = None, member_id: int | None = None, purpose: str = "message",
+                  nudge: bool = False, not_before: datetime | None = None) -> bool:
+    """Add a message to the outbox; returns False when the key was already there (nothing written)."""
+    if (chat_id is None) == (user_id is None):
+        raise ValueError("give exactly one of chat_id (a chat) or user_id (a DM)")
+    for button in reply.all_buttons():
+        if button.url is None:
+            button.data  # noqa: B018 -- validates the 64-byte limit now, not at delivery time
+    values = dict(
+        key=key, platform=platform, chat_id=chat_id, user_id=user_id, member_id=member_id, purpose=purpose,
+        nudge=nudge, payload=reply_to_payload(reply), status="pending", attempts=0,
+        next_attempt_at=not_before or utcnow(), created_at=utcnow(),
+    )
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+async def nudges_in_window(session: AsyncSession, member_id: int, now: datetime) -> int:
+    """Nudges written for a member over the rolling budget window (pending ones count: they will go)."""
+    statement = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.member_id == member_id,
+        OutboxMessage.nudge.is_(True),
+        OutboxMessage.created_at >= now - BUDGET_WINDOW,
+        OutboxMessage.status.notin_(("cancelled", "rejected", "unreachable", "dead")),
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def cancel_for_member(session: AsyncSession, member_id: int) -> int:
+    """Drop a member's undelivered messages (on /forget)."""
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.member_id == member_id, OutboxMessage.status.in_(OPEN_STATUSES))
+    )
+    await session.execute(update(OutboxMessage).where(OutboxMessage.member_id == member_id).values(member_id=None))
+    return result.rowcount
