@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.registry import Access, Command, Registry
-from bot.types import Button, Reply
+from bot.types import Reply
 
 SECTIONS = ("general", "profile", "network", "events", "introductions", "hosts", "animators")
 
@@ -52,8 +52,3 @@ async def show_help(ctx: Context) -> Reply:
 def register(registry: Registry) -> None:
     registry.command("help", fr="aide", summary="help.summary", args="help.args", order=1)(show_help)
 
-    @registry.command("start", summary="help.start_summary", order=0)
-    async def start(ctx: Context) -> Reply:
-        # Replaced by the onboarding feature when it is installed; kept as the plain welcome.
-        buttons = ((Button(ctx.t("help.button"), "run", "help"),),)
-        return Reply(ctx.t("help.welcome", network=ctx.config.network.name), buttons=buttons)

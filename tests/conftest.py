@@ -1,0 +1,181 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when MAILLAGE_TEST_DATABASE_URL is set),
+a test network configuration, and an `App` wired to the in-memory adapter and a manual clock.
+
+SQLite: migrated once per session into a template file, copied for each test (fast, isolated).
+PostgreSQL: a database of our own per session (created and dropped here, so parallel runs never
+collide), migrated once, emptied between tests. With CI set, a missing PostgreSQL is an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import shutil
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from adapters.memory import MemoryAdapter
+from bot.app import App, build_app
+from bot.clock import ManualClock
+from bot.config import Config, DatabaseConfig, parse_config
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Base
+
+PG_ENV = "MAILLAGE_TEST_DATABASE_URL"
+
+TEST_CONFIG = """
+[network]
+name = "Réseau Test"
+timezone = "Europe/Paris"
+animators = ["memory:animator"]
+
+[[venues]]
+slug = "hangar"
+name = "Le Hangar"
+kind = "coworking"
+city = "Nantes"
+latitude = 47.2065
+longitude = -1.5632
+
+[[venues]]
+slug = "fabrique"
+name = "La Fabrique"
+kind = "fablab"
+city = "Saint-Nazaire"
+latitude = 47.2735
+longitude = -2.2138
+
+[[venues]]
+slug = "moulin"
+name = "Le Moulin"
+kind = "tiers-lieu"
+city = "Clisson"
+
+[[venues]]
+slug = "universite"
+name = "Université"
+kind = "partner"
+partner_kind = "university"
+city = "Nantes"
+"""
+
+# A Wednesday morning in Paris, in working hours.
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CI") and not os.environ.get(PG_ENV):
+        raise pytest.UsageError(f"CI is set but {PG_ENV} is not: the PostgreSQL tests must run in CI")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+
+    async def make() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(db)
+        await db.dispose()
+
+    asyncio.run(make())
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} not set")
+    name = f"maillage_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = make_url(base)
+
+    async def run(statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(host=admin.host, port=admin.port or 5432, user=admin.username,
+                                           password=admin.password, database=admin.database)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    async def create() -> None:
+        await run(f'CREATE DATABASE "{name}"')
+        db = Database(admin.set(database=name).render_as_string(hide_password=False))
+        await upgrade(db)
+        await db.dispose()
+
+    try:
+        asyncio.run(create())
+    except OSError as error:
+        pytest.fail(f"PostgreSQL at {admin.host}:{admin.port} is unreachable: {error}")
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _empty_postgres(url: str) -> None:
+    db = Database(url)
+    async with db.engine.begin() as connection:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path, sqlite_template) -> str:
+    """A migrated, empty database; the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    asyncio.run(_empty_postgres(url))
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_template) -> str:
+    """A migrated, empty SQLite database, for tests about behaviour rather than storage."""
+    path = tmp_path / "test.sqlite"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def make_config(url: str, extra: str = "", **replace) -> Config:
+    config = parse_config(TEST_CONFIG + extra, environ={})
+    return dataclasses.replace(config, database=DatabaseConfig(url=url), **replace)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def memory() -> MemoryAdapter:
+    return MemoryAdapter()
+
+
+@pytest_asyncio.fixture
+async def app(sqlite_url, memory, clock) -> App:
+    """The whole bot on SQLite, talking through the memory adapter."""
+    app = await build_app(make_config(sqlite_url), adapters=[memory], clock=clock, migrate=False)
+    await memory.start(app.core)
+    yield app
+    await app.close()
+
+
+@pytest_asyncio.fixture
+async def any_app(database_url, memory, clock) -> App:
+    """Like `app`, once on SQLite and once on PostgreSQL."""
+    app = await build_app(make_config(database_url), adapters=[memory], clock=clock, migrate=False)
+    await memory.start(app.core)
+    yield app
+    await app.close()
