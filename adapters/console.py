@@ -111,7 +111,8 @@ class ConsoleAdapter:
         assert self.core is not None
         event = self.to_event(line)
         if event is None:
-            self._write(f"< (no button {line.strip()} here)\n")
+            number = line.strip().lower().removeprefix("press").strip()
+            self._write(f"< (no button {number} here)\n")
             return
         for reply in await self.core.handle(event):
             self.show(reply)

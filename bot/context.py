@@ -114,4 +114,5 @@ class Context:
     # -- proactive messages ------------------------------------------------------------------
     async def enqueue(self, **kwargs: Any) -> bool:
         """Write a proactive message to the outbox, in this handler's transaction (see storage.outbox)."""
+        kwargs.setdefault("now", self.now)
         return await outbox.enqueue(self.session, **kwargs)

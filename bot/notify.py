@@ -61,14 +61,14 @@ async def notify_member(session: AsyncSession, config: Config, member: Member, r
     if nudge and not reply.silent:
         reply = Reply(reply.text, reply.title, reply.buttons, silent=True)
     return await enqueue(session, key=key, platform=identity.platform, reply=reply, user_id=identity.platform_user_id,
-                         member_id=member.id, purpose=purpose, nudge=nudge, not_before=not_before)
+                         member_id=member.id, purpose=purpose, nudge=nudge, now=now, not_before=not_before)
 
 
 async def notify_chat(session: AsyncSession, chat: VenueChat, reply: Reply, *, key: str, purpose: str,
-                      not_before: datetime | None = None) -> bool:
+                      now: datetime, not_before: datetime | None = None) -> bool:
     """Queue one message to a bound chat (a venue's announcements, the programme chat)."""
     return await enqueue(session, key=key, platform=chat.platform, reply=reply, chat_id=chat.chat_id,
-                         purpose=purpose, not_before=not_before)
+                         purpose=purpose, now=now, not_before=not_before)
 
 
 def local_time(when: datetime, zone: str) -> datetime:

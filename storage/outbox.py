@@ -42,17 +42,21 @@ def payload_to_reply(payload: dict[str, Any]) -> Reply:
 
 async def enqueue(session: AsyncSession, *, key: str, platform: str, reply: Reply, chat_id: str | None = None,
                   user_id: str | None = None, member_id: int | None = None, purpose: str = "message",
-                  nudge: bool = False, not_before: datetime | None = None) -> bool:
-    """Add a message to the outbox; returns False when the key was already there (nothing written)."""
+                  nudge: bool = False, now: datetime | None = None, not_before: datetime | None = None) -> bool:
+    """Add a message to the outbox; returns False when the key was already there (nothing written).
+
+    `now` is the caller's clock (handlers pass ctx.now); the message is due at `not_before` or now.
+    """
     if (chat_id is None) == (user_id is None):
         raise ValueError("give exactly one of chat_id (a chat) or user_id (a DM)")
     for button in reply.all_buttons():
         if button.url is None:
             button.data  # noqa: B018 -- validates the 64-byte limit now, not at delivery time
+    now = now or utcnow()
     values = dict(
         key=key, platform=platform, chat_id=chat_id, user_id=user_id, member_id=member_id, purpose=purpose,
         nudge=nudge, payload=reply_to_payload(reply), status="pending", attempts=0,
-        next_attempt_at=not_before or utcnow(), created_at=utcnow(),
+        next_attempt_at=not_before or now, created_at=now,
     )
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
