@@ -1,0 +1,134 @@
+"""Neutral values produced by the event sources: one occurrence per row, a parse result, one error.
+
+Every source (ICS file or URL, OpenAgenda) is turned into `FeedOccurrence`s, keyed by
+(source_uid, recurrence_id), so the sync can upsert them without knowing where they came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+OccurrenceStatus = Literal["confirmed", "tentative", "cancelled"]
+STATUSES: frozenset[str] = frozenset({"confirmed", "tentative", "cancelled"})
+
+# More warnings than this are summarised: an operator reads them, a log should not drown.
+MAX_WARNINGS = 50
+
+
+class FeedError(Exception):
+    """A feed could not be fetched or read at all.
+
+    `str(error)` is a short sentence for an operator or a host (no traceback, no secret URL);
+    the sync records it on the source and keeps the feed's last good events.
+    """
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedOccurrence:
+    """One dated occurrence of an event read from a feed.
+
+    `start`/`end` are timezone-aware UTC datetimes. `recurrence_id` is the ISO form of the
+    occurrence's *original* start (UTC datetime, or a plain date for all-day series), "" for a
+    single event; with `source_uid` it is the stable upsert key. `timezone` is the IANA zone the
+    event was written in (None for UTC or floating times). `fingerprint` hashes the content
+    fields, so a re-sync can skip rows whose fingerprint did not change.
+    """
+
+    source_uid: str
+    recurrence_id: str
+    title: str
+    start: datetime
+    end: datetime
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    timezone: str | None = None
+    all_day: bool = False
+    status: OccurrenceStatus = "confirmed"
+    updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    latitude: float | None = None
+    longitude: float | None = None
+    fingerprint: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value.tzinfo is None or value.utcoffset() != timedelta(0):
+                raise ValueError(f"FeedOccurrence.{name} must be an aware UTC datetime, got {value!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        object.__setattr__(self, "fingerprint", self._content_hash())
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The upsert key within one source."""
+        return (self.source_uid, self.recurrence_id)
+
+    def _content_hash(self) -> str:
+        # `updated` is left out on purpose: a feed that bumps LAST-MODIFIED without changing
+        # anything visible must not cause a rewrite.
+        content = [
+            self.title,
+            self.description,
+            self.location,
+            self.url,
+            self.start.isoformat(),
+            self.end.isoformat(),
+            self.timezone,
+            self.all_day,
+            self.status,
+            list(self.categories),
+            self.latitude,
+            self.longitude,
+        ]
+        encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return hashlib.blake2b(encoded, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What one feed yielded.
+
+    `window_start`/`window_end` bound the occurrences that were looked for (None when the source
+    decides itself, as OpenAgenda's incremental reads do): an occurrence missing from the result
+    may only be treated as removed inside that window, and only when `truncated` is False.
+    """
+
+    occurrences: tuple[FeedOccurrence, ...]
+    warnings: tuple[str, ...] = ()
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    truncated: bool = False
+    calendar_name: str | None = None
+
+
+class Warnings:
+    """Collects operator-facing warnings, keeping the first MAX_WARNINGS and counting the rest."""
+
+    def __init__(self, limit: int = MAX_WARNINGS) -> None:
+        self._items: list[str] = []
+        self._seen: set[str] = set()
+        self._dropped = 0
+        self._limit = limit
+
+    def add(self, message: str) -> None:
+        if message in self._seen:
+            return
+        if len(self._items) >= self._limit:
+            self._dropped += 1
+            return
+        self._seen.add(message)
+        self._items.append(message)
+
+    def __len__(self) -> int:
+        return len(self._items) + self._dropped
+
+    def as_tuple(self) -> tuple[str, ...]:
+        if self._dropped:
+            return (*self._items, f"... and {self._dropped} more warnings")
+        return tuple(self._items)
