@@ -1,0 +1,235 @@
+"""Benchmark of the matchmaking engine: speed, memory, quality against the optimum, 12 rounds.
+
+Run from the repository root: `python -m bench.bench_matching` (about two minutes) or with
+`--quick` (a few seconds, smaller sizes). Prints three tables:
+
+1. a round of 1,000 and 10,000 candidates: time (untraced run) and peak traced memory (tracemalloc,
+   a second run); targets < 2 s, < 15 s, < 1 GB;
+2. quality: total weight of a matching / the exact optimum computed by networkx on the same graph,
+   at 500 and 2,000 candidates, for the method `plan_round` uses at that size and for the large-round
+   method (local search with exact windows) forced at that size; plus what the sparse graph itself
+   costs against the optimum on every viable pair (target >= 0.99);
+3. 12 simulated rounds on a mixed network: Maillage against a random pairing and a greedy
+   repeat-avoiding pairing (both keep the hard rules): coverage, cross-venue share, need<->offer share,
+   repeats.
+
+Without --quick it also compares the large-round method with the exact optimum at 10,000 candidates
+(computed by rustworkx: networkx would take many minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+
+import networkx as nx
+import numpy as np
+
+from bench.synthetic import synthetic_network
+from bot.matching import Candidate, History, Weights, pair_key, plan_round
+from bot.matching.graph import build_graph
+from bot.matching.round import order_candidates
+from bot.matching.scoring import allowed, explain
+from bot.matching.solver import exact_matching, local_matching, matching_weight
+
+
+W = Weights()
+
+
+def table(title: str, header: Sequence[str], rows: list[Sequence[object]]) -> None:
+    cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
+    print(f"\n{title}")
+    for k, row in enumerate(cells):
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
+        if k == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def speed(sizes: Sequence[int], targets: dict[int, float]) -> None:
+    rows = []
+    for n in sizes:
+        people = synthetic_network(n, seed=n).members
+        start = time.perf_counter()
+        plan = plan_round(people, seed="2025-W01")
+        elapsed = time.perf_counter() - start
+        tracemalloc.start()
+        plan_round(people, seed="2025-W01")
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        target = targets.get(n)
+        verdict = "-" if target is None else ("ok" if elapsed < target and peak < 1024 else "MISSED")
+        rows.append((n, plan.stats.method, plan.stats.edges, f"{elapsed:.2f}", f"{target or '-'}",
+                     f"{peak:.0f}", f"{plan.stats.coverage:.3f}", verdict))
+    table("Round time and memory (30 venues)",
+          ("candidates", "method", "pairs", "time s", "target s", "peak MiB", "coverage", "verdict"), rows)
+
+
+def networkx_optimum(n: int, edges: np.ndarray, weights: np.ndarray) -> float:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from((int(i), int(j), float(w)) for (i, j), w in zip(edges, weights))
+    return sum(graph[i][j]["weight"] for i, j in nx.max_weight_matching(graph))
+
+
+def quality(sizes: Sequence[int], full_reference_max: int) -> None:
+    rows = []
+    for n in sizes:
+        cands = order_candidates(synthetic_network(n, seed=100 + n).members, "2025-W02")
+        full = n <= W.full_graph_max_candidates
+        graph = build_graph(cands, History(), W, None if full else W.top_k)
+        e, s = graph.fresh, graph.fresh_score
+        start = time.perf_counter()
+        optimum = networkx_optimum(n, e, s)
+        nx_time = time.perf_counter() - start
+        label = "all viable" if full else f"top-{W.top_k}"
+        methods: list[tuple[str, Callable[[], list[tuple[int, int]]]]] = [
+            ("exact (rustworkx)", lambda: exact_matching(n, e, s)),
+            ("local + windows", lambda: local_matching(n, e, s)),
+            ("local, windows of 500", lambda: _small_windows(n, e, s)),
+        ]
+        for name, solve in methods:
+            start = time.perf_counter()
+            weight = matching_weight(solve(), e, s)
+            rows.append((n, label, len(e), name, f"{weight:.1f}", f"{optimum:.1f}", f"{weight / optimum:.4f}",
+                         f"{time.perf_counter() - start:.2f}", f"{nx_time:.1f}"))
+        if not full and n <= full_reference_max:
+            every = build_graph(cands, History(), W, None)
+            best = matching_weight(exact_matching(n, every.fresh, every.fresh_score), every.fresh, every.fresh_score)
+            rows.append((n, "all viable", len(every.fresh), f"top-{W.top_k} optimum vs this optimum",
+                         f"{optimum:.1f}", f"{best:.1f}", f"{optimum / best:.4f}", "-", "(rustworkx)"))
+    table("Matching quality: weight / exact optimum on the same graph (networkx), target >= 0.99",
+          ("candidates", "graph", "pairs", "method", "weight", "optimum", "ratio", "time s", "networkx s"), rows)
+
+
+def quality_large(n: int) -> None:
+    """The large-round method at a size networkx cannot solve in reasonable time: rustworkx instead."""
+    cands = order_candidates(synthetic_network(n, seed=100 + n).members, "2025-W02")
+    graph = build_graph(cands, History(), W, W.top_k)
+    e, s = graph.fresh, graph.fresh_score
+    start = time.perf_counter()
+    optimum = matching_weight(exact_matching(n, e, s), e, s)
+    exact_time = time.perf_counter() - start
+    start = time.perf_counter()
+    weight = matching_weight(local_matching(n, e, s), e, s)
+    table(f"Large round: weight / exact optimum (rustworkx) on the same top-{W.top_k} graph",
+          ("candidates", "pairs", "method", "weight", "optimum", "ratio", "time s", "exact s"),
+          [(n, len(e), "local + windows", f"{weight:.1f}", f"{optimum:.1f}", f"{weight / optimum:.4f}",
+            f"{time.perf_counter() - start:.2f}", f"{exact_time:.1f}")])
+
+
+def _small_windows(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tuple[int, int]]:
+    """The large-round method with windows much smaller than the graph, as at 10,000 candidates."""
+    import bot.matching.solver as solver
+
+    saved = solver.WINDOW
+    solver.WINDOW = 500
+    try:
+        return local_matching(n, edges, weights)
+    finally:
+        solver.WINDOW = saved
+
+
+def random_pairing(people: list[Candidate], history: History, seed: str) -> list[tuple[int, int]]:
+    """Random Coffee style: shuffle, pair each with the next one the hard rules allow."""
+    rng = random.Random(seed)
+    pool = people[:]
+    rng.shuffle(pool)
+    return _first_fit(pool, lambda a, b: True)
+
+
+def greedy_no_repeat(people: list[Candidate], history: History, seed: str) -> list[tuple[int, int]]:
+    """Donut style: shuffle, pair each with the next allowed person not met within the window."""
+    rng = random.Random(seed)
+    pool = people[:]
+    rng.shuffle(pool)
+
+    def fresh(a: Candidate, b: Candidate) -> bool:
+        ago = history.rounds_since(a.member_id, b.member_id)
+        return ago is None or ago >= W.repeat_window_rounds
+
+    return _first_fit(pool, fresh)
+
+
+def _first_fit(pool: list[Candidate], ok: Callable[[Candidate, Candidate], bool]) -> list[tuple[int, int]]:
+    taken: set[int] = set()
+    pairs = []
+    for i, a in enumerate(pool):
+        if a.member_id in taken:
+            continue
+        for b in pool[i + 1:]:
+            if b.member_id not in taken and allowed(a, b) and ok(a, b):
+                taken |= {a.member_id, b.member_id}
+                pairs.append((a.member_id, b.member_id))
+                break
+    return pairs
+
+
+def maillage(people: list[Candidate], history: History, seed: str) -> list[tuple[int, int]]:
+    plan = plan_round(people, history, seed=seed)
+    return [pair for intro in plan.introductions for pair in intro.pairs()]
+
+
+def simulate(n: int, rounds: int) -> None:
+    net = synthetic_network(n, seed=7)
+    by_id = {p.member_id: p for p in net.members}
+    rows = []
+    for name, strategy in (("maillage", maillage), ("random pairing", random_pairing),
+                           ("greedy, no repeat", greedy_no_repeat)):
+        history = History()
+        seen: set[tuple[int, int]] = set()
+        pairs_total = cross = need = repeats = matched = 0
+        score = 0.0
+        start = time.perf_counter()
+        for r in range(rounds):
+            pairs = strategy(net.members, history, f"2025-W{r + 1:02d}")
+            for a, b in pairs:
+                key = pair_key(a, b)
+                repeats += key in seen
+                seen.add(key)
+                s, reasons = explain(by_id[a], by_id[b], history, W)
+                codes = {reason.code for reason in reasons}
+                cross += "cross_venue" in codes
+                need += "need_offer" in codes
+                score += s
+            pairs_total += len(pairs)
+            matched += 2 * len(pairs)
+            history = _advance(history, pairs, by_id)
+        rows.append((name, f"{matched / (n * rounds):.3f}", f"{cross / pairs_total:.3f}",
+                     f"{need / pairs_total:.3f}", repeats, f"{score / pairs_total:.1f}",
+                     f"{(time.perf_counter() - start) / rounds:.2f}"))
+    table(f"{rounds} rounds on a mixed network ({n} members, 30 venues, fr/en)",
+          ("strategy", "coverage", "cross-venue", "need<->offer", "repeats", "mean score", "s/round"), rows)
+
+
+def _advance(history: History, pairs: list[tuple[int, int]], by_id: dict[int, Candidate]) -> History:
+    introduced = dict(history.introduced)
+    venues = dict(history.venue_pair_counts)
+    for a, b in pairs:
+        introduced[pair_key(a, b)] = history.round_index
+        va, vb = by_id[a].venue_id, by_id[b].venue_id
+        if va is not None and vb is not None and va != vb:
+            venues[pair_key(va, vb)] = venues.get(pair_key(va, vb), 0) + 1
+    return History(history.round_index + 1, introduced, venues)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
+    args = parser.parse_args(argv)
+    if args.quick:
+        speed((300, 1500), {})
+        quality((200, 600), full_reference_max=600)
+        simulate(150, 12)
+    else:
+        speed((1000, 10000), {1000: 2.0, 10000: 15.0})
+        quality((500, 2000), full_reference_max=2000)
+        quality_large(10000)
+        simulate(600, 12)
+
+
+if __name__ == "__main__":
+    main()
