@@ -1,0 +1,115 @@
+"""`maillage venues list` and `maillage venues qr SLUG`: the venues' join links, and a QR code to
+print at a venue's entrance.
+
+A venue's Telegram link is the deep link `https://t.me/<bot>?start=<join code>`; the bot's user
+name comes from `[telegram] username` in the configuration (or `--bot-username`). Without it the
+code is printed instead: on Discord, and anywhere, people type `/start CODE` or `/join CODE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+
+from bot.cli import config_from, run_async
+from bot.config import Config
+from storage.db import Database
+from storage.venues import all_venues, sync_config_venues, venue_by_slug
+
+T = TypeVar("T")
+EXIT_NOT_FOUND = 1
+
+
+def bot_username(config: Config, override: str | None = None) -> str | None:
+    """The Telegram bot's user name, without "@", or None when unknown."""
+    name = override or getattr(config.telegram, "username", None)
+    return name.lstrip("@") if name else None
+
+
+def telegram_link(username: str | None, code: str) -> str | None:
+    return f"https://t.me/{username}?start={code}" if username else None
+
+
+async def with_database(config: Config, work: Callable[..., Awaitable[T]]) -> T | None:
+    """Run `work(session)` in one transaction; a database that was never migrated is explained."""
+    db = Database(config.database.url)
+    try:
+        async with db.session() as session:
+            return await work(session)
+    except DBAPIError as error:
+        print(f"maillage: the database is not ready ({error.orig!s:.120}); run `maillage db upgrade` first",
+              file=sys.stderr)
+        return None
+    finally:
+        await db.dispose()
+
+
+def _list(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    username = bot_username(config, args.bot_username)
+
+    async def work(session) -> int:
+        await sync_config_venues(session, config.venues, config.network.timezone)  # codes exist for them all
+        venues = await all_venues(session)
+        for venue in venues:
+            kind = f"{venue.kind} ({venue.partner_kind})" if venue.partner_kind else venue.kind
+            link = telegram_link(username, venue.join_code) or "(set [telegram] username for the link)"
+            print(f"{venue.slug}\t{venue.name}\t{kind}\t{venue.city}\ttelegram: {link}\t"
+                  f"discord: /join {venue.join_code}")
+        print(f"{len(venues)} venue(s)", file=sys.stderr)
+        return 0
+
+    result = run_async(with_database(config, work))
+    return 1 if result is None else result
+
+
+def _qr(args: argparse.Namespace) -> int:
+    import segno
+
+    config = config_from(args)
+    username = bot_username(config, args.bot_username)
+
+    async def work(session) -> int:
+        await sync_config_venues(session, config.venues, config.network.timezone)
+        venue = await venue_by_slug(session, args.slug)
+        if venue is None:
+            print(f"maillage: no venue with slug {args.slug!r} (see `maillage venues list`)", file=sys.stderr)
+            return EXIT_NOT_FOUND
+        link = telegram_link(username, venue.join_code)
+        if link is None:
+            print("maillage: no Telegram bot user name: set `username` in [telegram] or pass --bot-username; "
+                  "meanwhile, people can type this:", file=sys.stderr)
+            print(f"/start {venue.join_code}")
+            return 0
+        output = Path(args.output or f"{venue.slug}-qr.png")
+        # Error correction "M" survives a little wear on a printed poster; a wide quiet zone scans best.
+        segno.make(link, error="m").save(str(output), scale=args.scale, border=4)
+        print(f"{output}\t{link}")
+        return 0
+
+    result = run_async(with_database(config, work))
+    return 1 if result is None else result
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    venues = subparsers.add_parser("venues", help="the venues and their join links",
+                                   description="The network's venues, their join codes and links, QR codes.")
+    actions = venues.add_subparsers(dest="venues_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="slug, name, kind, city and join links of every venue",
+                                 description="Print one tab-separated line per venue: slug, name, kind, city, "
+                                             "Telegram link, Discord command.")
+    listing.add_argument("--bot-username", help="the Telegram bot's user name (default: [telegram] username)")
+    listing.set_defaults(func=_list)
+    qr = actions.add_parser("qr", help="a PNG QR code of a venue's Telegram join link",
+                            description="Write a PNG QR code of the venue's Telegram deep link, to print at "
+                                        "the entrance. Without a bot user name, print the code instead.")
+    qr.add_argument("slug", help="the venue's slug")
+    qr.add_argument("-o", "--output", help="PNG file to write (default: SLUG-qr.png)")
+    qr.add_argument("--scale", type=int, default=10, help="pixels per module (default: 10)")
+    qr.add_argument("--bot-username", help="the Telegram bot's user name (default: [telegram] username)")
+    qr.set_defaults(func=_qr)
