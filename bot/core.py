@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 4096
 SUGGESTION_CUTOFF = 60
+SUGGESTION_SPREAD = 8
 
 
 class BotCore:
@@ -153,8 +154,10 @@ class BotCore:
             names.setdefault(command.alias, command)
         found = process.extract(word, list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=SUGGESTION_CUTOFF)
         suggestions: list[Command] = []
-        for name, _score, _ in found:
-            if names[name] not in suggestions:
+        best = found[0][1] if found else 0
+        for name, score, _ in found:
+            # Only the close runners-up: "hlep" should suggest /help, not every command with an "l".
+            if score >= best - SUGGESTION_SPREAD and names[name] not in suggestions:
                 suggestions.append(names[name])
         suggestions = suggestions[:3]
         if not suggestions:

@@ -9,65 +9,20 @@ collide), migrated once, emptied between tests. With CI set, a missing PostgreSQ
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from adapters.memory import MemoryAdapter
 from bot.app import App, build_app
 from bot.clock import ManualClock
-from bot.config import Config, DatabaseConfig, parse_config
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Base
-
-PG_ENV = "MAILLAGE_TEST_DATABASE_URL"
-
-TEST_CONFIG = """
-[network]
-name = "Réseau Test"
-timezone = "Europe/Paris"
-animators = ["memory:animator"]
-
-[[venues]]
-slug = "hangar"
-name = "Le Hangar"
-kind = "coworking"
-city = "Nantes"
-latitude = 47.2065
-longitude = -1.5632
-
-[[venues]]
-slug = "fabrique"
-name = "La Fabrique"
-kind = "fablab"
-city = "Saint-Nazaire"
-latitude = 47.2735
-longitude = -2.2138
-
-[[venues]]
-slug = "moulin"
-name = "Le Moulin"
-kind = "tiers-lieu"
-city = "Clisson"
-
-[[venues]]
-slug = "universite"
-name = "Université"
-kind = "partner"
-partner_kind = "university"
-city = "Nantes"
-"""
-
-# A Wednesday morning in Paris, in working hours.
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+from testkit import PG_ENV, T0, empty_postgres, make_config
 
 
 def pytest_collection_modifyitems(config, items):
@@ -120,14 +75,6 @@ def postgres_url() -> str:
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _empty_postgres(url: str) -> None:
-    db = Database(url)
-    async with db.engine.begin() as connection:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await db.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path, sqlite_template) -> str:
     """A migrated, empty database; the test runs once on SQLite and once on PostgreSQL."""
@@ -136,7 +83,7 @@ def database_url(request, tmp_path, sqlite_template) -> str:
         shutil.copy(sqlite_template, path)
         return f"sqlite+aiosqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
-    asyncio.run(_empty_postgres(url))
+    asyncio.run(empty_postgres(url))
     return url
 
 
@@ -146,11 +93,6 @@ def sqlite_url(tmp_path, sqlite_template) -> str:
     path = tmp_path / "test.sqlite"
     shutil.copy(sqlite_template, path)
     return f"sqlite+aiosqlite:///{path}"
-
-
-def make_config(url: str, extra: str = "", **replace) -> Config:
-    config = parse_config(TEST_CONFIG + extra, environ={})
-    return dataclasses.replace(config, database=DatabaseConfig(url=url), **replace)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import TEST_CONFIG
+from testkit import TEST_CONFIG
 from sqlalchemy import select
 
 from bot.cli import main

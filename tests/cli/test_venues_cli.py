@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import TEST_CONFIG
+from testkit import TEST_CONFIG
 from sqlalchemy import select
 
 from bot.cli import main

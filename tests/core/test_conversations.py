@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.app import build_app
 from bot.registry import Registry, load_features
 from bot.types import Reply
-from conftest import make_config
+from testkit import make_config
 
 
 def add_echo_flow(registry: Registry) -> None:

@@ -14,7 +14,7 @@ from bot.ports import Capabilities, RateLimited, Rejected, Transient, Unreachabl
 from bot.types import Button, Reply
 from storage.models import Identity, OutboxMessage
 from storage.outbox import enqueue
-from conftest import T0
+from testkit import T0
 
 CONFIG = OutboxConfig(max_attempts=3, backoff_seconds=10, lease_seconds=60)
 
@@ -206,10 +206,10 @@ async def test_messages_to_known_unreachable_people_are_not_attempted(app, memor
 
 @pytest.mark.postgres
 async def test_two_dispatchers_on_postgres_never_send_twice(postgres_url, memory, clock):
-    from conftest import _empty_postgres, make_config
+    from testkit import empty_postgres, make_config
     from bot.app import build_app
 
-    await _empty_postgres(postgres_url)
+    await empty_postgres(postgres_url)
     app = await build_app(make_config(postgres_url), adapters=[memory], clock=clock, migrate=False)
     try:
         for i in range(60):

@@ -1,0 +1,321 @@
+"""The /event conversation: title, when, end or duration, venues, description, link, capacity,
+audience, then a preview with Publish / Edit / Cancel. The same steps edit a published event.
+
+Dates are read by `bot.timeparse` in the main venue's time zone; every refusal names the reason and
+gives examples. Buttons only act inside this person's own /event conversation: a stale or forged
+press gets "this button has expired".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.context import Context
+from bot.events.render import AUDIENCE_TAGS, audience_label, event_card
+from bot.features.events.common import default_venue, hostable_venues
+from bot.features.events.draft import FLOW, Draft
+from bot.timeparse import WhenError, parse_end_or_duration, parse_when
+from bot.types import Button, Reply
+from storage.models import Venue
+from storage.venues import all_venues, venue_by_slug
+
+STEPS = ("title", "when", "end", "venues", "description", "link", "capacity", "audience", "preview")
+SKIPPABLE = {"end", "description", "link", "capacity"}
+EDITABLE = ("title", "when", "end", "venues", "description", "link", "capacity", "audience")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+NO_LIMIT = {"0", "non", "no", "none", "aucune", "aucun", "illimite", "illimité", "unlimited", "-"}
+MAX_CAPACITY = 100_000
+
+
+async def start(ctx: Context) -> Reply:
+    venue = await default_venue(ctx)
+    draft = Draft(zone=venue.timezone if venue else ctx.config.network.timezone,
+                  venues=[venue.id] if venue else [])
+    await ctx.start_flow(FLOW, "title", draft.dump())
+    return await prompt(ctx, draft, "title")
+
+
+async def prompt(ctx: Context, draft: Draft, step: str) -> Reply:
+    """The question of `step`, with its buttons."""
+    t = ctx.t
+    rows: list[tuple[Button, ...]] = []
+    if step == "preview":
+        return await preview(ctx, draft)
+    if step == "venues":
+        chosen = set(draft.venues)
+        for venue in (await all_venues(ctx.session))[:20]:
+            mark = "✓ " if venue.id in chosen else ""
+            rows.append((Button(mark + venue.name, "ev.venue", str(venue.id)),))
+        rows.append((Button(t("events.flow.done_button"), "ev.vdone"),))
+    elif step == "audience":
+        chosen = set(draft.audience)
+        buttons = [Button(("✓ " if tag in chosen else "") + audience_label(tag, t), "ev.tag", tag)
+                   for tag in AUDIENCE_TAGS]
+        rows += [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
+        rows.append((Button(t("events.flow.done_button"), "ev.tdone"),))
+    if step in SKIPPABLE:
+        rows.append((Button(t(f"events.skip.{step}"), "ev.skip", step),))
+    if draft.editing and step not in ("venues", "audience"):
+        rows.append((Button(t("events.flow.keep_button"), "ev.back"),))
+    params = {"minutes": ctx.config.events.default_duration_minutes} if step == "end" else {}
+    return Reply(t(f"events.ask.{step}", **params), buttons=tuple(rows))
+
+
+async def preview(ctx: Context, draft: Draft) -> Reply:
+    venues = await _venues(ctx, draft.venues)
+    card = event_card(draft.as_event(), venues, draft.zone, ctx.t, ctx.now)
+    publish = "events.flow.save_button" if draft.event_id else "events.flow.publish_button"
+    drop = "events.flow.discard_button" if draft.event_id else "events.flow.drop_button"
+    buttons = ((Button(ctx.t(publish), "ev.pub"), Button(ctx.t("events.flow.edit_button"), "ev.edit"),
+                Button(ctx.t(drop), "ev.drop")),)
+    return Reply(ctx.t("events.preview.body", card=card), title=draft.title, buttons=buttons)
+
+
+async def _venues(ctx: Context, ids: list[int]) -> list[Venue]:
+    found = []
+    for venue_id in ids:
+        venue = await ctx.session.get(Venue, venue_id)
+        if venue is not None:
+            found.append(venue)
+    return found
+
+
+async def advance(ctx: Context, draft: Draft, step: str) -> Reply:
+    """Save the draft and ask the step after `step` (the preview when a single field was edited)."""
+    if draft.editing or step == "preview":
+        following = "preview"
+    else:
+        following = STEPS[STEPS.index(step) + 1]
+        if following == "end" and draft.all_day:
+            following = "venues"
+    if following == "preview":
+        draft.editing = False
+    await ctx.set_step(following, **draft.dump())
+    return await prompt(ctx, draft, following)
+
+
+# --- free text ----------------------------------------------------------------------------------
+
+async def on_text(ctx: Context) -> Reply | None:
+    assert ctx.conversation is not None
+    if ctx.chat.chat_id != ctx.conversation.chat_id:
+        return None  # chatter in a group while this person is writing an event in private
+    draft = Draft.load(ctx.conversation.data)
+    step = ctx.conversation.step
+    text = ctx.args.strip()
+    handler = TEXT_STEPS.get(step)
+    if handler is None:  # a step answered with buttons
+        return await prompt(ctx, draft, step)
+    error = await handler(ctx, draft, text)
+    if error is not None:
+        return error
+    return await advance(ctx, draft, step)
+
+
+async def read_title(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    if not 3 <= len(text) <= 200:
+        return Reply(ctx.t("events.error.title"))
+    draft.title = " ".join(text.split())
+    return None
+
+
+async def _when(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    tz = ZoneInfo(draft.zone)
+    try:
+        parsed = parse_when(text, now=ctx.now, tz=tz, locale=ctx.locale)
+    except WhenError as error:
+        return when_error(ctx, error, "when")
+    start = parsed.at.astimezone(ZoneInfo("UTC"))
+    old_start, old_end = draft.starts_at, draft.ends_at
+    if not parsed.has_time:  # a date alone: an all-day event at the venue
+        next_day = datetime.combine(parsed.at.date() + timedelta(days=1), datetime.min.time(), tz)
+        draft.set_times(start, next_day, all_day=True)
+    elif old_start is not None and old_end is not None and draft.editing and not draft.all_day:
+        draft.set_times(start, start + (old_end - old_start))  # moving an event keeps its length
+    else:
+        end = start + timedelta(minutes=ctx.config.events.default_duration_minutes)
+        draft.set_times(start, end)
+    return None
+
+
+async def _end(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    start = draft.starts_at
+    if start is None:
+        return await prompt(ctx, draft, "when")
+    try:
+        end = parse_end_or_duration(text, start, ZoneInfo(draft.zone), locale=ctx.locale)
+    except WhenError as error:
+        return when_error(ctx, error, "end")
+    draft.set_times(start, end)
+    return None
+
+
+async def _venues_text(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    venue = await venue_by_slug(ctx.session, text.lower())
+    if venue is None:
+        return await prompt(ctx, draft, "venues")
+    if venue.id not in draft.venues:
+        draft.venues.append(venue.id)
+    await ctx.set_step("venues", **draft.dump())
+    return await prompt(ctx, draft, "venues")
+
+
+async def _description(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    if len(text) > 2000:
+        return Reply(ctx.t("events.error.description", limit=2000))
+    draft.description = text
+    return None
+
+
+async def _link(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    if not URL_RE.match(text) or len(text) > 500:
+        return Reply(ctx.t("events.error.link"))
+    draft.url = text
+    return None
+
+
+async def _capacity(ctx: Context, draft: Draft, text: str) -> Reply | None:
+    word = text.lower().strip(" .")
+    if word in NO_LIMIT:
+        draft.capacity = None
+        return None
+    digits = word.split()[0] if word else ""
+    if not digits.isdigit() or not 1 <= int(digits) <= MAX_CAPACITY:
+        return Reply(ctx.t("events.error.capacity"))
+    draft.capacity = int(digits)
+    return None
+
+
+TEXT_STEPS = {"title": read_title, "when": _when, "end": _end, "venues": _venues_text, "description": _description,
+              "link": _link, "capacity": _capacity}
+
+
+def when_error(ctx: Context, error: WhenError, step: str) -> Reply:
+    """A localised refusal for each reason, always with examples."""
+    detail = error.detail or ""
+    if detail in ("dst_gap", "am_pm", "end_before_start"):
+        return Reply(ctx.t(f"events.when_error.{detail}"))
+    prefix = "events.when_error." if step == "when" else "events.end_error."
+    return Reply(ctx.t(prefix + error.reason))
+
+
+# --- buttons ------------------------------------------------------------------------------------
+
+def in_flow(ctx: Context) -> Draft | None:
+    if ctx.conversation is None or ctx.conversation.flow != FLOW:
+        return None
+    return Draft.load(ctx.conversation.data)
+
+
+def expired(ctx: Context) -> Reply:
+    return Reply(ctx.t("core.button_expired"))
+
+
+async def skip_pressed(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    step = ctx.conversation.step if ctx.conversation else None
+    if draft is None or step != ctx.args or step not in SKIPPABLE:
+        return expired(ctx)
+    if step == "end" and draft.starts_at is not None:
+        draft.set_times(draft.starts_at,
+                        draft.starts_at + timedelta(minutes=ctx.config.events.default_duration_minutes))
+    elif step == "description":
+        draft.description = ""
+    elif step == "link":
+        draft.url = None
+    elif step == "capacity":
+        draft.capacity = None
+    return await advance(ctx, draft, step)
+
+
+async def venue_pressed(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.conversation.step != "venues" or not ctx.args.isdigit():
+        return expired(ctx)
+    venue = await ctx.session.get(Venue, int(ctx.args))
+    if venue is None:
+        return expired(ctx)
+    if venue.id in draft.venues:
+        draft.venues.remove(venue.id)
+    else:
+        draft.venues.append(venue.id)
+    await ctx.set_step("venues", **draft.dump())
+    return await prompt(ctx, draft, "venues")
+
+
+async def venues_done(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.conversation.step != "venues":
+        return expired(ctx)
+    mine = {v.id for v in await hostable_venues(ctx)}
+    main = next((venue_id for venue_id in draft.venues if venue_id in mine), None)
+    if main is None:
+        return Reply(ctx.t("events.error.venues"))
+    # The main venue (first one this host runs) decides the time zone and is listed first.
+    draft.venues = [main] + [v for v in draft.venues if v != main]
+    venue = await ctx.session.get(Venue, main)
+    draft.relocate(venue.timezone if venue else draft.zone)
+    return await advance(ctx, draft, "venues")
+
+
+async def tag_pressed(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.conversation.step != "audience" or ctx.args not in AUDIENCE_TAGS:
+        return expired(ctx)
+    if ctx.args in draft.audience:
+        draft.audience.remove(ctx.args)
+    else:
+        draft.audience.append(ctx.args)
+    await ctx.set_step("audience", **draft.dump())
+    return await prompt(ctx, draft, "audience")
+
+
+async def tags_done(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.conversation.step != "audience":
+        return expired(ctx)
+    return await advance(ctx, draft, "audience")
+
+
+async def edit_menu(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.conversation.step != "preview":
+        return expired(ctx)
+    buttons = [Button(ctx.t(f"events.field.{name}"), "ev.field", name) for name in EDITABLE]
+    rows = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    keep = (Button(ctx.t("events.flow.keep_button"), "ev.back"),)
+    return Reply(ctx.t("events.flow.which_field"), buttons=rows + (keep,))
+
+
+async def field_pressed(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None or ctx.args not in EDITABLE:
+        return expired(ctx)
+    return await field_pressed_for(ctx, draft, ctx.args)
+
+
+async def field_pressed_for(ctx: Context, draft: Draft, field: str) -> Reply:
+    """Ask again for one field, then come back to the preview."""
+    # An all-day event gets an end by getting a start time first.
+    step = "when" if field == "end" and draft.all_day else field
+    draft.editing = True
+    await ctx.set_step(step, **draft.dump())
+    return await prompt(ctx, draft, step)
+
+
+async def back_pressed(ctx: Context) -> Reply:
+    draft = in_flow(ctx)
+    if draft is None:
+        return expired(ctx)
+    draft.editing = False
+    await ctx.set_step("preview", **draft.dump())
+    return await preview(ctx, draft)
+
+
+async def drop_pressed(ctx: Context) -> Reply:
+    if in_flow(ctx) is None:
+        return expired(ctx)
+    await ctx.end_flow()
+    return Reply(ctx.t("events.flow.dropped"))
