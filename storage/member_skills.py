@@ -150,9 +150,14 @@ async def add_member_skill(session: AsyncSession, member_id: int, kind: str, ski
 
 
 async def remove_member_skill(session: AsyncSession, member_id: int, kind: str, skill_id: int) -> bool:
-    result = await session.execute(delete(MemberSkill).where(
-        MemberSkill.member_id == member_id, MemberSkill.kind == kind, MemberSkill.skill_id == skill_id))
-    return bool(result.rowcount)
+    # Deleted through the ORM (not a bulk DELETE) so the directory index sees one member changed,
+    # instead of rebuilding itself whole.
+    row = await session.get(MemberSkill, (member_id, skill_id, kind))
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True
 
 
 def custom_label_problem(label: str) -> str | None:

@@ -1,0 +1,119 @@
+"""Noticing, inside this process, every committed write that can change the directory.
+
+SQLAlchemy session events see each flush: a Member, MemberSkill or MemberVenue written through the
+ORM marks that member changed; a Skill row marks the skill map changed; a bulk UPDATE/DELETE/INSERT
+statement on those tables (which names no object) marks everything changed. What a session marked
+is published only when it commits, so a rolled-back edit changes nothing, and a reader never
+refreshes before the data is visible.
+
+The feed is per database URL (tests run many databases in one process) and bounded: a reader that
+fell too far behind is told to rebuild everything. Writes made by *other* processes (a CLI import
+while the bot runs, a second bot process on PostgreSQL) are not seen here; `service.py` catches
+them with a periodic fingerprint check.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import chain
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from storage.models import Member, MemberSkill, MemberVenue, Skill
+
+MAX_ENTRIES = 10_000
+_MEMBERS, _SKILLS, _ALL = "directory_members", "directory_skills", "directory_all"
+_MEMBER_TABLES = (Member, MemberSkill, MemberVenue)
+
+
+@dataclass
+class Changes:
+    """What changed since a reader's position."""
+
+    position: int
+    members: set[int] = field(default_factory=set)
+    skills: bool = False
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.members) or self.skills or self.everything
+
+
+class ChangeFeed:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.position = 0
+        self._entries: deque[tuple[int, str, frozenset[int], bool, bool]] = deque(maxlen=max_entries)
+
+    def publish(self, url: str, members: set[int], skills: bool = False, everything: bool = False) -> None:
+        self.position += 1
+        self._entries.append((self.position, url, frozenset(members), skills, everything))
+
+    def since(self, position: int, url: str) -> Changes:
+        changes = Changes(self.position)
+        if position >= self.position:
+            return changes
+        if not self._entries or self._entries[0][0] > position + 1:  # fell off the end: start over
+            changes.everything = True
+            return changes
+        for entry_position, entry_url, members, skills, everything in self._entries:
+            if entry_position > position and entry_url == url:
+                changes.members |= members
+                changes.skills |= skills
+                changes.everything |= everything
+        return changes
+
+
+feed = ChangeFeed()
+
+
+def mark_member_changed(session: Session, member_id: int) -> None:
+    """For code that changes a member in a way the ORM cannot see (raw SQL): refresh them."""
+    session.info.setdefault(_MEMBERS, set()).add(member_id)
+
+
+def _url(session: Session) -> str:
+    bind = session.bind
+    return str(bind.url) if bind is not None else ""
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    members = session.info.setdefault(_MEMBERS, set())
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, Member):
+            if row.id is not None:
+                members.add(row.id)
+        elif isinstance(row, (MemberSkill, MemberVenue)):
+            if row.member_id is not None:
+                members.add(row.member_id)
+        elif isinstance(row, Skill):
+            session.info[_SKILLS] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    entities = {mapper.class_ for mapper in state.all_mappers}
+    if entities & set(_MEMBER_TABLES):
+        state.session.info[_ALL] = True
+    elif Skill in entities:
+        state.session.info[_SKILLS] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    members = session.info.pop(_MEMBERS, set())
+    skills = session.info.pop(_SKILLS, False)
+    everything = session.info.pop(_ALL, False)
+    if members or skills or everything:
+        feed.publish(_url(session), members, skills, everything)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous_transaction) -> None:
+    if not session.in_transaction():  # the outermost transaction rolled back: forget its marks
+        for key in (_MEMBERS, _SKILLS, _ALL):
+            session.info.pop(key, None)

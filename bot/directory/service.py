@@ -1,0 +1,189 @@
+"""One directory index per process, loaded from the database and kept fresh.
+
+Freshness, decided and in order of cost:
+
+1. **Writes in this process** are published by `changes.feed` when they commit. Before answering,
+   the directory reloads just the members that changed (a few rows), or the skill map when skills
+   changed, or everything after a bulk statement. A profile edit shows up in the next /find.
+2. **Writes by other processes** (`maillage import members` while the bot runs, a second bot
+   process on PostgreSQL) are caught by a fingerprint (row counts and latest timestamps of members,
+   member skills, member venues and skills), read at most every `FINGERPRINT_TTL` seconds; when it
+   moved, the index is rebuilt. So another process's edit shows within that delay.
+3. Whatever the index says, the /find handler re-checks visibility against the database for the
+   page it shows: a stale index can miss someone for a moment, never reveal someone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.directory.changes import feed
+from bot.directory.index import DirectoryIndex, Profile
+from bot.directory.visibility import LISTED
+from storage.models import Member, MemberSkill, MemberVenue, Skill
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT_TTL = 30.0  # seconds between two looks for other processes' writes
+CHUNK = 500  # ids per IN (...) query
+
+
+@dataclass(frozen=True)
+class SkillMap:
+    """Skill slugs (what the resolver speaks) to database ids, merged custom skills folded in."""
+
+    ids: dict[str, int]
+    root: dict[int, int]  # merged custom skill id -> the skill it was merged into
+
+    def live(self, skill_id: int) -> int:
+        return self.root.get(skill_id, skill_id)
+
+    def resolve(self, slug_scores: Iterable[tuple[str, float]]) -> list[tuple[int, float]]:
+        found = []
+        for slug, score in slug_scores:
+            skill_id = self.ids.get(slug)
+            if skill_id is not None:
+                found.append((self.live(skill_id), score))
+        return found
+
+
+async def load_skill_map(session: AsyncSession) -> SkillMap:
+    rows = (await session.execute(select(Skill.id, Skill.slug, Skill.merged_into_id))).all()
+    return SkillMap({slug: id_ for id_, slug, _ in rows}, {id_: into for id_, _, into in rows if into is not None})
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+async def load_profiles(session: AsyncSession, skills: SkillMap, member_ids: Sequence[int] | None = None
+                        ) -> list[Profile]:
+    """Listed profiles from the database: all of them, or those among `member_ids`."""
+    members_q = select(Member.id, Member.visibility, Member.home_venue_id, Member.bio).where(
+        Member.visibility.in_(LISTED))
+    venues_q = select(MemberVenue.member_id, MemberVenue.venue_id)
+    skills_q = select(MemberSkill.member_id, MemberSkill.skill_id, MemberSkill.kind).where(
+        MemberSkill.kind.in_(("offer", "interest")))
+    batches: list[tuple] = []
+    if member_ids is None:
+        batches.append((members_q, venues_q, skills_q))
+    else:
+        for chunk in _chunks(list(member_ids)):
+            batches.append((members_q.where(Member.id.in_(chunk)), venues_q.where(MemberVenue.member_id.in_(chunk)),
+                            skills_q.where(MemberSkill.member_id.in_(chunk))))
+    rows: dict[int, tuple[str, set[int], str]] = {}
+    offers: dict[int, set[int]] = {}
+    interests: dict[int, set[int]] = {}
+    for members, venues, held in batches:
+        for member_id, visibility, home, bio in (await session.execute(members)):
+            rows[member_id] = (visibility, {home} if home is not None else set(), bio or "")
+        for member_id, venue_id in (await session.execute(venues)):
+            if member_id in rows:
+                rows[member_id][1].add(venue_id)
+        for member_id, skill_id, kind in (await session.execute(held)):
+            if member_id in rows:
+                (offers if kind == "offer" else interests).setdefault(member_id, set()).add(skills.live(skill_id))
+    return [Profile(member_id, visibility, frozenset(venues), frozenset(offers.get(member_id, ())),
+                    frozenset(interests.get(member_id, ())), bio)
+            for member_id, (visibility, venues, bio) in rows.items()]
+
+
+async def fingerprint(session: AsyncSession) -> tuple:
+    """Cheap aggregates that move whenever members, their skills or venues, or skills change."""
+    values = []
+    for statement in (select(func.count(), func.max(Member.updated_at)),
+                      select(func.count(), func.max(MemberSkill.created_at)).select_from(MemberSkill),
+                      select(func.count()).select_from(MemberVenue),
+                      select(func.count(), func.max(Skill.id)).select_from(Skill)):
+        values.append(tuple((await session.execute(statement)).one()))
+    return tuple(values)
+
+
+async def build(session: AsyncSession) -> tuple[DirectoryIndex, SkillMap]:
+    skills = await load_skill_map(session)
+    index = DirectoryIndex()
+    for profile in await load_profiles(session, skills):
+        index.put(profile)
+    return index, skills
+
+
+class Directory:
+    """The process's index for one database, refreshed before each use (see the module docstring)."""
+
+    def __init__(self, url: str, ttl: float = FINGERPRINT_TTL) -> None:
+        self.url = url
+        self.ttl = ttl
+        self.index: DirectoryIndex | None = None
+        self.skills: SkillMap | None = None
+        self._position = 0
+        self._fingerprint: tuple | None = None
+        self._checked = 0.0
+        self._lock = asyncio.Lock()
+        self.builds = 0  # full rebuilds so far (tests and logs)
+
+    async def current(self, session: AsyncSession) -> tuple[DirectoryIndex, SkillMap]:
+        async with self._lock:
+            changes = feed.since(self._position, self.url)
+            self._position = changes.position
+            if self.index is None or changes.everything:
+                await self._rebuild(session)
+            elif changes:
+                if changes.skills:
+                    self.skills = await load_skill_map(session)
+                if changes.members:
+                    await self._reload(session, changes.members)
+                self._fingerprint = await fingerprint(session)
+                self._checked = time.monotonic()
+            elif time.monotonic() - self._checked >= self.ttl:
+                seen = await fingerprint(session)
+                self._checked = time.monotonic()
+                if seen != self._fingerprint:
+                    log.info("directory: data changed elsewhere, rebuilding the index")
+                    await self._rebuild(session)
+            assert self.index is not None and self.skills is not None
+            return self.index, self.skills
+
+    async def refresh_members(self, session: AsyncSession, member_ids: Iterable[int]) -> None:
+        """Reload these members now (the /find handler found the index out of step with the database)."""
+        async with self._lock:
+            if self.index is not None and self.skills is not None:
+                await self._reload(session, set(member_ids))
+
+    async def _reload(self, session: AsyncSession, member_ids: set[int]) -> None:
+        assert self.index is not None and self.skills is not None
+        fresh = {p.member_id: p for p in await load_profiles(session, self.skills, sorted(member_ids))}
+        for member_id in member_ids:
+            profile = fresh.get(member_id)
+            if profile is None:
+                self.index.remove(member_id)
+            else:
+                self.index.put(profile)
+
+    async def _rebuild(self, session: AsyncSession) -> None:
+        started = time.perf_counter()
+        self._fingerprint = await fingerprint(session)
+        self.index, self.skills = await build(session)
+        self._checked = time.monotonic()
+        self.builds += 1
+        log.info("directory index built: %d listed profiles in %.0f ms", len(self.index),
+                 (time.perf_counter() - started) * 1000)
+
+
+_directories: "weakref.WeakKeyDictionary[object, Directory]" = weakref.WeakKeyDictionary()
+
+
+def directory_for(owner: object, url: str) -> Directory:
+    """The directory kept for `owner` (the BotCore): one per running bot, dropped with it."""
+    directory = _directories.get(owner)
+    if directory is None:
+        directory = _directories[owner] = Directory(url)
+    return directory
