@@ -1,0 +1,117 @@
+"""Who is in a round: opted-in members due by their cadence, not paused, reachable, with budget left.
+
+Members due but without attention budget for one more nudge are left out *before* planning (so the
+matching never pairs someone with a person who will not hear of it) and reported as unmatched with
+reason "budget". Everything is read at the round's time `at`, so a dry-run and the run agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.attention import budget_left
+from bot.config import Config
+from bot.config.matchmaking import CADENCE_DAYS
+from bot.matching import Candidate, VenuePreference
+from storage.models import Identity, Member, MemberSkill, Skill, Venue
+from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
+
+# A member is due when their last proposal is at least their cadence old, less this slack (rounds
+# fire on a schedule that can drift by hours, and a weekly member must not miss every other week).
+CADENCE_SLACK = timedelta(days=1)
+BUDGET = "budget"
+
+
+@dataclass
+class Pool:
+    """The round's candidates, those excluded before planning (member id, reason), and names/venues."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    excluded: list[tuple[int, str]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+    venue_slugs: dict[int, str | None] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.candidates) + len(self.excluded)
+
+
+def member_languages(member: Member, prefs: IntroPreferences | None) -> frozenset[str]:
+    chosen = prefs.languages if prefs is not None and prefs.languages else member.languages
+    codes = {str(code).lower() for code in (chosen or []) if code}
+    return frozenset(codes or {member.locale or "fr"})
+
+
+def is_due(cadence: str, last_proposed: datetime | None, at: datetime) -> bool:
+    if last_proposed is None:
+        return True
+    days = CADENCE_DAYS.get(cadence, CADENCE_DAYS["biweekly"])
+    return at - last_proposed >= timedelta(days=days) - CADENCE_SLACK
+
+
+async def last_proposals(session: AsyncSession, member_ids: list[int]) -> dict[int, datetime]:
+    rows = await session.execute(
+        select(IntroductionMember.member_id, func.max(Introduction.created_at))
+        .join(Introduction, Introduction.id == IntroductionMember.introduction_id)
+        .where(IntroductionMember.member_id.in_(member_ids))
+        .group_by(IntroductionMember.member_id))
+    return {member_id: last for member_id, last in rows}
+
+
+async def _skills(session: AsyncSession, member_ids: list[int]) -> dict[int, dict[str, set[int]]]:
+    # A custom skill merged into a taxonomy skill counts as that skill.
+    rows = await session.execute(
+        select(MemberSkill.member_id, MemberSkill.kind, func.coalesce(Skill.merged_into_id, Skill.id))
+        .join(Skill, Skill.id == MemberSkill.skill_id)
+        .where(MemberSkill.member_id.in_(member_ids)))
+    found: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for member_id, kind, skill_id in rows:
+        found[member_id][kind].add(skill_id)
+    return found
+
+
+async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Pool:
+    """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded."""
+    reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
+    members = list((await session.execute(
+        select(Member).where(Member.intro_opt_in.is_(True),
+                             or_(Member.paused_until.is_(None), Member.paused_until <= at),
+                             Member.id.in_(reachable))
+        .order_by(Member.id))).scalars())
+    ids = [member.id for member in members]
+    last = await last_proposals(session, ids)
+    members = [m for m in members if is_due(m.cadence, last.get(m.id), at)]
+    ids = [member.id for member in members]
+    prefs = {p.member_id: p for p in (await session.execute(
+        select(IntroPreferences).where(IntroPreferences.member_id.in_(ids)))).scalars()}
+    skills = await _skills(session, ids)
+    venues = {v.id: v for v in (await session.execute(select(Venue))).scalars()}
+    pool = Pool()
+    for member in members:
+        venue = venues.get(member.home_venue_id) if member.home_venue_id else None
+        pool.names[member.id] = member.display_name
+        pool.venue_slugs[member.id] = venue.slug if venue else None
+        if await budget_left(session, member.id, at, config.attention) < 1:
+            pool.excluded.append((member.id, BUDGET))
+            continue
+        pref = prefs.get(member.id)
+        coordinates = ((venue.latitude, venue.longitude)
+                       if venue is not None and venue.latitude is not None and venue.longitude is not None else None)
+        try:
+            preference = VenuePreference(pref.venue_preference) if pref else VenuePreference.OTHER_VENUES_PREFERRED
+        except ValueError:
+            preference = VenuePreference.OTHER_VENUES_PREFERRED
+        own = skills.get(member.id, {})
+        pool.candidates.append(Candidate(
+            member_id=member.id, name=member.display_name, venue_id=venue.id if venue else None,
+            venue_slug=venue.slug if venue else None, coordinates=coordinates,
+            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", ())),
+            interests=frozenset(own.get("interest", ())), languages=member_languages(member, pref),
+            preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
+            priority=bool(pref and pref.priority)))
+    return pool

@@ -1,0 +1,52 @@
+"""What past rounds mean for the next one: which pairs met recently, which venue pairs rarely meet.
+
+Rounds are numbered by the order of their periods ("2026-W46" < "2026-W48"), so the round being
+planned is number = how many rounds come before its period. Every proposed introduction counts as a
+meeting for repeat avoidance, whatever its answer: someone who said "not this time" should not get
+the same person again next round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.matching import History, pair_key
+from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
+
+
+async def build_history(session: AsyncSession, period: str, repeat_window: int, venue_horizon: int) -> History:
+    """The engine's `History` for the round of `period` (rounds of later periods are ignored)."""
+    rounds = list((await session.execute(
+        select(MatchRound.id, MatchRound.period).where(MatchRound.period < period)
+        .order_by(MatchRound.period))).all())
+    index = {round_id: i for i, (round_id, _period) in enumerate(rounds)}
+    current = len(rounds)
+    horizon = max(repeat_window, venue_horizon)
+    recent = [round_id for round_id, i in index.items() if current - i <= horizon]
+    if not recent:
+        return History(round_index=current)
+    rows = await session.execute(
+        select(Introduction.id, Introduction.round_id, IntroductionMember.member_id, IntroductionMember.venue_id)
+        .join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
+        .where(Introduction.round_id.in_(recent)))
+    groups: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+    round_of: dict[int, int] = {}
+    for intro_id, round_id, member_id, venue_id in rows:
+        groups[intro_id].append((member_id, venue_id))
+        round_of[intro_id] = index[round_id]
+    introduced: dict[tuple[int, int], int] = {}
+    venue_counts: dict[tuple[int, int], int] = defaultdict(int)
+    for intro_id, people in groups.items():
+        i = round_of[intro_id]
+        for a in range(len(people)):
+            for b in range(a + 1, len(people)):
+                (ma, va), (mb, vb) = people[a], people[b]
+                if ma is not None and mb is not None and current - i <= repeat_window:
+                    key = pair_key(ma, mb)
+                    introduced[key] = max(introduced.get(key, i), i)
+                if va is not None and vb is not None and va != vb and current - i <= venue_horizon:
+                    venue_counts[pair_key(va, vb)] += 1
+    return History(round_index=current, introduced=introduced, venue_pair_counts=dict(venue_counts))

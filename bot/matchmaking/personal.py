@@ -1,0 +1,90 @@
+"""Matchmaking's share of /mydata and /forget.
+
+Export: the member's settings and their introductions (partners named only where contacts were
+exchanged). Erase: open introductions with them are cancelled (anyone who had already accepted gets
+one neutral line; proposals not yet delivered to the others are withdrawn); past introductions keep
+their anonymous columns (venues, flags, outcome) with the member's side emptied and the reasons
+blanked; their settings go, and their id leaves everyone's private "never with" lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.i18n import Translator
+from bot.matchmaking.run import ask_key
+from bot.notify import member_identity, member_locale
+from bot.types import Reply
+from storage.models import Member, OutboxMessage
+from storage.models.matchmaking import (
+    ACCEPTED, CANCELLED, PROPOSED, REVEALED, Introduction, IntroductionMember, IntroPreferences, MatchRound,
+)
+from storage.outbox import OPEN_STATUSES, enqueue
+
+
+async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
+    prefs = await session.get(IntroPreferences, member.id)
+    intros = list((await session.execute(
+        select(Introduction, MatchRound.period).join(MatchRound, MatchRound.id == Introduction.round_id)
+        .join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
+        .options(selectinload(Introduction.members))
+        .where(IntroductionMember.member_id == member.id).order_by(Introduction.id))).all())
+    names = dict((await session.execute(select(Member.id, Member.display_name))).all()) if intros or prefs else {}
+    listed = []
+    for intro, period in intros:
+        mine = next(s for s in intro.members if s.member_id == member.id)
+        partners = [names.get(s.member_id) for s in intro.members
+                    if s.member_id != member.id and s.member_id is not None] if intro.status == REVEALED else []
+        listed.append({"round": period, "status": intro.status, "my_answer": mine.response,
+                       "answered_at": mine.responded_at.isoformat() if mine.responded_at else None,
+                       "met": mine.met, "partners": partners, "proposed_at": intro.created_at.isoformat()})
+    settings = None
+    if prefs is not None:
+        settings = {"venue_preference": prefs.venue_preference, "languages": prefs.languages,
+                    "never_with": [{"id": i, "name": names.get(i)} for i in prefs.never_with or []],
+                    "priority_next_round": prefs.priority}
+    return {"settings": settings, "introductions": listed}
+
+
+async def _neutral_to(session: AsyncSession, intro_id: int, other: Member, forgotten_name: str) -> None:
+    identity = await member_identity(session, other.id)
+    if identity is None:
+        return
+    t = Translator(member_locale(other, identity))
+    await enqueue(session, key=f"mm:{intro_id}:{other.id}:closed", platform=identity.platform,
+                  reply=Reply(t("matchmaking.neutral", name=forgotten_name)), user_id=identity.platform_user_id,
+                  member_id=other.id, purpose="mm.closed")
+
+
+async def erase(session: AsyncSession, member: Member) -> None:
+    rows = list((await session.execute(
+        select(Introduction, MatchRound.period).join(MatchRound, MatchRound.id == Introduction.round_id)
+        .join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
+        .options(selectinload(Introduction.members))
+        .where(IntroductionMember.member_id == member.id))).all())
+    for intro, period in rows:
+        if intro.status == PROPOSED:
+            intro.status = CANCELLED
+            for slot in intro.members:
+                if slot.member_id in (None, member.id):
+                    continue
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.key == ask_key(period, slot.member_id), OutboxMessage.status.in_(OPEN_STATUSES))
+                    .values(status="cancelled"))
+                other = await session.get(Member, slot.member_id)
+                if slot.response == ACCEPTED and other is not None:
+                    await _neutral_to(session, intro.id, other, member.display_name)
+        intro.reasons = []  # they name the member's skills
+    await session.execute(update(IntroductionMember).where(IntroductionMember.member_id == member.id)
+                          .values(member_id=None, met=None))
+    prefs = await session.get(IntroPreferences, member.id)
+    if prefs is not None:
+        await session.delete(prefs)
+    for other in (await session.execute(select(IntroPreferences))).scalars():
+        if member.id in (other.never_with or []):
+            other.never_with = [i for i in other.never_with if i != member.id]
+    await session.flush()

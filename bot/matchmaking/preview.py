@@ -1,0 +1,74 @@
+"""The dry-run of a round, as the exact JSON document of `maillage match --dry-run --format json` and
+as text for the CLI and `/matchmaking preview`.
+
+Schema (nothing more, nothing less):
+    {"period": str, "candidates": int,
+     "introductions": [{"members": [{"id": int, "name": str, "venue": slug}], "score": float,
+                        "reasons": [str]}],
+     "unmatched": [{"id": int, "name": str, "reason": str}],
+     "stats": {...}}
+`candidates` counts every member due (including those left out for lack of attention budget);
+introduction reasons are sentences in the chosen language; an unmatched `reason` is a stable code
+(`alone`, `no_common_language`, `all_blocked`, `weak_best_match`, `recent_partners_only`,
+`odd_one_out`, `budget`), which `unmatched_text` phrases for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.matchmaking import render
+from bot.matchmaking.run import Prepared, round_stats
+
+
+async def document(session: AsyncSession, prepared: Prepared, t: Translator) -> dict[str, Any]:
+    plan = prepared.plan
+    if plan is None:
+        return {"period": "", "candidates": 0, "introductions": [], "unmatched": [], "stats": {}}
+    pool = prepared.pool
+    stored = [render.as_stored(intro.reasons) for intro in plan.introductions]
+    names = await render.load_names(session, [r for reasons in stored for r in reasons])
+    introductions = [{
+        "members": [{"id": m, "name": pool.names.get(m, ""), "venue": pool.venue_slugs.get(m)} for m in intro.members],
+        "score": round(float(intro.score), 3),
+        "reasons": render.reason_texts(reasons, names, t),
+    } for intro, reasons in zip(plan.introductions, stored)]
+    unmatched = [{"id": u.member_id, "name": pool.names.get(u.member_id, ""), "reason": u.reason.value}
+                 for u in plan.unmatched]
+    unmatched += [{"id": m, "name": pool.names.get(m, ""), "reason": reason} for m, reason in pool.excluded]
+    return {"period": prepared.period or "", "candidates": pool.size, "introductions": introductions,
+            "unmatched": unmatched, "stats": round_stats(prepared)}
+
+
+def unmatched_text(reason: str, t: Translator) -> str:
+    return t(f"matchmaking.unmatched.{reason}") if reason in UNMATCHED_CODES else reason
+
+
+UNMATCHED_CODES = ("alone", "no_common_language", "all_blocked", "weak_best_match", "recent_partners_only",
+                   "odd_one_out", "budget")
+
+
+def as_text(doc: dict[str, Any], t: Translator, *, already: bool = False, limit: int | None = None) -> str:
+    """The preview for people: figures, each introduction with its reasons, then who is left out and why."""
+    stats = doc["stats"]
+    lines = [t("matchmaking.preview.head", period=doc["period"], candidates=doc["candidates"],
+               count=len(doc["introductions"]), coverage=round(100 * stats.get("coverage", 0)),
+               cross=round(100 * stats.get("cross_venue_share", 0)), need=round(100 * stats.get("need_offer_share", 0)))]
+    if already:
+        lines.append(t("matchmaking.preview.already", period=doc["period"]))
+    shown = doc["introductions"] if limit is None else doc["introductions"][:limit]
+    for intro in shown:
+        people = " + ".join(f"{m['name']} ({m['venue'] or '-'})" for m in intro["members"])
+        lines.append(f"• {people} — {intro['score']:.1f}")
+        lines += [f"   {reason}" for reason in intro["reasons"]]
+    if limit is not None and len(doc["introductions"]) > limit:
+        lines.append(t("matchmaking.preview.more", count=len(doc["introductions"]) - limit))
+    if doc["unmatched"]:
+        lines.append(t("matchmaking.preview.unmatched"))
+        lines += [f"• {u['name']}: {unmatched_text(u['reason'], t)}" for u in doc["unmatched"][: limit or None]]
+    if not doc["introductions"] and not doc["unmatched"]:
+        lines.append(t("matchmaking.preview.nobody"))
+    return "\n".join(lines)

@@ -1,0 +1,124 @@
+"""Matchmaking figures for animators: per round and over the last quarter.
+
+- coverage: members introduced / members due; cross-venue and need<->offer shares of introductions;
+  repeat pairs (introduced again inside the repeat window, as a last resort);
+- acceptance rate: introductions revealed / introductions decided (revealed, declined or expired);
+- met rate: "yes, we met" / follow-up answers;
+- messages per member per month: matchmaking messages (proposals, reveals, neutral lines,
+  follow-ups, pause notices) per member who got any, over the period, per 30 days;
+- venue x venue counts of introductions, for the heatmap.
+Everything reads anonymous columns (flags, venues, outcomes), so it survives /forget.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, Venue
+from storage.models.matchmaking import (
+    DECLINED, EXPIRED, REVEALED, Introduction, IntroductionMember, MatchRound,
+)
+
+QUARTER = timedelta(days=91)
+DECIDED = (REVEALED, DECLINED, EXPIRED)
+
+
+@dataclass
+class Figures:
+    rounds: int = 0
+    due: int = 0
+    matched: int = 0
+    introductions: int = 0
+    cross_venue: int = 0
+    need_offer: int = 0
+    repeats: int = 0
+    decided: int = 0
+    revealed: int = 0
+    met_answers: int = 0
+    met_yes: int = 0
+    messages_per_member_month: float = 0.0
+    venue_pairs: Counter = field(default_factory=Counter)
+
+    def rate(self, part: int, whole: int) -> float:
+        return round(part / whole, 4) if whole else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rounds": self.rounds, "due": self.due, "matched": self.matched, "introductions": self.introductions,
+            "coverage": self.rate(self.matched, self.due),
+            "cross_venue_share": self.rate(self.cross_venue, self.introductions),
+            "need_offer_share": self.rate(self.need_offer, self.introductions),
+            "repeat_pairs": self.repeats,
+            "acceptance_rate": self.rate(self.revealed, self.decided),
+            "met_rate": self.rate(self.met_yes, self.met_answers),
+            "messages_per_member_month": round(self.messages_per_member_month, 2),
+        }
+
+
+async def _figures(session: AsyncSession, round_ids: list[int]) -> Figures:
+    figures = Figures(rounds=len(round_ids))
+    if not round_ids:
+        return figures
+    for stats in (await session.execute(select(MatchRound.stats).where(MatchRound.id.in_(round_ids)))).scalars():
+        figures.due += int(stats.get("due", stats.get("candidates", 0)))
+    intros = list((await session.execute(select(Introduction).where(Introduction.round_id.in_(round_ids)))).scalars())
+    figures.introductions = len(intros)
+    figures.cross_venue = sum(i.cross_venue for i in intros)
+    figures.need_offer = sum(i.need_offer for i in intros)
+    figures.repeats = sum(i.repeat for i in intros)
+    figures.decided = sum(i.status in DECIDED for i in intros)
+    figures.revealed = sum(i.status == REVEALED for i in intros)
+    ids = [i.id for i in intros]
+    if ids:
+        slots = list((await session.execute(select(IntroductionMember)
+                                            .where(IntroductionMember.introduction_id.in_(ids)))).scalars())
+        figures.matched = len(slots)
+        figures.met_answers = sum(s.met is not None for s in slots)
+        figures.met_yes = sum(s.met == "yes" for s in slots)
+        by_intro: dict[int, list[int | None]] = {}
+        for slot in slots:
+            by_intro.setdefault(slot.introduction_id, []).append(slot.venue_id)
+        for venues in by_intro.values():
+            for a in range(len(venues)):
+                for b in range(a + 1, len(venues)):
+                    if venues[a] is not None and venues[b] is not None:
+                        figures.venue_pairs[tuple(sorted((venues[a], venues[b])))] += 1
+    return figures
+
+
+async def _messages_per_member_month(session: AsyncSession, since: datetime, now: datetime) -> float:
+    row = (await session.execute(
+        select(func.count(), func.count(func.distinct(OutboxMessage.member_id)))
+        .where(OutboxMessage.purpose.like("mm.%"), OutboxMessage.created_at >= since,
+               OutboxMessage.status.notin_(("cancelled",))))).one()
+    messages, members = int(row[0]), int(row[1])
+    days = max((now - since).days, 1)
+    return messages / members / (days / 30) if members else 0.0
+
+
+async def quarter(session: AsyncSession, now: datetime) -> tuple[list[tuple[str, Figures]], Figures]:
+    """Figures of each round of the last quarter (newest first), and of the quarter as a whole."""
+    since = now - QUARTER
+    rounds = list((await session.execute(select(MatchRound.id, MatchRound.period)
+                                         .where(MatchRound.run_at >= since, MatchRound.run_at <= now)
+                                         .order_by(MatchRound.period.desc()))).all())
+    per_round = [(period, await _figures(session, [round_id])) for round_id, period in rounds]
+    total = await _figures(session, [round_id for round_id, _ in rounds])
+    first = min((r.run_at for r in (await session.execute(select(MatchRound).where(
+        MatchRound.id.in_([rid for rid, _ in rounds])))).scalars()), default=since)
+    total.messages_per_member_month = await _messages_per_member_month(session, max(since, first), now)
+    return per_round, total
+
+
+async def venue_labels(session: AsyncSession) -> dict[int, str]:
+    return dict((await session.execute(select(Venue.id, Venue.slug).order_by(Venue.slug))).all())
+
+
+def as_document(per_round: list[tuple[str, Figures]], total: Figures) -> dict[str, Any]:
+    return {"quarter": total.as_dict(), "rounds": [{"period": p, **f.as_dict()} for p, f in per_round]}
