@@ -22,7 +22,7 @@ from bot.app import App, build_app
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
-from testkit import PG_ENV, T0, empty_postgres, make_config
+from testkit import PG_ENV, T0, People, empty_postgres, make_config
 
 
 def pytest_collection_modifyitems(config, items):
@@ -121,3 +121,9 @@ async def any_app(database_url, memory, clock) -> App:
     await memory.start(app.core)
     yield app
     await app.close()
+
+
+@pytest.fixture
+def people(app, clock) -> People:
+    """Members written straight into the database, for tests of features that need a network."""
+    return People(app, clock)

@@ -7,13 +7,15 @@ Kept out of conftest.py on purpose: several folders have their own conftest.py, 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.config import Config, DatabaseConfig, parse_config
 from storage.db import Database
-from storage.models import Base
+from storage.models import Base, Identity, Member, MemberSkill, MemberVenue, Skill, Venue
 
 PG_ENV = "MAILLAGE_TEST_DATABASE_URL"
 
@@ -70,3 +72,38 @@ async def empty_postgres(url: str) -> None:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await db.dispose()
+
+
+class People:
+    """`await people.add("Ana", venue="hangar", offers=["3d-printing"])` -> the member's id."""
+
+    def __init__(self, app, clock) -> None:
+        self.app = app
+        self.clock = clock
+        self._ids = itertools.count(100)
+
+    async def add(self, name: str, *, venue: str | None = "hangar", visibility: str = "network",
+                  offers: Iterable[str] = (), interests: Iterable[str] = (), needs: Iterable[str] = (),
+                  attends: Iterable[str] = (), bio: str = "", intros: bool = True, platform: str = "memory",
+                  user_id: str | None = None, handle: str | None = None, locale: str = "fr") -> int:
+        async with self.app.db.session() as session:
+            venues = dict((await session.execute(select(Venue.slug, Venue.id))).all())
+            skills = dict((await session.execute(select(Skill.slug, Skill.id))).all())
+            member = Member(display_name=name, bio=bio, home_venue_id=venues[venue] if venue else None,
+                            locale=locale, visibility=visibility, intro_opt_in=intros, consent_at=self.clock.now(),
+                            consent_version="test")
+            session.add(member)
+            await session.flush()
+            session.add(Identity(member_id=member.id, platform=platform, platform_user_id=user_id or str(next(self._ids)),
+                                 handle=handle, display_name=name, locale=locale, dm_status="open",
+                                 created_at=self.clock.now(), last_seen_at=self.clock.now()))
+            for kind, slugs in (("offer", offers), ("interest", interests), ("need", needs)):
+                for slug in slugs:
+                    session.add(MemberSkill(member_id=member.id, skill_id=skills[slug], kind=kind))
+            for slug in attends:
+                session.add(MemberVenue(member_id=member.id, venue_id=venues[slug]))
+            return member.id
+
+    async def member(self, member_id: int) -> Member:
+        async with self.app.db.session() as session:
+            return await session.get(Member, member_id)
