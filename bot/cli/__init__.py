@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
     for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler.executors", "aiosqlite", "alembic"):
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")))
+    # Chats in the terminal keep the screen for the conversation: only warnings are logged there.
+    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False))
     try:
         return int(args.func(args) or 0)
     except ConfigError as error:

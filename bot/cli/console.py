@@ -31,7 +31,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                     "not a terminal, reads one message per line ('press N' presses button N) and prints "
                     "every reply, without colours.")
     _common(console)
-    console.set_defaults(func=lambda args: run_async(_console(config_from(args), args)))
+    console.set_defaults(func=lambda args: run_async(_console(config_from(args), args)), quiet_logs=True)
 
     demo = subparsers.add_parser(
         "demo", help="a seeded demo network in a local SQLite file, and a terminal chat",
@@ -40,7 +40,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _common(demo, default_member=DEMO_MEMBER)
     demo.add_argument("--database", default=DEMO_DATABASE, help=f"SQLite file (default: {DEMO_DATABASE})")
     demo.add_argument("--fresh", action="store_true", help="start again from a newly seeded network")
-    demo.set_defaults(func=lambda args: run_async(_demo(args)))
+    demo.set_defaults(func=lambda args: run_async(_demo(args)), quiet_logs=True)
 
 
 def _common(parser: argparse.ArgumentParser, default_member: str | None = None) -> None:

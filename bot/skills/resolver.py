@@ -350,6 +350,8 @@ class SkillResolver:
             return []
         scores = self._scores(key)
         if (exact := self._exact.get(key)) is not None:
+            # The text names a skill exactly ("compta"): loose look-alikes ("compostage") are noise.
+            scores = {skill_id: score for skill_id, score in scores.items() if score >= CONFIDENT}
             scores[exact] = 100.0
         category = self._category_keys.get(key)
         if category is None:

@@ -239,3 +239,8 @@ def test_suggest_limit_and_empty(resolver: SkillResolver) -> None:
     assert resolver.suggest("xyzzy", "fr") == []
     skills = [s.skill_id for s in resolver.suggest("des", "fr", limit=25)]
     assert len(skills) == len(set(skills))  # one entry per skill
+
+
+def test_an_exact_name_does_not_drag_in_look_alikes():
+    ids = [skill_id for skill_id, _ in SkillResolver().search_ids("compta")]
+    assert ids == ["accounting"]
