@@ -63,7 +63,9 @@ class Action:
     access: Access = Access.ANYONE
 
 
-Completer = Callable[..., Awaitable[list[tuple[str, str]]]]
+# A completer suggests values for a command's argument as it is typed (Discord autocomplete):
+# `async (ctx: Context, prefix: str) -> [(value, label), ...]`, best first.
+Completer = Callable[["Context", str], Awaitable[list[tuple[str, str]]]]
 
 
 @dataclass(frozen=True)

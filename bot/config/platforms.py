@@ -11,14 +11,29 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class TelegramConfig:
+    """The `[telegram]` table: how the Telegram adapter connects, and how fast it may send.
+
+    The rate defaults are Telegram's published limits (about 30 messages/s overall, one per second
+    in a private chat with short bursts tolerated, 20 per minute in a group).
+    """
+
     token_env: str = "TELEGRAM_TOKEN"
     mode: str = "polling"  # or "webhook"
-    api_base_url: str | None = None  # a self-hosted Bot API server (or the test emulator)
-    poll_interval: float = 0.0
+    api_base_url: str | None = None  # a self-hosted Bot API server (or the test emulator), e.g. http://host:8081
+    poll_interval: float = 0.0  # pause between two getUpdates calls (long polling makes 0 fine)
+    poll_timeout: int = 30  # long-polling timeout asked of Telegram, in seconds
     webhook_url: str | None = None  # the public HTTPS URL Telegram calls
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret_env: str | None = None  # env variable holding the secret_token Telegram echoes back
+    request_timeout: float = 10.0  # seconds to wait for Telegram's answer to one request
+    global_per_second: float = 30.0
+    private_per_second: float = 1.0
+    private_burst: int = 3  # messages a private chat may get at once before the 1/s pace applies
+    group_per_minute: int = 20
+    max_retry_wait: float = 30.0  # longest 429 wait before retrying a direct reply (longer: dropped, logged)
+    concurrent_updates: int = 16  # updates handled at once (one chat's updates always stay in order)
+    set_commands: bool = True  # publish the command menus (fr, en) with set_my_commands at start
     token: str = field(default="", init=False, repr=False, compare=False)
     webhook_secret: str = field(default="", init=False, repr=False, compare=False)
 
@@ -28,14 +43,57 @@ class TelegramConfig:
             found.append(f'mode: "{self.mode}" must be "polling" or "webhook"')
         if self.mode == "webhook" and not self.webhook_url:
             found.append("webhook_url: required when mode is \"webhook\"")
+        if self.mode == "webhook" and not self.webhook_secret_env:
+            found.append("webhook_secret_env: required when mode is \"webhook\" (Telegram's secret_token)")
+        if self.webhook_url and not self.webhook_url.startswith(("https://", "http://")):
+            found.append("webhook_url: must be an https:// URL")
+        if self.api_base_url and not self.api_base_url.startswith(("https://", "http://")):
+            found.append("api_base_url: must start with http:// or https://")
         if self.poll_interval < 0:
             found.append("poll_interval: must not be negative")
+        if not 0 <= self.poll_timeout <= 50:
+            found.append("poll_timeout: must be between 0 and 50 seconds")
+        if not 0 < self.webhook_port <= 65535:
+            found.append("webhook_port: must be between 1 and 65535")
+        if self.request_timeout <= 0:
+            found.append("request_timeout: must be positive")
+        for key in ("global_per_second", "private_per_second"):
+            if getattr(self, key) <= 0:
+                found.append(f"{key}: must be positive")
+        for key in ("private_burst", "group_per_minute", "concurrent_updates"):
+            if getattr(self, key) < 1:
+                found.append(f"{key}: must be at least 1")
+        if self.max_retry_wait < 0:
+            found.append("max_retry_wait: must not be negative")
         return found
 
 
 @dataclass(frozen=True)
 class DiscordConfig:
+    """The `[discord]` table: the bot's token variable, where slash commands are published, timings.
+
+    Slash commands are published globally (Discord may take up to an hour to show changes) unless
+    `test_guild_id` names one server, where they appear at once. They are re-published only when
+    the command set changed (a hash is kept in the database).
+    """
+
     token_env: str = "DISCORD_TOKEN"
     test_guild_id: str | None = None  # sync slash commands to this guild only (instant, for testing)
-    mirror_scheduled_events: bool = False
+    sync_commands: bool = True  # publish the slash commands at start when they changed
+    defer_after_seconds: float = 2.0  # a slower answer is deferred first (Discord allows 3 s)
+    max_ratelimit_wait: float = 30.0  # a 429 wait up to this is waited in place; longer goes back to the outbox
+    mirror_scheduled_events: bool = False  # not implemented yet: refused by problems() when true
     token: str = field(default="", init=False, repr=False, compare=False)
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.test_guild_id is not None and not (self.test_guild_id.isdigit() and len(self.test_guild_id) <= 20):
+            found.append(f'test_guild_id: "{self.test_guild_id}" is not a Discord server id (digits only, '
+                         "from Copy Server ID in Discord's developer mode)")
+        if not 0 <= self.defer_after_seconds <= 2.5:
+            found.append("defer_after_seconds: must be between 0 and 2.5 (Discord expects an answer within 3 s)")
+        if self.max_ratelimit_wait < 30:
+            found.append("max_ratelimit_wait: must be at least 30 seconds (discord.py's minimum)")
+        if self.mirror_scheduled_events:
+            found.append("mirror_scheduled_events: not supported yet; remove the key or set it to false")
+        return found

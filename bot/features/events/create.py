@@ -18,6 +18,7 @@ from bot.features.events.common import default_venue, hostable_venues
 from bot.features.events.draft import FLOW, Draft
 from bot.timeparse import WhenError, parse_end_or_duration, parse_when
 from bot.types import Button, Reply
+from bot.words import is_skip
 from storage.models import Venue
 from storage.venues import all_venues, venue_by_slug
 
@@ -108,6 +109,8 @@ async def on_text(ctx: Context) -> Reply | None:
     handler = TEXT_STEPS.get(step)
     if handler is None:  # a step answered with buttons
         return await prompt(ctx, draft, step)
+    if step in SKIPPABLE and is_skip(text):
+        return await _skip(ctx, draft, step)
     error = await handler(ctx, draft, text)
     if error is not None:
         return error
@@ -218,6 +221,10 @@ async def skip_pressed(ctx: Context) -> Reply:
     step = ctx.conversation.step if ctx.conversation else None
     if draft is None or step != ctx.args or step not in SKIPPABLE:
         return expired(ctx)
+    return await _skip(ctx, draft, step)
+
+
+async def _skip(ctx: Context, draft: Draft, step: str) -> Reply:
     if step == "end" and draft.starts_at is not None:
         draft.set_times(draft.starts_at,
                         draft.starts_at + timedelta(minutes=ctx.config.events.default_duration_minutes))

@@ -17,13 +17,13 @@ from bot.features.members.venues import venue_from_payload, venue_picker
 from bot.features.privacy import NOTICE_VERSION
 from bot.registry import Access, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
+from bot.words import is_skip
 from storage.models import Member, Venue
 from storage.venues import all_venues, venue_by_code
 
 FLOW = "onboarding"
 VISIBILITIES = ("private", "venue", "network")
 # Typed instead of pressing "Skip": never a skill ("rien" would otherwise become a custom skill).
-SKIP_WORDS = {"skip", "passer", "passe", "non", "no", "rien", "nothing", "none", "aucun", "aucune", "-", "."}
 
 
 # -- entry points ----------------------------------------------------------------------------
@@ -140,7 +140,7 @@ async def step_text(ctx: Context) -> list[Reply] | Reply:
     if ctx.member is None:  # the member was erased meanwhile (/forget on another platform)
         await ctx.end_flow()
         return Reply(ctx.t("core.join_first"))
-    skipped = ctx.args.strip().lower() in SKIP_WORDS
+    skipped = is_skip(ctx.args)
     if conversation.step == "offers":
         replies = [] if skipped else await add_from_text(ctx, "offer", ctx.args)
         await ctx.set_step("needs")

@@ -157,3 +157,14 @@ async def test_the_programme_chat_can_come_from_the_config(app, clock):
         assert [d.reply.title for d in memory.to_chat("-100cfg")] == ["Nouvel événement : Repair café"]
     finally:
         await app.close()
+
+
+async def test_typing_a_skip_word_skips_an_optional_step(app, memory, people):
+    host = await people.member("host-skip", "Hôte", host_of=("hangar",))
+    await host.send("/evenement Atelier réparation")
+    await host.send("jeudi 18h30")
+    await host.send("passer")  # end: the default duration
+    await host.press("Terminé")
+    await host.send("rien")  # no description
+    replies = await host.send("passer")  # no link
+    assert "places" in replies[-1].text.lower()
