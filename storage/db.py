@@ -1,7 +1,8 @@
 """Engines and sessions: SQLite (embedded, the default) or PostgreSQL, both through asyncio drivers.
 
-SQLite gets WAL (readers never block the writer), `foreign_keys=ON` (off by default in SQLite!) and
-a busy timeout so concurrent writers wait instead of failing. One session per handled event or job.
+SQLite gets WAL (readers never block the writer), `foreign_keys=ON` (off by default in SQLite!),
+a busy timeout so concurrent writers wait instead of failing, and transactions that take the write
+lock when they begin (see `_sqlite_begin`). One session per handled event or job.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a deferred transaction that read, then tries to write
+    # after another connection committed, fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT,
+    # which the busy timeout cannot wait out). Nearly every transaction here writes anyway.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:

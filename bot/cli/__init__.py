@@ -43,6 +43,9 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
     for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler.executors", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # python-telegram-bot's own loggers print request URLs (with the token) at DEBUG.
+    for tokenish in ("telegram.Bot", "telegram.ext.ExtBot"):
+        logging.getLogger(tokenish).setLevel(logging.INFO)
 
 
 def config_from(args: argparse.Namespace) -> Config:
