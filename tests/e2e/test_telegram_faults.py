@@ -23,7 +23,7 @@ from bot.config import TelegramConfig
 from bot.types import ChatKind, ChatRef, CommandInvoked, Reply, UserRef
 from storage.models import Identity, OutboxMessage, Venue, VenueChat
 from storage.outbox import enqueue
-from conftest import make_config
+from testkit import make_config
 from tgemu import TelegramEmulator, skip_reason, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),

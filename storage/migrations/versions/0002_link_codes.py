@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 10:00:00
+Create Date: 2026-11-25
 """
 
 from alembic import op

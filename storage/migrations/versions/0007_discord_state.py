@@ -1,16 +1,16 @@
 """discord: a key-value table for the adapter's own state (the slash commands' hash)
 
-Revision ID: 0008
-Revises: 0001
-Create Date: 2026-11-26 12:00:00
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-25
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008"
-down_revision = "0001"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

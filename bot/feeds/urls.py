@@ -1,0 +1,86 @@
+"""Which feed addresses are acceptable, and from where.
+
+From the config file: https/http/webcal URLs, local paths, and `openagenda:AGENDA_UID` (with
+`key_env`). From a chat: only http(s)/webcal URLs to public hosts: a host typing
+`http://127.0.0.1:5432/` or a cloud metadata address must not make the bot probe its own network
+(SSRF). The host name is resolved and every address must be public; redirects are checked the same
+way by a request hook on the client used for chat-added feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+
+from adapters.sources import FeedError, make_client
+
+OPENAGENDA_PREFIX = "openagenda:"
+WEB_SCHEMES = ("http", "https", "webcal", "webcals")
+MAX_URL = 1000
+
+
+def kind_of(url: str) -> str:
+    """FeedSource.kind for a configured address: openagenda, ics (a URL) or file (a local path)."""
+    if url.startswith(OPENAGENDA_PREFIX):
+        return "openagenda"
+    return "ics" if urlsplit(url).scheme.lower() in WEB_SCHEMES else "file"
+
+
+def stored_url(url: str) -> str:
+    """What FeedSource.url holds: the agenda uid for OpenAgenda, else the address itself."""
+    return url[len(OPENAGENDA_PREFIX):].strip() if url.startswith(OPENAGENDA_PREFIX) else url.strip()
+
+
+def chat_url_problem(url: str) -> str | None:
+    """Why a URL typed in a chat is refused (an i18n key under feeds.), or None when its form is fine."""
+    if len(url) > MAX_URL:
+        return "url_too_long"
+    if url.startswith(OPENAGENDA_PREFIX):
+        return "openagenda_config_only"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return "url_scheme"
+    if parts.username or parts.password:
+        return "url_credentials"
+    if not _public_literal(parts.hostname):
+        return "url_private"
+    return None
+
+
+def _public_literal(host: str) -> bool:
+    """False for loopback/private/link-local literals and local names; True for other names."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name in ("localhost", "") or name.endswith((".localhost", ".local", ".internal")):
+        return False
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return True  # a name: checked again once resolved
+    return address.is_global and not address.is_multicast
+
+
+async def resolves_public(host: str) -> bool:
+    """Every address `host` resolves to is public. An unresolvable name passes: the fetch fails anyway."""
+    if not _public_literal(host):
+        return False
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host.strip("[]"), None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        return True
+    return all(_public_literal(info[4][0].split("%")[0]) for info in infos)
+
+
+async def _guard(request: httpx.Request) -> None:
+    if not await resolves_public(request.url.host):
+        raise FeedError(f"{request.url.host} is a private address; only public calendar links are accepted")
+
+
+def make_public_client(**kwargs) -> httpx.AsyncClient:
+    """A client for feeds added from a chat: every request, redirects included, to public hosts only."""
+    hooks = kwargs.pop("event_hooks", {}) or {}
+    hooks = {**hooks, "request": [*hooks.get("request", []), _guard]}
+    return make_client(event_hooks=hooks, **kwargs)
