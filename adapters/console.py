@@ -1,9 +1,10 @@
 """A terminal chat with the core: the demo's face, and a scripted driver for automation.
 
 Interactive (stdin is a terminal): type `/commands`, free text, or a number to press that button of
-the last message; proactive messages appear as the dispatcher delivers them. Script mode (stdin is
-not a terminal): one line per message, `press N` presses button N of the last reply, every reply is
-printed without colours, and the outbox is drained after each line, so runs are deterministic.
+the last message (`'12` sends the text "12"); proactive messages appear as the dispatcher delivers
+them. Script mode (stdin is not a terminal): one line per message, `press N` presses button N of the
+last reply (a bare number is text), every reply is printed without colours, and the outbox is
+drained after each line, so runs are deterministic.
 """
 
 from __future__ import annotations
@@ -91,25 +92,33 @@ class ConsoleAdapter:
         self._write("\n".join("< " + line if not self.colour else line for line in "\n".join(lines).split("\n")) + "\n")
 
     # -- reading input -----------------------------------------------------------------------
-    def to_event(self, line: str):
-        """Turn one typed line into a core event (None for an invalid button number)."""
+    def to_event(self, line: str, *, bare_numbers_press: bool = True):
+        """Turn one typed line into a core event (None for a press of a button that is not there).
+
+        `press N` always presses button N. A bare number presses too when it is in range and
+        `bare_numbers_press` (interactive use); otherwise it is text, e.g. a capacity. A leading
+        apostrophe sends the rest as text as it is ("'3").
+        """
         chat = ChatRef(PLATFORM, self.user.user_id, ChatKind.PRIVATE)
         stripped = line.strip()
-        number = stripped[6:].strip() if stripped.lower().startswith("press ") else stripped
-        if number.isdigit() and (stripped.lower().startswith("press ") or self.buttons):
-            index = int(number) - 1
-            if not 0 <= index < len(self.buttons):
+        if stripped.startswith("'"):
+            return TextReceived(self.user, chat, stripped[1:])
+        explicit = stripped.lower().startswith("press ")
+        number = stripped[6:].strip() if explicit else stripped
+        in_range = number.isdigit() and 1 <= int(number) <= len(self.buttons)
+        if explicit or (bare_numbers_press and in_range):
+            if not in_range:
                 return None
-            button = self.buttons[index]
+            button = self.buttons[int(number) - 1]
             return ButtonPressed(self.user, chat, button.action, button.payload, message_id="console")
         if stripped.startswith("/"):
             word, _, args = stripped[1:].partition(" ")
             return CommandInvoked(self.user, chat, word, args)
         return TextReceived(self.user, chat, stripped)
 
-    async def say(self, line: str) -> None:
+    async def say(self, line: str, *, bare_numbers_press: bool = True) -> None:
         assert self.core is not None
-        event = self.to_event(line)
+        event = self.to_event(line, bare_numbers_press=bare_numbers_press)
         if event is None:
             number = line.strip().lower().removeprefix("press").strip()
             self._write(f"< (no button {number} here)\n")
@@ -123,7 +132,7 @@ class ConsoleAdapter:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             self._write(f"> {line}\n")
-            await self.say(line)
+            await self.say(line, bare_numbers_press=False)
             if dispatcher is not None:
                 await dispatcher.drain()
 

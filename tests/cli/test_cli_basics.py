@@ -61,7 +61,7 @@ def test_db_upgrade_then_console_script(tmp_path):
     (tmp_path / "config.toml").write_text(
         '[network]\nname = "Réseau Script"\n[database]\nurl = "sqlite+aiosqlite:///net.sqlite"\n', encoding="utf-8")
     assert run(["db", "upgrade"], tmp_path).returncode == 0
-    result = run(["console", "--as", "Zoé", "--lang", "en"], tmp_path, stdin="/help\n/langue\npress 1\n/aide\n/hlep\npress 9\n")
+    result = run(["console", "--as", "Zoé", "--lang", "en"], tmp_path, stdin="/help\n/langue\npress 1\n/aide\n/hlep\npress 9\n/hlep\n1\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "> /help\n< Réseau Script — what I can do" in out
@@ -69,6 +69,7 @@ def test_db_upgrade_then_console_script(tmp_path):
     assert "< Réseau Script — ce que je sais faire" in out
     assert "Tu voulais dire /aide ?" in out
     assert "< (no button 9 here)" in out
+    assert out.endswith("> 1\n< Je réponds aux commandes : tape /aide pour voir la liste.\n"), "a bare number is text"
     assert "\033[" not in out, "script mode has no colours"
 
 
