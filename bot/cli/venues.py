@@ -27,7 +27,7 @@ EXIT_NOT_FOUND = 1
 
 def bot_username(config: Config, override: str | None = None) -> str | None:
     """The Telegram bot's user name, without "@", or None when unknown."""
-    name = override or getattr(config.telegram, "username", None)
+    name = override or (config.telegram.username if config.telegram else None)
     return name.lstrip("@") if name else None
 
 

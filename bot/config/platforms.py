@@ -18,6 +18,7 @@ class TelegramConfig:
     """
 
     token_env: str = "TELEGRAM_TOKEN"
+    username: str | None = None  # the bot's @username, for t.me/<username>?start=<code> links and QR codes
     mode: str = "polling"  # or "webhook"
     api_base_url: str | None = None  # a self-hosted Bot API server (or the test emulator), e.g. http://host:8081
     poll_interval: float = 0.0  # pause between two getUpdates calls (long polling makes 0 fine)
