@@ -16,13 +16,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.context import Context
-    from bot.types import Reply
+    from bot.context import Context  # noqa: F401 (used in string annotations)
 
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 ACTION_NAME = re.compile(r"^[a-z0-9_.]{1,16}$")
 
-HandlerResult = "list[Reply] | Reply | None"
+# A handler returns a Reply, a list of them, or None (nothing to say).
 Handler = Callable[["Context"], Awaitable[Any]]
 
 

@@ -14,8 +14,16 @@ import logging
 import os
 import pkgutil
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError, load_config
+from storage.db import Database
+
+T = TypeVar("T")
 
 EXIT_CONFIG = 2
 
@@ -63,6 +71,21 @@ def report_config_error(error: ConfigError) -> int:
 
 def run_async(coroutine) -> int:
     return asyncio.run(coroutine)
+
+
+async def with_database(config: Config, work: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
+    """Run `work(session)` in one transaction; a database that was never migrated is explained
+    (and None returned) instead of a traceback."""
+    db = Database(config.database.url)
+    try:
+        async with db.session() as session:
+            return await work(session)
+    except DBAPIError as error:
+        print(f"maillage: the database is not ready ({error.orig!s:.120}); run `maillage db upgrade` first",
+              file=sys.stderr)
+        return None
+    finally:
+        await db.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli import config_from, run_async
-from bot.cli.members import in_transaction
+from bot.cli import config_from, run_async, with_database
 from bot.members_import import check, parse, write
 from storage.models import utcnow
 
@@ -49,7 +48,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"imported {len(created)} member(s); `maillage members codes` lists their claim codes")
         return 0
 
-    status = run_async(in_transaction(config, work))
+    status = run_async(with_database(config, work))
     return EXIT_INVALID if status is None else status
 
 

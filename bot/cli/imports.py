@@ -23,8 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.cli import config_from, run_async
-from bot.cli.venues import with_database
+from bot.cli import config_from, run_async, with_database
 from bot.config import VenueConfig
 from bot.skills.normalize import normalize
 from storage.models import Venue

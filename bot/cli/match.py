@@ -65,7 +65,7 @@ def _main(args: argparse.Namespace) -> int:
 async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
     from bot.app import build_app
     from bot.i18n import Translator
-    from bot.matchmaking import preview, stats
+    from bot.matchmaking import preview
     from bot.matchmaking.run import prepare, run_round
 
     app = await build_app(config)

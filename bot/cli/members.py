@@ -7,34 +7,12 @@ the person's chat identity to the imported profile.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli import config_from, run_async
-from bot.config import Config
-from storage.db import Database
+from bot.cli import config_from, run_async, with_database
 from storage.models import Member, Venue
-
-T = TypeVar("T")
-
-
-async def in_transaction(config: Config, work: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
-    """Run `work(session)` in one transaction; a database that was never migrated is explained."""
-    db = Database(config.database.url)
-    try:
-        async with db.session() as session:
-            return await work(session)
-    except DBAPIError as error:
-        print(f"maillage: the database is not ready ({error.orig!s:.120}); run `maillage db upgrade` first",
-              file=sys.stderr)
-        return None
-    finally:
-        await db.dispose()
 
 
 async def unclaimed(session: AsyncSession, venue: str | None = None) -> list[tuple[str, str, str]]:
@@ -48,7 +26,7 @@ async def unclaimed(session: AsyncSession, venue: str | None = None) -> list[tup
 
 
 def _codes(args: argparse.Namespace) -> int:
-    rows = run_async(in_transaction(config_from(args), lambda session: unclaimed(session, args.venue)))
+    rows = run_async(with_database(config_from(args), lambda session: unclaimed(session, args.venue)))
     if rows is None:
         return 1
     if not rows:

@@ -12,8 +12,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from bot.cli import config_from, run_async
-from bot.cli.venues import with_database
+from bot.cli import config_from, run_async, with_database
 from storage import member_skills
 from storage.models import MemberSkill, Skill
 from storage.skills import sync_taxonomy

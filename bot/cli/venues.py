@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
 
-from bot.cli import config_from, run_async
+from bot.cli import config_from, run_async, with_database
 from bot.config import Config
-from storage.db import Database
 from storage.venues import all_venues, sync_config_venues, venue_by_slug
 
-T = TypeVar("T")
 EXIT_NOT_FOUND = 1
 
 
@@ -33,20 +28,6 @@ def bot_username(config: Config, override: str | None = None) -> str | None:
 
 def telegram_link(username: str | None, code: str) -> str | None:
     return f"https://t.me/{username}?start={code}" if username else None
-
-
-async def with_database(config: Config, work: Callable[..., Awaitable[T]]) -> T | None:
-    """Run `work(session)` in one transaction; a database that was never migrated is explained."""
-    db = Database(config.database.url)
-    try:
-        async with db.session() as session:
-            return await work(session)
-    except DBAPIError as error:
-        print(f"maillage: the database is not ready ({error.orig!s:.120}); run `maillage db upgrade` first",
-              file=sys.stderr)
-        return None
-    finally:
-        await db.dispose()
 
 
 def _list(args: argparse.Namespace) -> int:
