@@ -14,6 +14,7 @@ Rows measured:
   data (what the handler does minus the core's bookkeeping);
 * /find end to end: `BotCore.handle` of a CommandInvoked, as an adapter calls it (identity, access
   rules, transaction and commit included);
+* SQL statements per /find: every statement the engine sends during one end-to-end /find;
 * core baseline: the same for /confidentialite, which does no directory work: what every command
   pays on this machine before a feature runs (a load average is printed: the machine may be shared).
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # allow `python bench/bench_find.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import event, insert, select  # noqa: E402
 
 from bot.app import build_app  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
@@ -44,7 +45,6 @@ from bot.directory.visibility import viewer_venues, visible_members  # noqa: E40
 from bot.directory.index import Viewer  # noqa: E402
 from bot.skills.normalize import normalize, tokens  # noqa: E402
 from bot.types import ChatKind, ChatRef, CommandInvoked, UserRef  # noqa: E402
-from storage import member_skills  # noqa: E402
 from storage.models import Identity, Member, MemberSkill, MemberVenue, Skill, Venue  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
@@ -108,6 +108,22 @@ async def populate(app, members: int, rng: random.Random) -> list[str]:
     return [f"u{m}" for m in searchers]
 
 
+class _Counter:
+    """Counts the SQL statements the engine sends until `pop`."""
+
+    def __init__(self, app) -> None:
+        self.engine = app.db.engine.sync_engine
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    def pop(self) -> int:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+        return self.count
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -129,8 +145,6 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
                     started = time.perf_counter()
                     index, skill_map = await directory.current(session)
                     builds.append((time.perf_counter() - started) * 1000)
-            async with app.db.session() as session:
-                resolver = await member_skills.resolver(session)
             search_ms, hits = [], []
             for n in range(queries):
                 query = normalize(QUERIES[n % len(QUERIES)])
@@ -139,7 +153,7 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
                     started = time.perf_counter()
                     index, skill_map = await directory.current(session)
                     venues = await viewer_venues(session, member)
-                    ranking = index.search(skill_map.resolve(resolver.search_ids(query)), tokens(query),
+                    ranking = index.search(skill_map.resolve(directory.resolver.search_ids(query)), tokens(query),
                                            Viewer(member.id, venues))
                     page = ranking.page(0, 5)
                     await visible_members(session, member, [hit.member_id for hit in page], venues)
@@ -149,6 +163,7 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
             end_to_end = []
             warm_up = UserRef("bench", searchers[0], "Membre", language="fr")  # builds the core's own index
             await core.handle(CommandInvoked(warm_up, ChatRef("bench", warm_up.user_id, ChatKind.PRIVATE), "chercher", "x"))
+            statements = _Counter(app)
             for n in range(queries):
                 user = UserRef("bench", searchers[n % len(searchers)], "Membre", language="fr")
                 event = CommandInvoked(user, ChatRef("bench", user.user_id, ChatKind.PRIVATE), "chercher",
@@ -157,6 +172,7 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
                 replies = await core.handle(event)
                 end_to_end.append((time.perf_counter() - started) * 1000)
                 assert replies and "Oups" not in replies[0].text, replies
+            find_statements = statements.pop() / queries
             baseline = []  # the core's own cost per event (identity, transaction), with a trivial command
             for n in range(queries):
                 user = UserRef("bench", searchers[n % len(searchers)], "Membre", language="fr")
@@ -176,6 +192,7 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
          f"median {statistics.median(hits):,.0f} matches", _verdict(_percentile(search_ms, 0.95))),
         ("/find end to end p50 / p95", f"{_percentile(end_to_end, 0.5):.1f} / {_percentile(end_to_end, 0.95):.1f} ms",
          f"{queries} queries, {len(QUERIES)} distinct", _verdict(_percentile(end_to_end, 0.95))),
+        ("SQL statements per /find (core included)", f"{find_statements:.1f}", "", ""),
         ("core baseline (/confidentialite) p50 / p95",
          f"{_percentile(baseline, 0.5):.1f} / {_percentile(baseline, 0.95):.1f} ms", "no directory work", ""),
     ]

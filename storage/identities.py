@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.types import UserRef
 from storage.models import Identity, Member, Role
+
+SEEN_EVERY = timedelta(minutes=10)
 
 
 async def find_identity(session: AsyncSession, platform: str, user_id: str) -> Identity | None:
@@ -33,7 +35,10 @@ async def touch_identity(session: AsyncSession, user: UserRef, now: datetime) ->
             assert identity is not None
         await session.refresh(identity, ["member"])
         return identity
-    identity.last_seen_at = now
+    # Written at most every few minutes: most events are reads, and a write on every one of them would
+    # hold SQLite's write lock and pay a disk sync at commit for nothing.
+    if now - identity.last_seen_at >= SEEN_EVERY:
+        identity.last_seen_at = now
     if user.handle and identity.handle != user.handle:
         identity.handle = user.handle
     if user.display_name and identity.display_name != user.display_name[:100]:

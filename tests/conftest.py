@@ -22,12 +22,15 @@ from bot.app import App, build_app
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
-from testkit import PG_ENV, T0, People, empty_postgres, make_config
+from testkit import PG_ENV, SHARED_DATA, T0, People, empty_postgres, make_config
 
 
 def pytest_collection_modifyitems(config, items):
+    # In CI nothing may be skipped for want of a part: the PostgreSQL tests and the real-world data run.
     if os.environ.get("CI") and not os.environ.get(PG_ENV):
         raise pytest.UsageError(f"CI is set but {PG_ENV} is not: the PostgreSQL tests must run in CI")
+    if os.environ.get("CI") and not SHARED_DATA.is_dir():
+        raise pytest.UsageError(f"CI is set but the shared real-world data is not at {SHARED_DATA}")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -18,6 +19,9 @@ from storage.db import Database
 from storage.models import Base, Identity, Member, MemberSkill, MemberVenue, Skill, Venue
 
 PG_ENV = "MAILLAGE_TEST_DATABASE_URL"
+
+# Real-world data shared by the team (calendar files, the tiers-lieux open data), beside the repository.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 TEST_CONFIG = """
 [network]

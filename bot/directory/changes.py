@@ -1,7 +1,8 @@
 """Noticing, inside this process, every committed write that can change the directory.
 
 SQLAlchemy session events see each flush: a Member, MemberSkill or MemberVenue written through the
-ORM marks that member changed; a Skill row marks the skill map changed; a bulk UPDATE/DELETE/INSERT
+ORM marks that member changed; a Skill row marks the skill map changed; a Venue row marks the cached
+venue names changed (venue imports and config upserts go through the ORM); a bulk UPDATE/DELETE/INSERT
 statement on those tables (which names no object) marks everything changed. What a session marked
 is published only when it commits, so a rolled-back edit changes nothing, and a reader never
 refreshes before the data is visible.
@@ -21,10 +22,10 @@ from itertools import chain
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from storage.models import Member, MemberSkill, MemberVenue, Skill
+from storage.models import Member, MemberSkill, MemberVenue, Skill, Venue
 
 MAX_ENTRIES = 10_000
-_MEMBERS, _SKILLS, _ALL = "directory_members", "directory_skills", "directory_all"
+_MEMBERS, _SKILLS, _VENUES, _ALL = "directory_members", "directory_skills", "directory_venues", "directory_all"
 _MEMBER_TABLES = (Member, MemberSkill, MemberVenue)
 
 
@@ -36,19 +37,21 @@ class Changes:
     members: set[int] = field(default_factory=set)
     skills: bool = False
     everything: bool = False
+    venues: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.members) or self.skills or self.everything
+        return bool(self.members) or self.skills or self.everything or self.venues
 
 
 class ChangeFeed:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.position = 0
-        self._entries: deque[tuple[int, str, frozenset[int], bool, bool]] = deque(maxlen=max_entries)
+        self._entries: deque[tuple[int, str, frozenset[int], bool, bool, bool]] = deque(maxlen=max_entries)
 
-    def publish(self, url: str, members: set[int], skills: bool = False, everything: bool = False) -> None:
+    def publish(self, url: str, members: set[int], skills: bool = False, everything: bool = False,
+                venues: bool = False) -> None:
         self.position += 1
-        self._entries.append((self.position, url, frozenset(members), skills, everything))
+        self._entries.append((self.position, url, frozenset(members), skills, everything, venues))
 
     def since(self, position: int, url: str) -> Changes:
         changes = Changes(self.position)
@@ -57,11 +60,12 @@ class ChangeFeed:
         if not self._entries or self._entries[0][0] > position + 1:  # fell off the end: start over
             changes.everything = True
             return changes
-        for entry_position, entry_url, members, skills, everything in self._entries:
+        for entry_position, entry_url, members, skills, everything, venues in self._entries:
             if entry_position > position and entry_url == url:
                 changes.members |= members
                 changes.skills |= skills
                 changes.everything |= everything
+                changes.venues |= venues
         return changes
 
 
@@ -90,6 +94,8 @@ def _after_flush(session: Session, _context) -> None:
                 members.add(row.member_id)
         elif isinstance(row, Skill):
             session.info[_SKILLS] = True
+        elif isinstance(row, Venue):
+            session.info[_VENUES] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -101,6 +107,8 @@ def _bulk_statement(state: ORMExecuteState) -> None:
         state.session.info[_ALL] = True
     elif Skill in entities:
         state.session.info[_SKILLS] = True
+    if Venue in entities:
+        state.session.info[_VENUES] = True
 
 
 @event.listens_for(Session, "after_commit")
@@ -108,12 +116,13 @@ def _after_commit(session: Session) -> None:
     members = session.info.pop(_MEMBERS, set())
     skills = session.info.pop(_SKILLS, False)
     everything = session.info.pop(_ALL, False)
-    if members or skills or everything:
-        feed.publish(_url(session), members, skills, everything)
+    venues = session.info.pop(_VENUES, False)
+    if members or skills or everything or venues:
+        feed.publish(_url(session), members, skills, everything, venues)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, _previous_transaction) -> None:
     if not session.in_transaction():  # the outermost transaction rolled back: forget its marks
-        for key in (_MEMBERS, _SKILLS, _ALL):
+        for key in (_MEMBERS, _SKILLS, _VENUES, _ALL):
             session.info.pop(key, None)

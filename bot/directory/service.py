@@ -11,6 +11,14 @@ Freshness, decided and in order of cost:
    moved, the index is rebuilt. So another process's edit shows within that delay.
 3. Whatever the index says, the /find handler re-checks visibility against the database for the
    page it shows: a stale index can miss someone for a moment, never reveal someone.
+
+What a result page shows besides the members themselves is kept here too, so that /find costs two
+queries of its own (the searcher's venues, and the page's visibility re-check) instead of six:
+skill labels live in the `SkillMap`, the skill resolver is kept with it (both reload together when
+skills change), and venue names are cached — reloaded when this process writes a venue
+(`changes.py`), and at each fingerprint look (every `FINGERPRINT_TTL` seconds) for venues imported
+by another process. A venue renamed by `maillage import venues` while the bot runs therefore shows
+its new name in /find within that delay; names are display only, never a visibility input.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import logging
 import time
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.directory.changes import feed
 from bot.directory.index import DirectoryIndex, Profile
 from bot.directory.visibility import LISTED
-from storage.models import Member, MemberSkill, MemberVenue, Skill
+from bot.skills.resolver import SkillResolver
+from storage import member_skills
+from storage.models import Member, MemberSkill, MemberVenue, Skill, Venue
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +52,17 @@ class SkillMap:
 
     ids: dict[str, int]
     root: dict[int, int]  # merged custom skill id -> the skill it was merged into
+    labels: dict[int, tuple[str, str]] = field(default_factory=dict)  # skill id -> (French, English)
 
     def live(self, skill_id: int) -> int:
         return self.root.get(skill_id, skill_id)
+
+    def label(self, skill_id: int, locale: str) -> str | None:
+        """The skill's label in `locale` (English for "en", else French), as `member_skills.label_of`."""
+        pair = self.labels.get(skill_id)
+        if pair is None:
+            return None
+        return pair[1] if locale == "en" else pair[0]
 
     def resolve(self, slug_scores: Iterable[tuple[str, float]]) -> list[tuple[int, float]]:
         found = []
@@ -56,8 +74,14 @@ class SkillMap:
 
 
 async def load_skill_map(session: AsyncSession) -> SkillMap:
-    rows = (await session.execute(select(Skill.id, Skill.slug, Skill.merged_into_id))).all()
-    return SkillMap({slug: id_ for id_, slug, _ in rows}, {id_: into for id_, _, into in rows if into is not None})
+    rows = (await session.execute(select(Skill.id, Skill.slug, Skill.merged_into_id, Skill.label_fr,
+                                         Skill.label_en))).all()
+    return SkillMap({slug: id_ for id_, slug, *_ in rows}, {id_: into for id_, _, into, *_ in rows if into is not None},
+                    {id_: (fr, en) for id_, _, _, fr, en in rows})
+
+
+async def load_venue_names(session: AsyncSession) -> dict[int, str]:
+    return dict((await session.execute(select(Venue.id, Venue.name))).all())
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -103,7 +127,8 @@ async def fingerprint(session: AsyncSession) -> tuple:
     for statement in (select(func.count(), func.max(Member.updated_at)),
                       select(func.count(), func.max(MemberSkill.created_at)).select_from(MemberSkill),
                       select(func.count()).select_from(MemberVenue),
-                      select(func.count(), func.max(Skill.id)).select_from(Skill)):
+                      # merges set merged_into_id without adding a row: counted apart
+                      select(func.count(), func.max(Skill.id), func.count(Skill.merged_into_id)).select_from(Skill)):
         values.append(tuple((await session.execute(statement)).one()))
     return tuple(values)
 
@@ -124,6 +149,8 @@ class Directory:
         self.ttl = ttl
         self.index: DirectoryIndex | None = None
         self.skills: SkillMap | None = None
+        self.resolver: SkillResolver | None = None  # in step with `skills`
+        self.venue_names: dict[int, str] = {}
         self._position = 0
         self._fingerprint: tuple | None = None
         self._checked = 0.0
@@ -138,7 +165,9 @@ class Directory:
                 await self._rebuild(session)
             elif changes:
                 if changes.skills:
-                    self.skills = await load_skill_map(session)
+                    await self._load_skills(session)
+                if changes.venues:
+                    self.venue_names = await load_venue_names(session)
                 if changes.members:
                     await self._reload(session, changes.members)
                 self._fingerprint = await fingerprint(session)
@@ -149,6 +178,8 @@ class Directory:
                 if seen != self._fingerprint:
                     log.info("directory: data changed elsewhere, rebuilding the index")
                     await self._rebuild(session)
+                else:
+                    self.venue_names = await load_venue_names(session)  # the TTL for venues renamed elsewhere
             assert self.index is not None and self.skills is not None
             return self.index, self.skills
 
@@ -168,10 +199,16 @@ class Directory:
             else:
                 self.index.put(profile)
 
+    async def _load_skills(self, session: AsyncSession) -> None:
+        self.skills = await load_skill_map(session)
+        self.resolver = await member_skills.resolver(session)
+
     async def _rebuild(self, session: AsyncSession) -> None:
         started = time.perf_counter()
         self._fingerprint = await fingerprint(session)
         self.index, self.skills = await build(session)
+        self.resolver = await member_skills.resolver(session)
+        self.venue_names = await load_venue_names(session)
         self._checked = time.monotonic()
         self.builds += 1
         log.info("directory index built: %d listed profiles in %.0f ms", len(self.index),

@@ -57,18 +57,22 @@ async def visible_members(session: AsyncSession, viewer: Member, member_ids: Ite
                           viewer_venue_ids: frozenset[int] | None = None) -> dict[int, Member]:
     """The members among `member_ids` that `viewer` may see, checked against the database now.
 
-    Two queries: the members (visibility and home venue, fresh), and the venues they attend.
+    One query when the viewer's venues are given (the members, fresh, joined to the venues they
+    attend), two otherwise (the viewer's own venues first).
     """
     ids = [member_id for member_id in dict.fromkeys(member_ids) if member_id != viewer.id]
     if not ids:
         return {}
-    rows = (await session.execute(select(Member).where(Member.id.in_(ids), Member.visibility.in_(LISTED))
-                                  .execution_options(populate_existing=True))).scalars()
-    members = {member.id: member for member in rows}
-    homes = {member_id: member.home_venue_id for member_id, member in members.items()}
-    if viewer_venue_ids is None:
-        homes[viewer.id] = viewer.home_venue_id
-    venues = await _with_attended(session, homes) if homes else {}
-    mine = viewer_venue_ids if viewer_venue_ids is not None else venues.get(viewer.id, frozenset())
+    mine = viewer_venue_ids if viewer_venue_ids is not None else await viewer_venues(session, viewer)
+    rows = await session.execute(
+        select(Member, MemberVenue.venue_id).outerjoin(MemberVenue, MemberVenue.member_id == Member.id)
+        .where(Member.id.in_(ids), Member.visibility.in_(LISTED)).execution_options(populate_existing=True))
+    members: dict[int, Member] = {}
+    venues: dict[int, set[int]] = {}
+    for member, attended in rows:
+        members[member.id] = member
+        found = venues.setdefault(member.id, {member.home_venue_id} if member.home_venue_id is not None else set())
+        if attended is not None:
+            found.add(attended)
     return {member_id: member for member_id, member in members.items()
-            if can_see(viewer.id, mine, member_id, member.visibility, venues.get(member_id, frozenset()))}
+            if can_see(viewer.id, mine, member_id, member.visibility, frozenset(venues[member_id]))}

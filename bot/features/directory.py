@@ -10,17 +10,14 @@ Pages come as buttons carrying the normalised query (pure ASCII, so it fits Tele
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.directory.index import Hit, Ranking, Viewer
-from bot.directory.service import directory_for
+from bot.directory.service import Directory, directory_for
 from bot.directory.visibility import viewer_venues, visible_members
 from bot.registry import Access, Registry, Where
 from bot.skills.normalize import normalize, tokens
 from bot.types import Button, Reply
-from storage import member_skills
-from storage.models import Member, Skill, Venue
+from storage.models import Member
 
 PAGE_SIZE = 5
 MAX_QUERY_IN_BUTTON = 48  # "dir:" + page + ":" + query stays within 64 bytes
@@ -43,11 +40,15 @@ def _short(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+def _directory(ctx: Context) -> Directory:
+    return directory_for(ctx.core, str(ctx.core.db.engine.url))
+
+
 async def _rank(ctx: Context, member: Member, venues: frozenset[int], query: str) -> Ranking:
-    directory = directory_for(ctx.core, str(ctx.core.db.engine.url))
+    directory = _directory(ctx)
     index, skill_map = await directory.current(ctx.session)
-    resolver = await member_skills.resolver(ctx.session)
-    skills = skill_map.resolve(resolver.search_ids(query))
+    assert directory.resolver is not None
+    skills = skill_map.resolve(directory.resolver.search_ids(query))
     return index.search(skills, tokens(query), Viewer(member.id, venues))
 
 
@@ -58,8 +59,7 @@ async def _page(ctx: Context, member: Member, query: str, page: int) -> tuple[Ra
     hits = ranking.page(page, PAGE_SIZE)
     shown = await visible_members(ctx.session, member, [hit.member_id for hit in hits], venues)
     if len(shown) < len(hits):  # the index lagged behind the database: refresh those, rank again
-        directory = directory_for(ctx.core, str(ctx.core.db.engine.url))
-        await directory.refresh_members(ctx.session, [hit.member_id for hit in hits if hit.member_id not in shown])
+        await _directory(ctx).refresh_members(ctx.session, [hit.member_id for hit in hits if hit.member_id not in shown])
         ranking = await _rank(ctx, member, venues, query)
         hits = ranking.page(page, PAGE_SIZE)
         shown = await visible_members(ctx.session, member, [hit.member_id for hit in hits], venues)
@@ -73,10 +73,9 @@ async def _render(ctx: Context, query: str, shown_query: str, page: int) -> Repl
     if not hits:
         key = "directory.none" if page == 0 else "directory.no_more"
         return Reply(ctx.t(key, query=shown_query), edit=page > 0)
-    venue_ids = {m.home_venue_id for m in members.values() if m.home_venue_id is not None}
-    venues = dict((await ctx.session.execute(select(Venue.id, Venue.name).where(Venue.id.in_(venue_ids)))).all())
-    skill_ids = {skill_id for hit in hits for skill_id in hit.skill_ids}
-    skills = {s.id: s for s in (await ctx.session.execute(select(Skill).where(Skill.id.in_(skill_ids)))).scalars()}
+    directory = _directory(ctx)
+    venues, skill_map = directory.venue_names, directory.skills  # kept in memory: no query per page
+    assert skill_map is not None
     pages = ranking.pages(PAGE_SIZE)
     lines = [ctx.t("directory.header", count=ranking.total, query=shown_query, page=page + 1, pages=pages)]
     rows: list[tuple[Button, ...]] = []
@@ -85,7 +84,7 @@ async def _render(ctx: Context, query: str, shown_query: str, page: int) -> Repl
         venue = venues.get(found.home_venue_id) or ctx.t("directory.no_venue")
         lines.append("")
         lines.append(ctx.t("directory.entry", n=n, name=found.display_name, venue=venue))
-        labels = [member_skills.label_of(skills[s], ctx.locale) for s in hit.skill_ids if s in skills][:MAX_SKILLS_SHOWN]
+        labels = [label for s in hit.skill_ids if (label := skill_map.label(s, ctx.locale))][:MAX_SKILLS_SHOWN]
         if labels:
             key = "directory.offers" if hit.tier == 1 else "directory.interested"
             lines.append(ctx.t(key, skills=", ".join(labels)))

@@ -2,13 +2,14 @@
 
 The domain logic lives in `bot.events` (shared with the jobs and the feed importer); this package is
 the conversation and the buttons. Modules: `create` (the guided flow), `manage` (publish, edit,
-cancel, /myevents), `agenda`, `rsvp`, `personal` (what /mydata and /forget see).
+cancel, /myevents), `duplicate` (publishing what the programme already has), `agenda`, `rsvp`,
+`personal` (what /mydata and /forget see).
 """
 
 from __future__ import annotations
 
 from bot.registry import Access, Registry, Where
-from bot.features.events import agenda, create, manage, personal, rsvp
+from bot.features.events import agenda, create, duplicate, manage, personal, rsvp
 from bot.features.events.draft import FLOW
 
 
@@ -27,7 +28,8 @@ def register(registry: Registry) -> None:
                           ("ev.vdone", create.venues_done), ("ev.tag", create.tag_pressed),
                           ("ev.tdone", create.tags_done), ("ev.edit", create.edit_menu),
                           ("ev.field", create.field_pressed), ("ev.back", create.back_pressed),
-                          ("ev.drop", create.drop_pressed), ("ev.pub", manage.publish_pressed)):
+                          ("ev.drop", create.drop_pressed), ("ev.pub", manage.publish_pressed),
+                          ("ev.pubf", manage.publish_anyway_pressed), ("ev.dupco", duplicate.cohost_pressed)):
         registry.action(name, access=Access.HOST)(handler)
     # Managing a published event: rights on that event are re-checked in the handlers.
     registry.action("ev.ed", access=Access.HOST)(manage.edit_pressed)

@@ -30,6 +30,7 @@ class Draft:
     audience: list[str] = field(default_factory=list)
     event_id: int | None = None  # set when editing a published event
     editing: bool = False  # a single field is being changed: go back to the preview after it
+    duplicate_of: int | None = None  # the published event this new one seems to repeat (step "duplicate")
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> "Draft":

@@ -2,7 +2,12 @@
 
 Every button re-checks on the server that the person may manage that event (an animator, or a host
 of one of its venues), that it is still upcoming, and that it was posted by chat (imported events
-are changed in their calendar, or the next sync would undo the change).
+are changed in their calendar, or the next sync would undo the change). Before a new event is
+published it is compared with the programme (`bot.events.duplicates`): the same event imported
+from a venue's calendar first is shown to the host instead (see `duplicate`).
+
+/myevents ends with the member's private calendar link (`bot.feeds.calendar_tokens`), to subscribe
+to their own events in any calendar app.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.events.announce import announce_event, cancel_event, notify_change
+from bot.events.duplicates import find_duplicate
 from bot.events.queries import get_event, set_venues, venue_ids_of, venues_of
 from bot.events.render import format_span
 from bot.events.rsvp import promote_waiting
-from bot.features.events import create
+from bot.features.events import create, duplicate
 from bot.features.events.common import can_manage, reader_zone
 from bot.features.events.draft import FLOW, Draft
+from bot.feeds.calendar_tokens import member_calendar_url
 from bot.types import Button, Reply
 from storage.models.events import Event, EventVenue, Rsvp
 
@@ -115,8 +122,17 @@ async def cancel_kept(ctx: Context) -> Reply:
 
 
 async def publish_pressed(ctx: Context) -> Reply:
+    return await _publish(ctx, anyway=False)
+
+
+async def publish_anyway_pressed(ctx: Context) -> Reply:
+    """"Publish mine anyway", after being shown the same event already in the programme."""
+    return await _publish(ctx, anyway=True)
+
+
+async def _publish(ctx: Context, anyway: bool) -> Reply:
     draft = create.in_flow(ctx)
-    if draft is None or ctx.conversation.step != "preview":
+    if draft is None or ctx.conversation.step != (duplicate.STEP if anyway else "preview"):
         return create.expired(ctx)
     if not draft.title:
         return await create.field_pressed_for(ctx, draft, "title")
@@ -129,6 +145,10 @@ async def publish_pressed(ctx: Context) -> Reply:
     if draft.starts_at <= ctx.now:
         await create.field_pressed_for(ctx, draft, "when")
         return Reply(ctx.t("events.when_error.past"))
+    if not anyway:  # imported from a venue's calendar first, or posted by another host?
+        existing = await find_duplicate(ctx.session, draft.title, draft.starts_at, draft.zone, draft.venues)
+        if existing is not None:
+            return await duplicate.warn(ctx, draft, existing)
     event = Event(status="published", source="chat", created_by_id=ctx.member.id if ctx.member else None,
                   published_at=ctx.now, created_at=ctx.now, updated_at=ctx.now, going_count=0, sequence=0,
                   recurrence_id="", location="")
@@ -193,5 +213,15 @@ async def myevents(ctx: Context) -> Reply:
                 rows.append((Button(ctx.t("events.mine.edit_button", title=event.title[:24]), "ev.ed", str(event.id)),
                              Button(ctx.t("events.mine.cancel_button"), "ev.cx", str(event.id))))
     if not lines:
-        return Reply(ctx.t("events.mine.none"), private=True)
+        lines.append(ctx.t("events.mine.none"))
+    if ctx.member is not None:
+        lines += ["", await calendar_line(ctx)]
     return Reply("\n".join(lines).strip(), title=ctx.t("events.mine.title"), buttons=tuple(rows), private=True)
+
+
+async def calendar_line(ctx: Context) -> str:
+    """The member's private ICS link, or a plain "not served" when this bot runs no web server
+    (without a [web] section, a link would point at nothing)."""
+    if ctx.config.web is None:
+        return ctx.t("events.mine.calendar_off")
+    return ctx.t("events.mine.calendar", url=await member_calendar_url(ctx.session, ctx.config, ctx.member))
