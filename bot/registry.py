@@ -71,8 +71,9 @@ Completer = Callable[["Context", str], Awaitable[list[tuple[str, str]]]]
 class PersonalData:
     """One feature's share of what is stored about a member, for /mydata and /forget.
 
-    `export(session, member)` returns JSON-ready data; `erase(session, member)` deletes it (or
-    anonymises what must survive as counts). Both run inside the caller's transaction.
+    `export(session, member)` returns JSON-ready data; `erase(session, member, *, config, now)`
+    deletes it (or anonymises what must survive as counts), telling others what they must be told
+    through the outbox. Both run inside the caller's transaction.
     """
 
     name: str

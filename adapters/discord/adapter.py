@@ -2,7 +2,8 @@
 
 `start` logs in (a wrong token fails here, at once, with a clear error), which runs the client's
 `setup_hook` (commands, persistent buttons), then keeps the gateway connection in a task next to
-the other adapters. `send` and `send_dm` are what the outbox dispatcher calls: each message part
+the other adapters (and, when configured, the task mirroring the programme as scheduled events,
+mirror.py). `send` and `send_dm` are what the outbox dispatcher calls: each message part
 carries a nonce derived from the idempotency key, so a resend after a failure cannot duplicate it,
 and Discord's failures come back as the core's typed errors (errors.py).
 """
@@ -19,6 +20,7 @@ from adapters.discord.client import MaillageClient
 from adapters.discord.convert import PLATFORM, message_kwargs, render
 from adapters.discord.errors import SEND_ERRORS, delivery_error, nonce_for
 from adapters.discord.handlers import Handlers
+from adapters.discord.mirror import ScheduledEventMirror
 from bot.config import DiscordConfig
 from bot.ports import Capabilities, DeliveryError, Rejected
 from bot.registry import Registry
@@ -44,6 +46,7 @@ class DiscordAdapter:
         self.core: BotCore | None = None
         self.handlers = Handlers(self)
         self.client = MaillageClient(config, db, self.handlers)
+        self.mirror = ScheduledEventMirror(self)
         self._connection: asyncio.Task | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -55,8 +58,11 @@ class DiscordAdapter:
         if connect:
             self._connection = asyncio.create_task(self.client.connect(reconnect=True), name="discord-gateway")
             self._connection.add_done_callback(_report_end)
+            if self.config.mirror_scheduled_events:
+                self.mirror.start()
 
     async def stop(self) -> None:
+        await self.mirror.stop()
         self.core = None
         await self.client.close()
         if self._connection is not None:

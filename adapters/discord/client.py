@@ -1,7 +1,8 @@
 """The discord.py client: minimal intents, the slash-command tree, persistent buttons, DMs.
 
-Intents: `guilds` (servers and channels, so commands and channel names resolve) and `dm_messages`
-(the answers people type in DM). No privileged intent: not message content (slash commands and
+Intents: `guilds` (servers and channels, so commands and channel names resolve, and the
+scheduled-events mirror finds each bound channel's server) and `dm_messages` (the answers people
+type in DM). No privileged intent: not message content (slash commands and
 buttons need none, and DM content is delivered anyway), not members.
 
 `setup_hook` runs once at login: it registers the `ActionButton` template (buttons survive

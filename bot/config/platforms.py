@@ -76,6 +76,11 @@ class DiscordConfig:
     Slash commands are published globally (Discord may take up to an hour to show changes) unless
     `test_guild_id` names one server, where they appear at once. They are re-published only when
     the command set changed (a hash is kept in the database).
+
+    With `mirror_scheduled_events`, the programme of the channels bound with /link_venue (and of a
+    network programme channel) is also shown as Discord scheduled events in their servers, kept in
+    sync every `mirror_interval_seconds` for the events starting within `mirror_days_ahead` days;
+    the bot then needs the Manage Events permission. RSVPs stay in Maillage.
     """
 
     token_env: str = "DISCORD_TOKEN"
@@ -83,7 +88,9 @@ class DiscordConfig:
     sync_commands: bool = True  # publish the slash commands at start when they changed
     defer_after_seconds: float = 2.0  # a slower answer is deferred first (Discord allows 3 s)
     max_ratelimit_wait: float = 30.0  # a 429 wait up to this is waited in place; longer goes back to the outbox
-    mirror_scheduled_events: bool = False  # not implemented yet: refused by problems() when true
+    mirror_scheduled_events: bool = False  # show the programme as Discord scheduled events (Manage Events)
+    mirror_interval_seconds: float = 60.0  # how often the mirror is brought in sync
+    mirror_days_ahead: int = 30  # events starting later are mirrored once they come closer
     token: str = field(default="", init=False, repr=False, compare=False)
 
     def problems(self) -> list[str]:
@@ -95,6 +102,9 @@ class DiscordConfig:
             found.append("defer_after_seconds: must be between 0 and 2.5 (Discord expects an answer within 3 s)")
         if self.max_ratelimit_wait < 30:
             found.append("max_ratelimit_wait: must be at least 30 seconds (discord.py's minimum)")
-        if self.mirror_scheduled_events:
-            found.append("mirror_scheduled_events: not supported yet; remove the key or set it to false")
+        if not 10 <= self.mirror_interval_seconds <= 3600:
+            found.append("mirror_interval_seconds: must be between 10 and 3600")
+        if not 1 <= self.mirror_days_ahead <= 365:
+            # Discord keeps at most 100 scheduled events per server: a long horizon fills it up.
+            found.append("mirror_days_ahead: must be between 1 and 365")
         return found

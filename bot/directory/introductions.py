@@ -245,21 +245,20 @@ async def export_requests(session: AsyncSession, member: Member) -> list[dict[st
     return exported
 
 
-async def erase_requests(session: AsyncSession, member: Member) -> None:
+async def erase_requests(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     """On /forget: cancel what is pending, then keep past requests only as anonymous rows."""
-    from storage.models import utcnow  # /forget gives erasers no clock; the time only stamps a cancellation
 
     pending = (await session.execute(select(IntroRequest).where(
         IntroRequest.status == PENDING,
         (IntroRequest.requester_id == member.id) | (IntroRequest.addressee_id == member.id)))).scalars().all()
     for request in pending:
-        request.status, request.responded_at = CANCELLED, utcnow()
+        request.status, request.responded_at = CANCELLED, now
         if request.requester_id == member.id:
             # The addressee gets nothing: their message is withdrawn if it has not gone yet.
             await session.execute(delete(OutboxMessage).where(OutboxMessage.key == ask_key(request.id),
                                                               OutboxMessage.status.in_(OPEN_STATUSES)))
         else:
-            await _tell_requester_neutral(session, None, request, member.display_name, None)
+            await _tell_requester_neutral(session, config, request, member.display_name, now)
     await session.flush()
     await session.execute(update(IntroRequest).where(IntroRequest.requester_id == member.id)
                           .values(requester_id=None, context=""))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
 from bot.context import Context
 from bot.events.announce import cancel_event
 from bot.events.queries import venue_ids_of
@@ -175,7 +176,7 @@ async def export_personal(session: AsyncSession, member: Member) -> dict:
     }
 
 
-async def erase_personal(session: AsyncSession, member: Member) -> None:
+async def erase_personal(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     await session.execute(delete(CalendarToken).where(CalendarToken.member_id == member.id))
     questions = (await session.execute(select(EventDuplicateQuestion).where(
         EventDuplicateQuestion.answered_by_id == member.id))).scalars()

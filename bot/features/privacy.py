@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
+
 from bot.context import Context
 from bot.registry import Access, Registry, Where
 from bot.types import Attachment, Button, Reply
@@ -74,15 +76,15 @@ async def _export_activity(session: AsyncSession, member: Member) -> list[dict[s
     return [{"kind": a.kind, "at": _iso(a.created_at), "public": a.public} for a in rows]
 
 
-async def _erase_nothing(session: AsyncSession, member: Member) -> None:
+async def _erase_nothing(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     """Rows that cascade with the member (skills, roles, venues) need no eraser of their own."""
 
 
-async def _erase_messages(session: AsyncSession, member: Member) -> None:
+async def _erase_messages(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     await cancel_for_member(session, member.id)
 
 
-async def _erase_activity(session: AsyncSession, member: Member) -> None:
+async def _erase_activity(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     # What happened stays as an anonymous count; who it was does not.
     await session.execute(update(Activity).where(Activity.member_id == member.id).values(member_id=None, data={}))
 
@@ -96,7 +98,7 @@ async def export_member(ctx: Context, member: Member) -> dict[str, Any]:
 
 async def erase_member(ctx: Context, member: Member) -> None:
     for holder in ctx.core.registry.personal_data.values():
-        await holder.erase(ctx.session, member)
+        await holder.erase(ctx.session, member, config=ctx.config, now=ctx.now)
     identities = (await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()
     for identity in identities:
         await ctx.session.execute(delete(ConversationState).where(

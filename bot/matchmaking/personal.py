@@ -9,12 +9,14 @@ blanked; their settings go, and their id leaves everyone's private "never with" 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.config import Config
 from bot.i18n import Translator
 from bot.matchmaking.run import ask_key
 from bot.notify import member_identity, member_locale
@@ -50,17 +52,18 @@ async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
     return {"settings": settings, "introductions": listed}
 
 
-async def _neutral_to(session: AsyncSession, intro_id: int, other: Member, forgotten_name: str) -> None:
+async def _neutral_to(session: AsyncSession, intro_id: int, other: Member, forgotten_name: str,
+                      now: datetime) -> None:
     identity = await member_identity(session, other.id)
     if identity is None:
         return
     t = Translator(member_locale(other, identity))
     await enqueue(session, key=f"mm:{intro_id}:{other.id}:closed", platform=identity.platform,
                   reply=Reply(t("matchmaking.neutral", name=forgotten_name)), user_id=identity.platform_user_id,
-                  member_id=other.id, purpose="mm.closed")
+                  member_id=other.id, purpose="mm.closed", now=now)
 
 
-async def erase(session: AsyncSession, member: Member) -> None:
+async def erase(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     rows = list((await session.execute(
         select(Introduction, MatchRound.period).join(MatchRound, MatchRound.id == Introduction.round_id)
         .join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
@@ -77,7 +80,7 @@ async def erase(session: AsyncSession, member: Member) -> None:
                     .values(status="cancelled"))
                 other = await session.get(Member, slot.member_id)
                 if slot.response == ACCEPTED and other is not None:
-                    await _neutral_to(session, intro.id, other, member.display_name)
+                    await _neutral_to(session, intro.id, other, member.display_name, now)
         intro.reasons = []  # they name the member's skills
     await session.execute(update(IntroductionMember).where(IntroductionMember.member_id == member.id)
                           .values(member_id=None, met=None))

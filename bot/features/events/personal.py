@@ -7,12 +7,14 @@ promoted by the reminders job's sweep (an eraser has no configuration to write n
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events.rsvp import release_seat
+from bot.config import Config
+from bot.events.rsvp import promote_waiting, release_seat
 from storage.models import Member
 from storage.models.events import Event, Rsvp
 
@@ -27,10 +29,13 @@ async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
     return {"rsvps": rsvps, "events_created": [{"id": i, "title": t} for i, t in created]}
 
 
-async def erase(session: AsyncSession, member: Member) -> None:
+async def erase(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     going = (await session.execute(select(Rsvp.event_id).where(Rsvp.member_id == member.id,
                                                                Rsvp.status == "going"))).scalars().all()
-    for event_id in going:
-        await release_seat(session, event_id)
     await session.execute(delete(Rsvp).where(Rsvp.member_id == member.id))
+    for event_id in going:  # the freed seats go to the waiting lists at once
+        await release_seat(session, event_id)
+        event = await session.get(Event, event_id)
+        if event is not None:
+            await promote_waiting(session, config, event, now)
     await session.execute(update(Event).where(Event.created_by_id == member.id).values(created_by_id=None))

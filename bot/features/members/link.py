@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
 from bot.context import Context
 from bot.features.members.accounts import identities_of
 from bot.notify import notify_member
@@ -103,7 +104,7 @@ async def _export(session: AsyncSession, member: Member) -> list[dict[str, Any]]
              "used_at": r.used_at.isoformat() if r.used_at else None} for r in rows]
 
 
-async def _erase(session: AsyncSession, member: Member) -> None:
+async def _erase(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     await session.execute(delete(LinkCode).where(LinkCode.member_id == member.id))
 
 

@@ -228,6 +228,8 @@ class DiscordUser:
 class DiscordHarness:
     """One adapter on the fake Discord, plus helpers that play people using it."""
 
+    http_class: type[RecordingHTTP] = RecordingHTTP  # a test may answer more routes with a subclass
+
     def __init__(self, app: Any, recorder: Recorder | None = None, config: DiscordConfig | None = None) -> None:
         self.app = app
         self.recorder = recorder or Recorder()
@@ -240,7 +242,7 @@ class DiscordHarness:
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> DiscordAdapter:
         adapter = build_adapter(self.config, self.app)
-        http = RecordingHTTP(self.recorder, adapter.client)
+        http = self.http_class(self.recorder, adapter.client)
         adapter.client.http = http
         adapter.client._connection.http = http
         adapter.client.tree._http = http  # the tree keeps its own reference
