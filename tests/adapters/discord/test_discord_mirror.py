@@ -26,7 +26,7 @@ from storage.models.events import Event
 
 OTHER_GUILD = 910000000000000002
 OTHER_CHANNEL = 920000000000000002
-FOOTER = translate("fr", "events.digest.footer")  # the test network speaks French
+FOOTER = translate("fr", "discord.mirror_footer")  # the test network speaks French
 EVENTS_PATH = re.compile(r"^/guilds/(\d+)/scheduled-events(?:/(\d+))?$")
 
 
