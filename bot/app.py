@@ -103,7 +103,7 @@ async def run_app(config: Config) -> int:
         if config.scheduler.enabled and await lock.acquire():
             scheduler = build_scheduler(app)
             scheduler.start()
-            log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
+            log.info("scheduler started: %s", ", ".join(sorted(job.id for job in scheduler.get_jobs())))
         if config.web is not None:
             from adapters.web import start_web
 

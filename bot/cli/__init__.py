@@ -49,7 +49,7 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     logging.basicConfig(level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
-    for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler.executors", "aiosqlite", "alembic"):
+    for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # python-telegram-bot's own loggers print request URLs (with the token) at DEBUG.
     for tokenish in ("telegram.Bot", "telegram.ext.ExtBot"):
