@@ -58,6 +58,7 @@ async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clo
         for adapter in _platform_adapters(config, app):
             app.add_adapter(adapter)
     app.dispatcher = OutboxDispatcher(db, app.adapters, config.outbox, clock)
+    app.core.after_commit = app.dispatcher.wake.set
     return app
 
 

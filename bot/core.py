@@ -9,7 +9,7 @@ polite apology in their language, the operator a log line with the traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import update
@@ -43,6 +43,9 @@ class BotCore:
         self.db = db
         self.registry = registry or load_features()
         self.clock = clock or SystemClock()
+        # Called after each event whose transaction committed: the app wakes the outbox dispatcher,
+        # so messages a handler queued (a reveal, a promotion) leave at once instead of at the next poll.
+        self.after_commit: Callable[[], None] | None = None
 
     # -- entry point -------------------------------------------------------------------------
     async def handle(self, event: Event) -> list[Reply]:
@@ -61,6 +64,8 @@ class BotCore:
                 locale = self.locale_of(identity, event.user.language)
                 ctx = Context(self, session, event, identity, now, Translator(locale))
                 replies = await self._dispatch(ctx)
+            if self.after_commit is not None:
+                self.after_commit()
             return _as_list(replies)
         except Exception:
             log.exception("handler failed for %s from %s:%s", type(event).__name__, event.user.platform,
