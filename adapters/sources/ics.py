@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import x_wr_timezone
 from icalendar import Calendar, Event, Timezone
 from icalendar.parser.content_line import Contentline
+from icalendar.parser.parameter import Parameters
 from icalendar.timezone import tzid_from_tzinfo
 from recurring_ical_events import EventAdapter, Occurrence, Series
 
@@ -303,7 +304,9 @@ class _HeadParsedLine(Contentline):
     icalendar finds the name/value separators with a per-character loop over the whole line,
     long DESCRIPTIONs included (a third of the parse time of a typical feed). When the text
     before the first colon holds no quote or backslash, that colon is the value separator, so
-    running the same code on that head alone gives the same name and parameters.
+    running the same code on that head alone gives the same name and parameters. Heads repeat
+    ("DTSTART;TZID=Europe/Paris", "SUMMARY"), so their split is kept in `_HEADS` (per process,
+    bounded); each line gets its own copy of the parameters, as icalendar would give it.
     """
 
     def raw_parts(self):  # type: ignore[no-untyped-def]
@@ -311,8 +314,21 @@ class _HeadParsedLine(Contentline):
         head = self[: colon + 1]
         if colon < 0 or '"' in head or "\\" in head:
             return super().raw_parts()
-        name, params, _ = Contentline(head, strict=self.strict).raw_parts()
-        return name, params, self[colon + 1 :]
+        key = (str(head), self.strict)
+        split = _HEADS.get(key)
+        if split is None:
+            name, params, _ = Contentline(head, strict=self.strict).raw_parts()
+            if any(not isinstance(value, str) for value in params.values()):
+                return name, params, self[colon + 1 :]  # list values are mutable: not shared
+            if len(_HEADS) >= _HEADS_LIMIT:
+                _HEADS.clear()
+            split = _HEADS[key] = (name, params)
+        name, params = split
+        return name, params.copy(), self[colon + 1 :]
+
+
+_HEADS: dict[tuple[str, bool], tuple[str, Parameters]] = {}
+_HEADS_LIMIT = 4096
 
 
 def _parse_components(scan: _Scan, notes: Warnings) -> tuple[list[tuple[_Block, Event]], str]:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Literal
 
 OccurrenceStatus = Literal["confirmed", "tentative", "cancelled"]
 STATUSES: frozenset[str] = frozenset({"confirmed", "tentative", "cancelled"})
+
+# json.dumps(content, ensure_ascii=False, separators=(",", ":")) builds an encoder per call; the
+# fingerprint of every occurrence of every feed goes through here, so one encoder is kept.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 # More warnings than this are summarised: an operator reads them, a log should not drown.
 MAX_WARNINGS = 50
@@ -64,6 +68,11 @@ class FeedOccurrence:
             raise ValueError(f"unknown status {self.status!r}")
         object.__setattr__(self, "fingerprint", self._content_hash())
 
+    def __reduce__(self) -> tuple:
+        # Results come back from the parsing processes pickled: the dataclass's own state protocol
+        # looks up its fields for every object; this ships values only, fingerprint included.
+        return _restore, tuple(getattr(self, name) for name in _FIELDS)
+
     @property
     def key(self) -> tuple[str, str]:
         """The upsert key within one source."""
@@ -86,8 +95,19 @@ class FeedOccurrence:
             self.latitude,
             self.longitude,
         ]
-        encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        encoded = _ENCODER.encode(content).encode()
         return hashlib.blake2b(encoded, digest_size=16).hexdigest()
+
+
+_FIELDS = tuple(f.name for f in fields(FeedOccurrence))
+_SETTERS = tuple(getattr(FeedOccurrence, name).__set__ for name in _FIELDS)  # slot descriptors
+
+
+def _restore(*values: object) -> FeedOccurrence:
+    occurrence = object.__new__(FeedOccurrence)
+    for setter, value in zip(_SETTERS, values):
+        setter(occurrence, value)
+    return occurrence
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -59,6 +60,9 @@ class ProgrammeIndex:
         self.low, self.high = low, high
         self.days = DayIndex()
         self.loaded = False
+        # (venue ids, location) -> place keys: a feed repeats the same few locations, and matching a
+        # location against every venue name costs ~100 substring tests (most of a big import's dedupe).
+        self._places: dict[tuple[tuple[int, ...], str], frozenset[str]] = {}
 
     @classmethod
     def lazy(cls, low: datetime, high: datetime) -> "ProgrammeIndex":
@@ -75,6 +79,7 @@ class ProgrammeIndex:
     async def fill(self, session: AsyncSession) -> None:
         index, low, high = self, self.low, self.high
         self.names = await venue_names(session)
+        self._places.clear()  # computed against the old names
         self.loaded = True
         rows = list(await session.execute(
             select(Event.id, Event.title, Event.starts_at, Event.timezone, Event.location, Event.feed_source_id)
@@ -90,9 +95,17 @@ class ProgrammeIndex:
     def covers(self, occurrences: list[FeedOccurrence]) -> bool:
         return all(self.low <= o.start <= self.high for o in occurrences)
 
+    def places(self, venue_ids: Iterable[int], location: str) -> frozenset[str]:
+        """`place_keys` against this index's venue names, memoised."""
+        key = (tuple(venue_ids), location)
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = place_keys(key[0], location, self.names)
+        return found
+
     def add(self, event_id: int, title: str, start: datetime, zone: str, location: str, venue_ids,
             source_id: int | None) -> None:
-        self.days.add(Candidate(event_id, title, start, zone, place_keys(venue_ids, location, self.names), source_id))
+        self.days.add(Candidate(event_id, title, start, zone, self.places(venue_ids, location), source_id))
 
 
 async def plan(session: AsyncSession, source: FeedSource, venue: Venue, fresh: list[FeedOccurrence],
@@ -108,7 +121,7 @@ async def plan(session: AsyncSession, source: FeedSource, venue: Venue, fresh: l
     result = Plan()
     for position, occurrence in enumerate(fresh):
         new = Candidate(position, occurrence.title, occurrence.start, occurrence.timezone or venue.timezone,
-                        place_keys([venue.id], occurrence.location, index.names))
+                        index.places((venue.id,), occurrence.location))
         found = best_match(new, index.days.around(new, exclude_source=source.id))
         if found is not None and found[1].verdict is Verdict.SAME:
             result.merge.append((occurrence, int(found[0].key)))

@@ -59,8 +59,12 @@ class Match:
     reason: str
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Lowercase ASCII words separated by single spaces: accents, punctuation and case ignored."""
+    """Lowercase ASCII words separated by single spaces: accents, punctuation and case ignored.
+
+    Cached: a sync compares each title with several candidates and recurring events repeat theirs.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.split(ascii_text)).strip()

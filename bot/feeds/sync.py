@@ -101,11 +101,18 @@ async def sync_source(db: Database, config: Config, source: FeedSource | int, no
     `client` fetches configured feeds; `public_client` (default: `client`) fetches feeds added from a
     chat and should refuse private addresses (see bot.feeds.urls.make_public_client).
     """
-    started = time.perf_counter()
     source_id = source if isinstance(source, int) else source.id
-    snapshot = await _snapshot(db, source_id)
+    snapshot = (await _snapshots(db, [source_id])).get(source_id)
     if snapshot is None:
         return SourceOutcome(source_id, "?", "?", "skipped")
+    return await _sync_snapshot(db, config, snapshot, now, client, pool, write_lock, public_client, index)
+
+
+async def _sync_snapshot(db: Database, config: Config, snapshot: _Snapshot, now: datetime,
+                         client: httpx.AsyncClient, pool: Executor | None, write_lock: asyncio.Lock | None,
+                         public_client: httpx.AsyncClient | None, index: ProgrammeIndex | None) -> SourceOutcome:
+    started = time.perf_counter()
+    source_id = snapshot.id
     outcome = SourceOutcome(source_id, snapshot.label, snapshot.venue_slug, "unchanged")
     try:
         fetched = await _fetch_and_parse(config, snapshot, now, client, public_client or client, pool)
@@ -155,10 +162,16 @@ async def sync_all(db: Database, config: Config, now: datetime, client: httpx.As
     horizon = timedelta(days=config.events.feed_horizon_days + 2)
     index = ProgrammeIndex.lazy(now - timedelta(days=2), now + horizon)  # loaded by the first feed with news
 
+    # One read for every source's row and state, before any feed writes: a read per source would wait
+    # for the write lock each time on SQLite (transactions there begin IMMEDIATE).
+    snapshots = await _snapshots(db, ids)
+
     async def one(source_id: int) -> SourceOutcome:
+        snapshot = snapshots.get(source_id)
+        if snapshot is None:
+            return SourceOutcome(source_id, "?", "?", "skipped")
         async with limit:
-            return await sync_source(db, config, source_id, now, client, pool=pool, write_lock=write_lock,
-                                     public_client=public_client, index=index)
+            return await _sync_snapshot(db, config, snapshot, now, client, pool, write_lock, public_client, index)
 
     try:
         return list(await asyncio.gather(*(one(source_id) for source_id in ids)))
@@ -177,20 +190,22 @@ class _no_lock:
         return None
 
 
-async def _snapshot(db: Database, source_id: int) -> _Snapshot | None:
+async def _snapshots(db: Database, ids: list[int]) -> dict[int, _Snapshot]:
+    """The enabled sources among `ids`, with their venue and state, read in one short transaction."""
+    found: dict[int, _Snapshot] = {}
     async with db.session() as session:
-        source = await session.get(FeedSource, source_id)
-        if source is None or not source.enabled:
-            return None
-        venue = await session.get(Venue, source.venue_id)
-        if venue is None:
-            return None
-        # Read only: this runs outside the run's write lock, and SQLite allows one writer at a time.
-        state = await session.get(FeedSourceState, source_id)
-        return _Snapshot(source.id, source.kind, source.url, source.key_env, source.origin, source.etag,
-                         source.last_modified, source.cursor, venue.slug, venue.timezone,
-                         state.content_hash if state else None, state.parsed_at if state else None,
-                         state.full_read_at if state else None, label(source))
+        for batch in (ids[start:start + 500] for start in range(0, len(ids), 500)):
+            rows = await session.execute(
+                select(FeedSource, Venue.slug, Venue.timezone, FeedSourceState)
+                .join(Venue, Venue.id == FeedSource.venue_id)
+                .outerjoin(FeedSourceState, FeedSourceState.source_id == FeedSource.id)
+                .where(FeedSource.id.in_(batch), FeedSource.enabled.is_(True)))
+            for source, slug, zone, state in rows:
+                found[source.id] = _Snapshot(
+                    source.id, source.kind, source.url, source.key_env, source.origin, source.etag,
+                    source.last_modified, source.cursor, slug, zone, state.content_hash if state else None,
+                    state.parsed_at if state else None, state.full_read_at if state else None, label(source))
+    return found
 
 
 async def _fetch_and_parse(config: Config, snap: _Snapshot, now: datetime, client: httpx.AsyncClient,

@@ -33,7 +33,8 @@ def test_matching_rules():
     assert "v7" in place_keys([1], "À La Fabrique, 3 rue X", {7: "la fabrique"})
 
 
-async def test_two_feeds_carrying_the_same_event_show_it_once_with_both_venues(app, write):
+async def test_two_feeds_carrying_the_same_event_show_it_once_with_both_venues(any_app, write):
+    app = any_app
     a = await add_source(app, "hangar", write("a.ics", calendar(
         vevent("a1", "Repair Café", D, location="La Fabrique, 3 rue des Ateliers"),
         vevent("a2", "Coworking ouvert", D + timedelta(days=1)))))
@@ -59,7 +60,8 @@ async def test_two_feeds_carrying_the_same_event_show_it_once_with_both_venues(a
     assert await hosts_of(app, kept.id) == ["fabrique"]
 
 
-async def test_a_feed_copy_of_a_commanded_event_is_merged_into_it(app, write):
+async def test_a_feed_copy_of_a_commanded_event_is_merged_into_it(any_app, write):
+    app = any_app
     from bot.events.queries import set_venues
     from storage.models.events import Event
 
@@ -78,7 +80,8 @@ async def test_a_feed_copy_of_a_commanded_event_is_merged_into_it(app, write):
     assert [e.id for e in await events(app)] == [chat_id]
 
 
-async def test_a_borderline_match_asks_a_host_once_and_the_answer_merges(app, memory, write):
+async def test_a_borderline_match_asks_a_host_once_and_the_answer_merges(any_app, memory, write):
+    app = any_app
     await add_member(app, "host-f", "Fanny", host_of="fabrique")
     a = await add_source(app, "hangar", write("a.ics", calendar(
         vevent("a1", "Fresque du climat", D, location="La Fabrique"))))

@@ -78,7 +78,8 @@ async def test_a_failing_feed_keeps_its_events_and_tells_hosts_once_per_streak(a
     assert len(await outbox(app, "feed_failure")) == 2
 
 
-async def test_one_failing_feed_never_stops_the_others(app):
+async def test_one_failing_feed_never_stops_the_others(any_app):
+    app = any_app
     server = Server()
     server.routes["/good.ics"] = GOOD
     server.routes["/bad.ics"] = b"garbage"

@@ -1,4 +1,6 @@
-"""Syncing one feed into the programme: insert, unchanged re-sync, changes, cancellations, UID churn."""
+"""Syncing one feed into the programme: insert, unchanged re-sync, changes, cancellations, UID churn.
+
+Storage-heavy: every test runs on SQLite and, when MAILLAGE_TEST_DATABASE_URL is set, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from feeds_helpers import (
 D = datetime(2026, 11, 27, 18, 30)  # Friday after the test clock, Paris local time
 
 
-async def test_a_feed_is_imported_as_published_events_of_its_venue(app, write):
+async def test_a_feed_is_imported_as_published_events_of_its_venue(any_app, write):
+    app = any_app
     path = write("a.ics", calendar(vevent("a1", "Repair café", D, location="Atelier"),
                                    vevent("a2", "Soirée jeux", D + timedelta(days=3))))
     source_id = await add_source(app, "hangar", path)
@@ -30,7 +33,8 @@ async def test_a_feed_is_imported_as_published_events_of_its_venue(app, write):
         assert source.last_success_at == app.clock.now() and source.error_streak == 0
 
 
-async def test_an_unchanged_feed_writes_nothing(app, write):
+async def test_an_unchanged_feed_writes_nothing(any_app, write):
+    app = any_app
     path = write("a.ics", calendar(vevent("a1", "Repair café", D), vevent("a2", "Jeux", D + timedelta(days=2))))
     source_id = await add_source(app, "hangar", path)
     await sync(app, source_id)
@@ -46,7 +50,8 @@ async def test_an_unchanged_feed_writes_nothing(app, write):
     assert len(await outbox(app)) == messages
 
 
-async def test_a_moved_event_is_updated_and_people_going_are_told_once(app, write):
+async def test_a_moved_event_is_updated_and_people_going_are_told_once(any_app, write):
+    app = any_app
     path = write("a.ics", calendar(vevent("a1", "Repair café", D)))
     source_id = await add_source(app, "hangar", path)
     await sync(app, source_id)
@@ -62,7 +67,8 @@ async def test_a_moved_event_is_updated_and_people_going_are_told_once(app, writ
     assert [m.user_id for m in changes] == ["ana"]
 
 
-async def test_a_vanished_event_is_cancelled_once_and_its_rsvps_told_once(app, write):
+async def test_a_vanished_event_is_cancelled_once_and_its_rsvps_told_once(any_app, write):
+    app = any_app
     path = write("a.ics", calendar(vevent("a1", "Repair café", D), vevent("a2", "Jeux", D + timedelta(days=1))))
     source_id = await add_source(app, "hangar", path)
     await sync(app, source_id)
@@ -81,7 +87,8 @@ async def test_a_vanished_event_is_cancelled_once_and_its_rsvps_told_once(app, w
     assert [m.user_id for m in notices] == ["ana"]
 
 
-async def test_past_events_and_truncated_results_are_never_cancelled(app, write):
+async def test_past_events_and_truncated_results_are_never_cancelled(any_app, write):
+    app = any_app
     past = datetime(2026, 11, 24, 18, 0)  # yesterday: inside the window, but in the past
     path = write("a.ics", calendar(vevent("p", "Hier", past), vevent("f", "Demain", D)))
     source_id = await add_source(app, "hangar", path)
@@ -92,7 +99,8 @@ async def test_past_events_and_truncated_results_are_never_cancelled(app, write)
     assert status == {"p": "published", "f": "cancelled", "other": "published"}
 
 
-async def test_an_event_cancelled_in_the_feed_is_cancelled_here(app, write):
+async def test_an_event_cancelled_in_the_feed_is_cancelled_here(any_app, write):
+    app = any_app
     path = write("a.ics", calendar(vevent("a1", "Repair café", D)))
     source_id = await add_source(app, "hangar", path)
     await sync(app, source_id)
@@ -106,7 +114,8 @@ async def test_an_event_cancelled_in_the_feed_is_cancelled_here(app, write):
     assert event.status == "published" and event.sequence == 2  # back on
 
 
-async def test_a_feed_whose_uids_change_at_every_fetch_does_not_duplicate(app, write):
+async def test_a_feed_whose_uids_change_at_every_fetch_does_not_duplicate(any_app, write):
+    app = any_app
     def feed(n: int) -> bytes:
         return calendar(vevent(f"random-{n}-1", "Repair café", D), vevent(f"random-{n}-2", "Jeux", D + timedelta(days=1)),
                         vevent(f"random-{n}-3", "Atelier vélo", D + timedelta(days=2), location="Cour"))
@@ -123,7 +132,8 @@ async def test_a_feed_whose_uids_change_at_every_fetch_does_not_duplicate(app, w
     assert {e.source_uid for e in rows} == {"random-3-1", "random-3-2", "random-3-3"}
 
 
-async def test_dst_feed_keeps_local_times_across_the_change(app, write):
+async def test_dst_feed_keeps_local_times_across_the_change(any_app, write):
+    app = any_app
     # Weekly on Saturday 10:00 in Paris, across the end of summer time (25 Oct 2026) — seen from a
     # clock set in early October.
     app.clock.set(datetime.fromisoformat("2026-10-10T08:00:00+00:00"))
@@ -137,7 +147,8 @@ async def test_dst_feed_keeps_local_times_across_the_change(app, write):
     assert len({(e.source_uid, e.recurrence_id) for e in rows}) == 4
 
 
-async def test_an_x_wr_timezone_feed_is_read_in_its_declared_zone(app, write):
+async def test_an_x_wr_timezone_feed_is_read_in_its_declared_zone(any_app, write):
+    app = any_app
     header = "X-WR-TIMEZONE:America/New_York\r\n"
     path = write("g.ics", calendar(vevent("g1", "Call", datetime(2026, 11, 30, 17, 0), tzid=None), header=header))
     source_id = await add_source(app, "hangar", path)
@@ -147,7 +158,8 @@ async def test_an_x_wr_timezone_feed_is_read_in_its_declared_zone(app, write):
     assert event.timezone == "America/New_York"
 
 
-async def test_imported_events_are_announced_once_when_within_a_week(app, write):
+async def test_imported_events_are_announced_once_when_within_a_week(any_app, write):
+    app = any_app
     async with app.db.session() as session:
         from storage.models.network import Venue, VenueChat
         hangar = (await session.execute(select(Venue).where(Venue.slug == "hangar"))).scalar_one()
