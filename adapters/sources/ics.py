@@ -12,13 +12,12 @@ Pipeline, and why each step:
 5. One recurring-ical-events `Series` per UID expands RRULE/RDATE/EXDATE and RECURRENCE-ID
    overrides over the window; occurrences are turned into UTC `FeedOccurrence`s.
 
-Only `FeedError` ever leaves `parse_ics`: for a file that is not a calendar, is truncated, or
+Steps 1 and 2 live in `ics_text.py`. Only `FeedError` ever leaves `parse_ics`: for a file that is not a calendar, is truncated, or
 none of whose events can be read.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import re
@@ -36,6 +35,16 @@ from icalendar.parser.parameter import Parameters
 from icalendar.timezone import tzid_from_tzinfo
 from recurring_ical_events import EventAdapter, Occurrence, Series
 
+from adapters.sources.ics_text import (
+    RECURRENCE_PROPERTIES,
+    Block,
+    Scan,
+    decode,
+    logical_lines,
+    not_a_calendar,
+    property_value,
+    scan_blocks,
+)
 from adapters.sources.model import FeedError, FeedOccurrence, OccurrenceStatus, ParseResult, Warnings
 
 log = logging.getLogger(__name__)
@@ -46,18 +55,8 @@ UTC = timezone.utc
 
 # Slack for the text-level prefilter: time zones reach ±14 h and dates are compared, not times.
 _PREFILTER_MARGIN = timedelta(days=2)
-_EVENT_PROPERTIES = frozenset(
-    {
-        "UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "EXRULE",
-        "RECURRENCE-ID", "SEQUENCE", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS",
-        "CATEGORIES", "LAST-MODIFIED", "GEO",
-    }
-)  # fmt: skip
-_BLOCKS = ("VEVENT", "VTIMEZONE")  # the components we read; everything else is skipped
-_RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _TOO_FREQUENT = re.compile(r"FREQ=(SECONDLY|MINUTELY)", re.IGNORECASE)
-_LEADING_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def parse_ics(
@@ -112,189 +111,6 @@ def parse_ics(
     )
 
 
-# -- 1. bytes -> text ---------------------------------------------------------------------------
-
-
-def _decode(data: bytes, notes: Warnings) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        nul_count = data.count(b"\x00")
-        if nul_count:
-            notes.add(f"removed {nul_count} NUL byte(s) from the file")
-            data = data.replace(b"\x00", b"")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            notes.add("the file is not valid UTF-8; it was read as Windows-1252")
-            text = data.decode("cp1252", errors="replace")
-    return text.lstrip("\ufeff")
-
-
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Unfold content lines, keeping the physical number of each line's first row."""
-    lines: list[tuple[int, str]] = []
-    for number, row in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        if row[:1] in (" ", "\t") and lines:
-            first, previous = lines[-1]
-            lines[-1] = (first, previous + row[1:])
-        elif row.strip():
-            lines.append((number, row))
-    return lines
-
-
-def _not_a_calendar(text: str) -> FeedError:
-    head = text.lstrip()[:200].lower()
-    if not head:
-        return FeedError("the file is empty")
-    if head.startswith(("<!doctype", "<html", "<?xml", "<")):
-        return FeedError("got an HTML/XML page instead of a calendar: check that the link is the ICS export")
-    if head.startswith(("{", "[")):
-        return FeedError("got JSON instead of an iCalendar file")
-    return FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)")
-
-
-# -- 2. text -> blocks ----------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Block:
-    name: str
-    line: int
-    lines: list[str] = field(default_factory=list)
-    first: dict[str, str] = field(default_factory=dict)  # property name -> its first line
-
-    @property
-    def uid(self) -> str:
-        line = self.first.get("UID", "")
-        return line.split(":", 1)[1].strip() if ":" in line else ""
-
-    def label(self) -> str:
-        uid = self.uid
-        return f"event {uid!r} (line {self.line})" if uid else f"event at line {self.line}"
-
-
-@dataclass(slots=True)
-class _Scan:
-    header: dict[str, str] = field(default_factory=dict)
-    timezones: list[_Block] = field(default_factory=list)
-    events: list[_Block] = field(default_factory=list)
-    skipped_outside_window: int = 0
-
-
-def _property_name(line: str) -> str:
-    end = len(line)
-    for separator in (";", ":"):
-        index = line.find(separator)
-        if 0 <= index < end:
-            end = index
-    return line[:end].strip().upper()
-
-
-def _value(line: str) -> str:
-    return line.split(":", 1)[1].strip() if ":" in line else ""
-
-
-def _scan(lines: list[tuple[int, str]], lo: date, hi: date, notes: Warnings) -> _Scan:
-    """Split the calendar into VTIMEZONE and VEVENT blocks; see the module docstring."""
-    scan = _Scan()
-    in_calendar = False
-    seen_calendar = False
-    block: _Block | None = None
-    nested: list[str] = []  # components open inside the current block
-    stray = 0
-    for number, line in lines:
-        name = _property_name(line)
-        component = _value(line).upper() if name in ("BEGIN", "END") else ""
-        if not in_calendar:
-            if name == "BEGIN" and component == "VCALENDAR":
-                in_calendar = seen_calendar = True
-            else:
-                stray += 1
-            continue
-        if block is None:
-            if name == "BEGIN" and component == "VCALENDAR":
-                continue  # calendars pasted one into another: read them as one
-            if name == "BEGIN":
-                block = _Block(component, number)
-                nested = []
-                if component in ("VTIMEZONE", "VEVENT"):
-                    block.lines.append(line)
-            elif name == "END":
-                in_calendar = component != "VCALENDAR"
-            elif name not in scan.header:
-                scan.header[name] = line
-            continue
-        if (name == "BEGIN" and component in _BLOCKS) or (name == "END" and component == "VCALENDAR"):
-            # The open block was never closed: drop it, and read on from this line.
-            if block.name in _BLOCKS:
-                notes.add(f"{block.name} at line {block.line} has no END:{block.name}; ignored")
-            block = _Block(component, number, [line]) if name == "BEGIN" else None
-            nested = []
-            in_calendar = name == "BEGIN"
-        elif name == "BEGIN":
-            nested.append(component)
-            if block.name == "VTIMEZONE":
-                block.lines.append(line)
-        elif name == "END" and component in nested:
-            del nested[nested.index(component) :]
-            if block.name == "VTIMEZONE":
-                block.lines.append(line)
-        elif name == "END" and component == block.name and not nested:
-            block.lines.append(line)
-            _store(scan, block, lo, hi)
-            block = None
-        elif block.name == "VTIMEZONE":
-            block.lines.append(line)
-        elif block.name == "VEVENT" and not nested and name in _EVENT_PROPERTIES:
-            block.lines.append(line)
-            block.first.setdefault(name, line)
-    if not seen_calendar:
-        raise FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)")
-    if in_calendar:
-        raise FeedError("the file ends before END:VCALENDAR: it looks truncated (interrupted download?)")
-    if stray:
-        notes.add(f"ignored {stray} line(s) outside BEGIN:VCALENDAR ... END:VCALENDAR")
-    return scan
-
-
-def _store(scan: _Scan, block: _Block, lo: date, hi: date) -> None:
-    if block.name == "VTIMEZONE":
-        scan.timezones.append(block)
-    elif block.name == "VEVENT":
-        if _clearly_outside(block, lo, hi):
-            scan.skipped_outside_window += 1
-        else:
-            scan.events.append(block)
-
-
-def _leading_date(line: str | None) -> date | None:
-    if not line or ":" not in line:
-        return None
-    match = _LEADING_DATE.match(line.rsplit(":", 1)[1].strip())
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-def _clearly_outside(block: _Block, lo: date, hi: date) -> bool:
-    """A single (non-recurring) event whose dates, read as text, miss the window by days."""
-    if any(name in block.first for name in _RECURRENCE_PROPERTIES):
-        return False
-    start = _leading_date(block.first.get("DTSTART"))
-    if start is None:
-        return False  # let the real parser report it
-    if start > hi:
-        return True
-    if "DURATION" in block.first:
-        return False
-    end = _leading_date(block.first.get("DTEND")) or start
-    return max(start, end) < lo
-
-
 # -- 3./4. blocks -> components ------------------------------------------------------------------
 
 
@@ -331,14 +147,14 @@ _HEADS: dict[tuple[str, bool], tuple[str, Parameters]] = {}
 _HEADS_LIMIT = 4096
 
 
-def _parse_components(scan: _Scan, notes: Warnings) -> tuple[list[tuple[_Block, Event]], str]:
+def _parse_components(scan: Scan, notes: Warnings) -> tuple[list[tuple[Block, Event]], str]:
     """Parse VTIMEZONEs then VEVENTs one by one; return the readable events and the first problem."""
     for block in scan.timezones:  # first: parsing one registers it for the events' TZIDs
         try:
             Timezone.from_ical("\r\n".join(block.lines))
         except Exception as exc:  # noqa: BLE001 - any failure just loses this definition
             notes.add(f"time zone definition at line {block.line} is invalid and was ignored: {exc}")
-    parsed: list[tuple[_Block, Event]] = []
+    parsed: list[tuple[Block, Event]] = []
     problems: list[str] = []
     for block in scan.events:
         try:
@@ -375,12 +191,12 @@ def _date_problem(event: Event) -> str | None:
     return None
 
 
-def _calendar_zone(scan: _Scan, floating_tz: ZoneInfo, notes: Warnings) -> ZoneInfo | None:
+def _calendar_zone(scan: Scan, floating_tz: ZoneInfo, notes: Warnings) -> ZoneInfo | None:
     """The zone named by X-WR-TIMEZONE, if the feed declares a valid one."""
     line = scan.header.get("X-WR-TIMEZONE")
     if not line:
         return None
-    name = _value(line)
+    name = property_value(line)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -431,14 +247,14 @@ class _Expander:
     truncated: bool = False
 
     def expand(self, uid: str, label: str, events: list[Event]) -> None:
-        if len(events) == 1 and not any(name in events[0] for name in _RECURRENCE_PROPERTIES):
+        if len(events) == 1 and not any(name in events[0] for name in RECURRENCE_PROPERTIES):
             event = events[0]
             start = event["DTSTART"].dt
             self._add(uid, "", event, start, _end_of(event, start))
             return
         adapters = [EventAdapter(event) for event in events]
         events_by_adapter = {id(adapter): event for adapter, event in zip(adapters, events)}
-        recurring = len(events) > 1 or any(name in events[0] for name in _RECURRENCE_PROPERTIES)
+        recurring = len(events) > 1 or any(name in events[0] for name in RECURRENCE_PROPERTIES)
         margin = timedelta(days=1)  # the library compares floating/all-day times loosely
         try:
             series = _Series(adapters)
@@ -601,16 +417,16 @@ def _parse(
     limit: int,
     notes: Warnings,
 ) -> tuple[list[FeedOccurrence], bool, str | None]:
-    text = _decode(data, notes)
+    text = decode(data, notes)
     upper = text.upper()
     if "BEGIN:VCALENDAR" not in upper:
         if not upper.lstrip().startswith("BEGIN:VEVENT"):
-            raise _not_a_calendar(text)
+            raise not_a_calendar(text)
         notes.add("the events are not wrapped in BEGIN:VCALENDAR ... END:VCALENDAR; read them anyway")
         text = f"BEGIN:VCALENDAR\n{text}\nEND:VCALENDAR"
     lo = (window_start - _PREFILTER_MARGIN).date()
     hi = (window_end + _PREFILTER_MARGIN).date()
-    scan = _scan(_logical_lines(text), lo, hi, notes)
+    scan = scan_blocks(logical_lines(text), lo, hi, notes)
     log.debug("%d single events outside the window skipped unparsed", scan.skipped_outside_window)
     parsed, first_problem = _parse_components(scan, notes)
     if scan.events and not parsed:
@@ -628,12 +444,12 @@ def _parse(
         notes.add(f"more than {limit} occurrences in the window: only the first {limit} were kept")
     name_line = scan.header.get("X-WR-CALNAME") or scan.header.get("NAME")
     occurrences = sorted(expander.out, key=lambda o: (o.start, o.source_uid, o.recurrence_id))
-    return occurrences, expander.truncated, _value(name_line) if name_line else None
+    return occurrences, expander.truncated, property_value(name_line) if name_line else None
 
 
 def _standardise(
-    parsed: list[tuple[_Block, Event]], zone: ZoneInfo | None, notes: Warnings
-) -> list[tuple[_Block, Event]]:
+    parsed: list[tuple[Block, Event]], zone: ZoneInfo | None, notes: Warnings
+) -> list[tuple[Block, Event]]:
     """Apply X-WR-TIMEZONE: UTC and floating times move into the calendar's zone."""
     if zone is None or not parsed:
         return parsed
@@ -650,7 +466,7 @@ def _standardise(
 
 
 def _group_by_uid(
-    parsed: Iterable[tuple[_Block, Event]], notes: Warnings
+    parsed: Iterable[tuple[Block, Event]], notes: Warnings
 ) -> Iterator[tuple[str, str, list[Event]]]:
     groups: dict[str, tuple[str, list[Event]]] = {}
     for block, event in parsed:
