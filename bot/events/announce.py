@@ -62,36 +62,36 @@ async def announce_event(session: AsyncSession, config: Config, event: Event, no
     return written
 
 
-async def notify_change(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
-    """Tell everyone going (and waiting) that the time or place changed; once per change."""
+async def _tell_attendees(session: AsyncSession, config: Config, event: Event, now: datetime, *, notice: str,
+                          key: str, purpose: str, with_rsvp: bool) -> int:
+    """One notice to each member going or waiting, in their language and time zone."""
     venues = (await venues_of(session, [event.id])).get(event.id, [])
     written = 0
     for member, _rsvp in await members_with_rsvp(session, event.id, ("going", "waitlist")):
         zone = await member_timezone(session, member, config.network.timezone)
 
         def render(t: Translator, zone: str = zone) -> Reply:
-            return Reply(t("events.notice.changed_body", card=event_card(event, venues, zone, t, now, details=False)),
-                         title=t("events.notice.changed_title", title=event.title),
-                         buttons=rsvp_buttons(event, t, going=False))
+            card = event_card(event, venues, zone, t, now, details=False)
+            return Reply(t(f"events.notice.{notice}_body", card=card),
+                         title=t(f"events.notice.{notice}_title", title=event.title),
+                         buttons=rsvp_buttons(event, t, going=False) if with_rsvp else ())
 
-        key = f"ev:{event.id}:chg:{event.sequence}:{member.id}"
-        written += await notify_member(session, config, member, render, key=key, purpose="event_change", now=now)
+        written += await notify_member(session, config, member, render, key=key.format(member=member.id),
+                                       purpose=purpose, now=now)
     return written
+
+
+async def notify_change(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
+    """Tell everyone going (and waiting) that the time or place changed; once per change."""
+    return await _tell_attendees(session, config, event, now, notice="changed", purpose="event_change",
+                                 key=f"ev:{event.id}:chg:{event.sequence}:{{member}}", with_rsvp=True)
 
 
 async def notify_cancellation(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
     """Tell everyone going or waiting, and the chats where it was announced, that it is cancelled."""
+    written = await _tell_attendees(session, config, event, now, notice="cancelled", purpose="event_cancelled",
+                                    key=f"ev:{event.id}:cxl:{{member}}", with_rsvp=False)
     venues = (await venues_of(session, [event.id])).get(event.id, [])
-    written = 0
-    for member, _rsvp in await members_with_rsvp(session, event.id, ("going", "waitlist")):
-        zone = await member_timezone(session, member, config.network.timezone)
-
-        def render(t: Translator, zone: str = zone) -> Reply:
-            return Reply(t("events.notice.cancelled_body", card=event_card(event, venues, zone, t, now, details=False)),
-                         title=t("events.notice.cancelled_title", title=event.title))
-
-        written += await notify_member(session, config, member, render, key=f"ev:{event.id}:cxl:{member.id}",
-                                       purpose="event_cancelled", now=now)
     if event.announced_at is not None:
         t = Translator(config.network.default_locale)
         zone = venues[0].timezone if venues else event.timezone

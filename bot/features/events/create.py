@@ -237,6 +237,14 @@ async def _skip(ctx: Context, draft: Draft, step: str) -> Reply:
     return await advance(ctx, draft, step)
 
 
+def _toggle(chosen: list, item) -> None:
+    """A tick box: pressing an option adds it, pressing it again removes it."""
+    if item in chosen:
+        chosen.remove(item)
+    else:
+        chosen.append(item)
+
+
 async def venue_pressed(ctx: Context) -> Reply:
     draft = in_flow(ctx)
     if draft is None or ctx.conversation.step != "venues" or not ctx.args.isdigit():
@@ -244,10 +252,7 @@ async def venue_pressed(ctx: Context) -> Reply:
     venue = await ctx.session.get(Venue, int(ctx.args))
     if venue is None:
         return expired(ctx)
-    if venue.id in draft.venues:
-        draft.venues.remove(venue.id)
-    else:
-        draft.venues.append(venue.id)
+    _toggle(draft.venues, venue.id)
     await ctx.set_step("venues", **draft.dump())
     return await prompt(ctx, draft, "venues")
 
@@ -271,10 +276,7 @@ async def tag_pressed(ctx: Context) -> Reply:
     draft = in_flow(ctx)
     if draft is None or ctx.conversation.step != "audience" or ctx.args not in AUDIENCE_TAGS:
         return expired(ctx)
-    if ctx.args in draft.audience:
-        draft.audience.remove(ctx.args)
-    else:
-        draft.audience.append(ctx.args)
+    _toggle(draft.audience, ctx.args)
     await ctx.set_step("audience", **draft.dump())
     return await prompt(ctx, draft, "audience")
 
