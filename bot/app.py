@@ -23,6 +23,8 @@ from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE_SECONDS = 15
+
 
 @dataclass
 class App:
@@ -115,10 +117,18 @@ async def run_app(config: Config) -> int:
         log.info("stopping")
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        await lock.release()
+        try:
+            await lock.release()
+        except Exception:  # a dead lock connection must not skip the rest of the shutdown
+            log.exception("releasing the scheduler lock failed")
         if web is not None:
             await web.stop()
+        # Let the dispatcher finish the send under way and hand the rest of its batch back.
         stop.set()
+        if app.dispatcher is not None:
+            app.dispatcher.wake.set()
+        if tasks:
+            await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, SystemClock
 from bot.config import OutboxConfig
@@ -34,6 +35,8 @@ from storage.models import Identity, OutboxMessage
 from storage.outbox import payload_to_reply
 
 log = logging.getLogger(__name__)
+
+FINISH_ATTEMPTS = 4
 
 
 class OutboxDispatcher:
@@ -53,7 +56,7 @@ class OutboxDispatcher:
     async def run_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                handled = await self.run_once()
+                handled = await self.run_once(stop)
             except Exception:
                 log.exception("outbox dispatch round failed; trying again")
                 handled = 0
@@ -65,13 +68,29 @@ class OutboxDispatcher:
             except asyncio.TimeoutError:
                 pass
 
-    async def run_once(self) -> int:
-        """Claim the due rows and deliver them; returns how many rows were handled."""
+    async def run_once(self, stop: asyncio.Event | None = None) -> int:
+        """Claim the due rows and deliver them; returns how many rows were handled.
+
+        When `stop` is set (shutdown), the send under way finishes and the rest of the batch goes back
+        to pending at once, rather than waiting out its lease or being cut off mid-send.
+        """
         await self._recover_abandoned()
         ids = await self._claim()
-        for row_id in ids:
-            await self._deliver(row_id)
+        for position, row_id in enumerate(ids):
+            if stop is not None and stop.is_set():
+                await self._release(ids[position:])
+                return position
+            try:
+                await self._deliver(row_id)
+            except Exception:  # one row's database trouble must not strand the rest of the batch
+                log.exception("outbox message %s: delivery bookkeeping failed", row_id)
         return len(ids)
+
+    async def _release(self, ids: list[int]) -> None:
+        async with self.db.session() as session:
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed", OutboxMessage.claimed_by == self.worker_id,
+            ).values(status="pending", claimed_by=None, claimed_at=None))
 
     async def drain(self, max_rounds: int = 100) -> int:
         """Deliver until nothing is due (tests, scripted console runs)."""
@@ -111,12 +130,15 @@ class OutboxDispatcher:
         """Rows left `claimed` or `sending` by a dead process (their lease ran out)."""
         now = self.clock.now()
         stale = now - timedelta(seconds=self.config.lease_seconds)
+        # Only rows of platforms this process can send on: another process (say, the Discord one,
+        # whose sends are idempotent) recovers its own rows its own way.
+        mine = OutboxMessage.platform.in_(list(self.adapters))
         async with self.db.session() as session:
             await session.execute(update(OutboxMessage).where(
-                OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale,
+                mine, OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale,
             ).values(status="pending", claimed_by=None, claimed_at=None))
             idempotent = [p for p, a in self.adapters.items() if a.capabilities.idempotent_send]
-            sending = and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale)
+            sending = and_(mine, OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale)
             if idempotent:
                 await session.execute(update(OutboxMessage).where(sending, OutboxMessage.platform.in_(idempotent))
                                       .values(status="pending", claimed_by=None, claimed_at=None))
@@ -130,7 +152,9 @@ class OutboxDispatcher:
     # -- delivering --------------------------------------------------------------------------
     async def _deliver(self, row_id: int) -> None:
         async with self.db.session() as session:
-            row = await session.get(OutboxMessage, row_id)
+            # Locked on PostgreSQL, so a /forget cancelling this row cannot be overwritten by "sending".
+            row = await session.get(OutboxMessage, row_id, with_for_update=self.db.dialect == "postgresql",
+                                    populate_existing=True)
             if row is None or row.status != "claimed" or row.claimed_by != self.worker_id:
                 return
             if self._paused_until.get(row.platform, self.clock.now()) > self.clock.now():
@@ -176,6 +200,19 @@ class OutboxDispatcher:
         await self._finish(row_id, outcome)
 
     async def _finish(self, row_id: int, outcome: dict) -> None:
+        """Record what happened to a send. Retried a few times: once a message left, losing the record
+        would make it look unsent (and, on Discord, resent)."""
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                await self._record(row_id, dict(outcome))
+                return
+            except DBAPIError:
+                if attempt == FINISH_ATTEMPTS - 1:
+                    raise
+                log.warning("outbox message %s: recording the outcome failed, retrying", row_id)
+                await asyncio.sleep(0.2 * 2 ** attempt)
+
+    async def _record(self, row_id: int, outcome: dict) -> None:
         async with self.db.session() as session:
             row = await session.get(OutboxMessage, row_id)
             if row is None:  # erased meanwhile (/forget)

@@ -71,9 +71,28 @@ async def run(db: Database, config: Config, now: datetime) -> int:
         return await digest(session, config, now)
 
 
+CATCH_UP_WITHIN = timedelta(hours=24)
+
+
+def missed_fire(cron: str, zone: str, now: datetime) -> datetime | None:
+    """The digest time that passed in the last day, in this ISO week, if any: a bot that was down
+    then sends it once at start (the per-week key makes a second run harmless)."""
+    trigger = CronTrigger.from_crontab(cron, timezone=ZoneInfo(zone))
+    fire, latest = trigger.get_next_fire_time(None, now - CATCH_UP_WITHIN), None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    if latest is None or week_bounds(latest, zone)[0] != week_bounds(now, zone)[0]:
+        return None
+    return latest
+
+
 def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def job() -> None:
         await run(app.db, app.config, app.clock.now())
 
-    trigger = CronTrigger.from_crontab(app.config.events.digest_cron, timezone=app.config.network.timezone)
+    config = app.config
+    trigger = CronTrigger.from_crontab(config.events.digest_cron, timezone=config.network.timezone)
     scheduler.add_job(job, trigger, id="events_digest", replace_existing=True)
+    if missed_fire(config.events.digest_cron, config.network.timezone, app.clock.now()) is not None:
+        scheduler.add_job(job, "date", id="events_digest_catch_up", replace_existing=True)

@@ -55,7 +55,10 @@ class SchedulerLock:
     async def acquire(self) -> bool:
         if self.app.db.dialect != "postgresql":
             return True
+        # AUTOCOMMIT: a session-level lock needs no transaction, and an "idle in transaction"
+        # connection could be killed by idle_in_transaction_session_timeout, silently freeing the lock.
         self._connection = await self.app.db.engine.connect()
+        await self._connection.execution_options(isolation_level="AUTOCOMMIT")
         granted = (await self._connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
                                                   {"key": ADVISORY_LOCK_KEY})).scalar()
         if not granted:

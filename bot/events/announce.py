@@ -90,7 +90,7 @@ async def notify_change(session: AsyncSession, config: Config, event: Event, now
 async def notify_cancellation(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
     """Tell everyone going or waiting, and the chats where it was announced, that it is cancelled."""
     written = await _tell_attendees(session, config, event, now, notice="cancelled", purpose="event_cancelled",
-                                    key=f"ev:{event.id}:cxl:{{member}}", with_rsvp=False)
+                                    key=f"ev:{event.id}:cxl:{event.sequence}:{{member}}", with_rsvp=False)
     venues = (await venues_of(session, [event.id])).get(event.id, [])
     if event.announced_at is not None:
         t = Translator(config.network.default_locale)
@@ -98,7 +98,7 @@ async def notify_cancellation(session: AsyncSession, config: Config, event: Even
         reply = Reply(event_card(event, venues, zone, t, now, details=False),
                       title=t("events.notice.cancelled_title", title=event.title))
         for chat in await announcement_chats(session, config, [v.id for v in venues]):
-            written += await notify_chat(session, chat, reply, key=f"ev:{event.id}:cxl:{chat.platform}:{chat.chat_id}",
+            written += await notify_chat(session, chat, reply, key=f"ev:{event.id}:cxl:{event.sequence}:{chat.platform}:{chat.chat_id}",
                                          purpose="event_cancelled", now=now)
     return written
 

@@ -62,14 +62,21 @@ class Outcome:
     dropped: list[tuple[tuple[int, ...], int]] = field(default_factory=list)  # (members, member not written)
 
 
-async def prepare(session: AsyncSession, config: Config, at: datetime) -> Prepared:
-    """Plan the round due at `at`, reading the database as the run will. Writes nothing."""
+async def prepare(session: AsyncSession, config: Config, at: datetime, *, plan_if_done: bool = True) -> Prepared:
+    """Plan the round due at `at`, reading the database as the run will. Writes nothing.
+
+    With `plan_if_done=False`, a period that already ran is reported without planning it again:
+    the scheduler's frequent catch-up checks must not pay for a whole round (CPU, and on SQLite the
+    write lock) every few minutes.
+    """
     schedule = await effective_schedule(session, config)
     fire = schedule.due_at(at)
     if fire is None:
         return Prepared(at, None, None)
     period = period_of(fire, config.network.timezone)
     already = (await session.execute(select(MatchRound).where(MatchRound.period == period))).scalar_one_or_none()
+    if already is not None and not plan_if_done:
+        return Prepared(at, period, fire, already=already)
     pool = await build_pool(session, config, at)
     mm = config.matchmaking
     history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
@@ -183,7 +190,7 @@ async def _set_priorities(session: AsyncSession, candidate_ids: list[int], prior
 
 async def run_in(session: AsyncSession, config: Config, at: datetime, trigger: str) -> Outcome:
     """Run the round due at `at` inside the caller's transaction (a chat command's, say)."""
-    prepared = await prepare(session, config, at)
+    prepared = await prepare(session, config, at, plan_if_done=False)
     if prepared.period is None:
         return Outcome("not_due", prepared)
     if prepared.already is not None:
@@ -203,7 +210,7 @@ async def run_round(db: Database, config: Config, at: datetime, trigger: str = "
         # Another process wrote this period's round between our read and our insert: it stands.
         # Any other integrity failure is a real fault (everything was rolled back): let it surface.
         async with db.session() as session:
-            prepared = await prepare(session, config, at)
+            prepared = await prepare(session, config, at, plan_if_done=False)
         if prepared.already is None:
             raise
         log.info("round %s: already written by another process", prepared.period)

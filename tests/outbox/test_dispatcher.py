@@ -220,3 +220,33 @@ async def test_two_dispatchers_on_postgres_never_send_twice(postgres_url, memory
         assert sorted(d.user_id for d in memory.sent) == sorted(f"u{i}" for i in range(60))
     finally:
         await app.close()
+
+
+async def test_a_stop_during_a_batch_finishes_the_send_and_hands_the_rest_back(app, clock):
+    stop = asyncio.Event()
+
+    class StoppingAdapter(MemoryAdapter):
+        async def send_dm(self, user_id, reply, *, idempotency_key=None):
+            stop.set()  # SIGTERM arrives while the first message is being sent
+            return await super().send_dm(user_id, reply, idempotency_key=idempotency_key)
+
+    adapter = StoppingAdapter()
+    for i in range(3):
+        await put(app.db, f"k{i}", user_id=f"u{i}")
+    d = dispatcher(app, adapter)
+    assert await d.run_once(stop) == 1
+    assert [r.status for r in await rows(app.db)] == ["sent", "pending", "pending"]
+    assert await dispatcher(app, adapter, worker="next").drain() == 2, "no lease to wait for"
+
+
+async def test_recovery_leaves_other_platforms_rows_alone(app, clock):
+    await put(app.db, platform="discord")
+    other = OutboxDispatcher(app.db, {"discord": MemoryAdapter("discord", Capabilities(idempotent_send=True))},
+                             CONFIG, clock, worker_id="discord-process")
+    await other._claim()
+    async with app.db.session() as session:
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+        row.status = "sending"  # the Discord process died mid-send
+    clock.advance(seconds=CONFIG.lease_seconds + 1)
+    await dispatcher(app).drain()  # a Telegram-only (here: memory) process must not judge it
+    assert (await rows(app.db))[0].status == "sending"

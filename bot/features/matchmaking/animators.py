@@ -54,7 +54,7 @@ async def pressed(ctx: Context) -> Reply:
 async def show_preview(ctx: Context) -> Reply:
     sched = await effective_schedule(ctx.session, ctx.config)
     at = ctx.now
-    prepared = await prepare(ctx.session, ctx.config, at)
+    prepared = await prepare(ctx.session, ctx.config, at, plan_if_done=False)
     if prepared.period is None or prepared.already is not None:
         upcoming = sched.next_after(ctx.now)
         if not upcoming:

@@ -174,3 +174,16 @@ def test_events_config_problems_name_the_key():
     assert any(p.startswith("digest_cron:") for p in found)
     assert any(p.startswith("reminder_hours:") for p in found)
     assert EventsConfig(programme_chat="telegram:-100123").programme_target() == ("telegram", "-100123")
+
+
+def test_a_digest_missed_while_down_is_caught_up_the_same_day_only():
+    from datetime import datetime, timezone
+
+    from jobs.events_digest import missed_fire
+
+    utc = timezone.utc
+    # Monday 2026-11-30 09:00 Paris is 08:00 UTC.
+    assert missed_fire("0 9 * * mon", "Europe/Paris", datetime(2026, 11, 30, 10, 0, tzinfo=utc)) == \
+        datetime(2026, 11, 30, 8, 0, tzinfo=utc)
+    assert missed_fire("0 9 * * mon", "Europe/Paris", datetime(2026, 11, 30, 7, 0, tzinfo=utc)) is None  # not yet
+    assert missed_fire("0 9 * * mon", "Europe/Paris", datetime(2026, 12, 2, 10, 0, tzinfo=utc)) is None  # too late
