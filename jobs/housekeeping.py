@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from storage.db import Database
 from storage.models import ConversationState, OutboxMessage
@@ -18,16 +18,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SENT_RETENTION = timedelta(days=90)
+TEXT_RETENTION = timedelta(days=90)  # what a finished message said is kept this long (for /mydata)...
+KEY_RETENTION = timedelta(days=400)  # ...its idempotency key this long, so nothing is ever sent twice
+FINISHED = ("sent", "cancelled", "dead", "rejected", "unreachable", "unknown")
 
 
 async def purge(db: Database, now: datetime) -> tuple[int, int]:
+    """Forget expired conversations, the text of old finished messages, then the old rows themselves."""
     async with db.session() as session:
         conversations = await session.execute(delete(ConversationState).where(ConversationState.expires_at <= now))
-        sent = await session.execute(delete(OutboxMessage).where(
-            OutboxMessage.status == "sent", OutboxMessage.sent_at < now - SENT_RETENTION))
-    log.info("housekeeping: %s expired conversations, %s old messages removed", conversations.rowcount, sent.rowcount)
-    return conversations.rowcount, sent.rowcount
+        finished = OutboxMessage.status.in_(FINISHED)
+        await session.execute(update(OutboxMessage).where(finished, OutboxMessage.created_at < now - TEXT_RETENTION)
+                              .values(payload={"text": ""}))
+        old = await session.execute(delete(OutboxMessage).where(finished,
+                                                                OutboxMessage.created_at < now - KEY_RETENTION))
+    log.info("housekeeping: %s expired conversations, %s old messages removed", conversations.rowcount, old.rowcount)
+    return conversations.rowcount, old.rowcount
 
 
 def schedule(scheduler: "BaseScheduler", app: "App") -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,10 +76,13 @@ async def nudges_in_window(session: AsyncSession, member_id: int, now: datetime)
     return int((await session.execute(statement)).scalar_one())
 
 
-async def cancel_for_member(session: AsyncSession, member_id: int) -> int:
-    """Drop a member's undelivered messages (on /forget)."""
-    result = await session.execute(
-        delete(OutboxMessage).where(OutboxMessage.member_id == member_id, OutboxMessage.status.in_(OPEN_STATUSES))
-    )
-    await session.execute(update(OutboxMessage).where(OutboxMessage.member_id == member_id).values(member_id=None))
+async def erase_for_member(session: AsyncSession, member_id: int, addresses: list[tuple[str, str]]) -> int:
+    """Delete every message to or about a member, whatever its state (on /forget): undelivered ones
+    are never sent, delivered ones keep no copy of what was said or of the person's platform id.
+
+    `addresses` are the member's (platform, user id) pairs, for rows written before they joined.
+    """
+    to_them = [and_(OutboxMessage.platform == platform, OutboxMessage.user_id == user_id)
+               for platform, user_id in addresses]
+    result = await session.execute(delete(OutboxMessage).where(or_(OutboxMessage.member_id == member_id, *to_them)))
     return result.rowcount

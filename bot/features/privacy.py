@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -24,7 +24,7 @@ from bot.types import Attachment, Button, Reply
 from storage.models import (
     Activity, ConversationState, Identity, Member, MemberSkill, MemberVenue, OutboxMessage, Role, Skill,
 )
-from storage.outbox import cancel_for_member
+from storage.outbox import erase_for_member
 
 NOTICE_VERSION = "2026-11"
 
@@ -65,7 +65,10 @@ async def _export_roles(session: AsyncSession, member: Member) -> list[dict[str,
 
 
 async def _export_messages(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
-    rows = (await session.execute(select(OutboxMessage).where(OutboxMessage.member_id == member.id)
+    addresses = (await session.execute(select(Identity.platform, Identity.platform_user_id)
+                                       .where(Identity.member_id == member.id))).all()
+    to_them = [and_(OutboxMessage.platform == p, OutboxMessage.user_id == u) for p, u in addresses]
+    rows = (await session.execute(select(OutboxMessage).where(or_(OutboxMessage.member_id == member.id, *to_them))
                                   .order_by(OutboxMessage.id))).scalars()
     return [{"purpose": m.purpose, "status": m.status, "created_at": _iso(m.created_at),
              "sent_at": _iso(m.sent_at), "text": m.payload.get("text")} for m in rows]
@@ -76,12 +79,40 @@ async def _export_activity(session: AsyncSession, member: Member) -> list[dict[s
     return [{"kind": a.kind, "at": _iso(a.created_at), "public": a.public} for a in rows]
 
 
+async def _export_conversations(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    addresses = (await session.execute(select(Identity.platform, Identity.platform_user_id)
+                                       .where(Identity.member_id == member.id))).all()
+    if not addresses:
+        return []
+    rows = (await session.execute(select(ConversationState).where(or_(*[
+        and_(ConversationState.platform == p, ConversationState.user_id == u) for p, u in addresses])))).scalars()
+    return [{"platform": c.platform, "flow": c.flow, "step": c.step, "data": c.data,
+             "expires_at": _iso(c.expires_at)} for c in rows]
+
+
+async def _export_identity_settings(session: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    rows = (await session.execute(select(Identity.platform, Identity.locale).where(Identity.member_id == member.id)))
+    return [{"platform": platform, "language": locale} for platform, locale in rows]
+
+
+async def _erase_skills(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
+    """Custom skills only this member ever typed go with them: their wording is theirs, and it would
+    otherwise live on in everyone's suggestions."""
+    theirs = select(MemberSkill.skill_id).where(MemberSkill.member_id == member.id)
+    shared = select(MemberSkill.skill_id).where(MemberSkill.member_id != member.id)
+    targets = select(Skill.merged_into_id).where(Skill.merged_into_id.is_not(None))
+    await session.execute(delete(Skill).where(Skill.custom.is_(True), Skill.id.in_(theirs), Skill.id.notin_(shared),
+                                              Skill.id.notin_(targets)))
+
+
 async def _erase_nothing(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
     """Rows that cascade with the member (skills, roles, venues) need no eraser of their own."""
 
 
 async def _erase_messages(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
-    await cancel_for_member(session, member.id)
+    identities = (await session.execute(select(Identity.platform, Identity.platform_user_id)
+                                        .where(Identity.member_id == member.id))).all()
+    await erase_for_member(session, member.id, [(platform, user_id) for platform, user_id in identities])
 
 
 async def _erase_activity(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
@@ -149,7 +180,9 @@ def register(registry: Registry) -> None:
     registry.action("forget", access=Access.ANYONE)(forget_pressed)
     registry.holds_personal_data("profile", export=_export_profile, erase=_erase_nothing)
     registry.holds_personal_data("identities", export=_export_identities, erase=_erase_nothing)
-    registry.holds_personal_data("skills", export=_export_skills, erase=_erase_nothing)
+    registry.holds_personal_data("skills", export=_export_skills, erase=_erase_skills)
     registry.holds_personal_data("roles", export=_export_roles, erase=_erase_nothing)
     registry.holds_personal_data("messages", export=_export_messages, erase=_erase_messages)
     registry.holds_personal_data("activity", export=_export_activity, erase=_erase_activity)
+    registry.holds_personal_data("conversations", export=_export_conversations, erase=_erase_nothing)
+    registry.holds_personal_data("languages_by_platform", export=_export_identity_settings, erase=_erase_nothing)

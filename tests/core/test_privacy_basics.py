@@ -69,3 +69,35 @@ async def test_forget_works_for_someone_who_never_joined(app, memory):
     await user.press("Oui")
     async with app.db.session() as session:
         assert (await session.execute(select(func.count()).select_from(Identity))).scalar_one() == 0
+
+
+async def test_forget_leaves_no_message_to_or_about_the_member(app, memory):
+    member_id = await make_member(app)
+    async with app.db.session() as session:
+        # A message delivered long ago, and one written before they joined (no member id on it).
+        await enqueue(session, key="old", platform="memory", reply=Reply("about Ana"), user_id="ana",
+                      member_id=member_id, now=app.clock.now())
+        await enqueue(session, key="early", platform="memory", reply=Reply("welcome"), user_id="ana",
+                      now=app.clock.now())
+        skill = Skill(slug="custom-kitesurf", label_fr="kitesurf", label_en="kitesurf", custom=True)
+        session.add(skill)
+        await session.flush()
+        session.add(MemberSkill(member_id=member_id, skill_id=skill.id, kind="interest"))
+    await app.dispatcher.drain()
+    user = memory.user("ana", "Ana")
+    await user.send("/oublier")
+    await user.press("Oui")
+    async with app.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0
+        assert (await session.execute(select(Skill).where(Skill.slug == "custom-kitesurf"))).first() is None
+
+
+async def test_mydata_includes_a_conversation_under_way(app, memory):
+    await make_member(app)
+    user = memory.user("ana", "Ana")
+    await user.send("/evenement")  # not a host: refused, so start a flow everyone has
+    await user.send("/profil")
+    await user.press("Bio")
+    [reply] = await user.send("/mesdonnees")
+    document = json.loads(reply.attachment.content)
+    assert document["conversations"] and document["conversations"][0]["flow"] == "profile"
