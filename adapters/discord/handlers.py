@@ -101,11 +101,15 @@ class Handlers:
         core = self.adapter.core
         assert core is not None
         user_id = str(interaction.user.id)
-        async with core.db.session() as session:
-            if await conversations.load(session, PLATFORM, user_id, core.clock.now()) is None:
-                return replies
-            identity = await find_identity(session, PLATFORM, user_id)
-            locale = core.locale_of(identity, locale_code(interaction.locale)) if identity else "fr"
+        try:
+            async with core.db.session() as session:
+                if await conversations.load(session, PLATFORM, user_id, core.clock.now()) is None:
+                    return replies
+                identity = await find_identity(session, PLATFORM, user_id)
+                locale = core.locale_of(identity, locale_code(interaction.locale)) if identity else "fr"
+        except Exception:  # the answers matter more than the extra button: never leave them unsent
+            log.exception("could not check for a conversation under way; answering without the button")
+            return replies
         last = len(replies) - 1
         while last >= 0 and replies[last].chat is not None:
             last -= 1
