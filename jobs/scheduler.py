@@ -2,8 +2,10 @@
 
 Only one process schedules: on PostgreSQL, the one that holds an advisory lock (several processes
 can share a database); on SQLite there is one process anyway. A job missed while the bot was down
-runs once at start (coalesce, generous misfire grace); the database, not APScheduler, remembers what
-already ran, so running a job twice is always harmless.
+still runs once: interval jobs (reminders, feeds, expiries) work on windows and catch up by
+themselves; the weekly digest and matchmaking rounds look at start for the run they missed (the
+digest within a day, a round within its period). The database, not APScheduler, remembers what
+already ran (unique periods, idempotency keys), so running a job twice is always harmless.
 """
 
 from __future__ import annotations
