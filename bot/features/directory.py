@@ -92,7 +92,7 @@ async def _render(ctx: Context, query: str, shown_query: str, page: int) -> Repl
             lines.append(ctx.t("directory.bio", bio=_short(found.bio, MAX_BIO)))
         if found.intro_opt_in:
             skill = hit.skill_ids[0] if hit.skill_ids else 0
-            rows.append((Button(ctx.t("directory.ask", n=n, name=_short(found.display_name, MAX_NAME_IN_BUTTON)),
+            rows.append((Button(ctx.t("directory.ask", name=_short(found.display_name, MAX_NAME_IN_BUTTON)),
                                 "ireq", f"{found.id}:{skill}"),))
         else:
             lines.append(ctx.t("directory.intros_off"))

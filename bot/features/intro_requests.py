@@ -31,7 +31,8 @@ def _ids(payload: str, count: int) -> list[int] | None:
 
 def _refused(ctx: Context, reason: intros.Refusal, addressee: Member | None) -> Reply:
     name = addressee.display_name if addressee is not None and reason is not intros.Refusal.UNAVAILABLE else ""
-    return Reply(ctx.t(f"intro_requests.refused.{reason.value}", name=name, limit=intros.MAX_PENDING), private=True)
+    return Reply(ctx.t(f"intro_requests.refused.{reason.value}", name=name, limit=intros.MAX_PENDING,
+                       days=intros.REQUEST_TTL.days), private=True)
 
 
 async def ask_pressed(ctx: Context) -> Reply:
@@ -56,6 +57,9 @@ async def context_received(ctx: Context) -> Reply:
         return Reply(ctx.t("core.join_first"))
     context = intros.clean_context(ctx.args)
     if context is None:
+        length = len(" ".join(ctx.args.split()))
+        if length > intros.MAX_CONTEXT:  # too long and too short need different advice
+            return Reply(ctx.t("intro_requests.context_too_long", length=length, limit=intros.MAX_CONTEXT))
         return Reply(ctx.t("intro_requests.context_invalid", limit=intros.MAX_CONTEXT))
     addressee = await ctx.session.get(Member, int(data.get("to") or 0))
     await ctx.end_flow()

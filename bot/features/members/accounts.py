@@ -16,11 +16,8 @@ from bot.registry import Handler
 from bot.types import Reply
 from storage.models import Activity, Identity, Member, MemberVenue, Venue
 
-MAX_NAME = 100
+MAX_NAME = 60  # a name is shown in lists and on buttons: a long one crowds everything else out
 MAX_BIO = 500
-# Languages a member may say they speak (matchmaking needs a shared one), named in themselves.
-LANGUAGES = {"fr": "Français", "en": "English", "es": "Español", "de": "Deutsch", "it": "Italiano",
-             "pt": "Português", "ar": "العربية"}
 
 
 async def network_size(session: AsyncSession) -> tuple[int, int]:

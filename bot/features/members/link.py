@@ -36,6 +36,10 @@ _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord"}
 
 
+def _minutes() -> int:
+    return int(VALID_FOR.total_seconds() // 60)
+
+
 def new_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     return "-".join(raw[i:i + 5] for i in range(0, LENGTH, 5))
@@ -66,7 +70,7 @@ async def link(ctx: Context) -> Reply:
     ctx.session.add(LinkCode(code_hash=digest(normalise(code) or ""), member_id=ctx.member.id,
                              platform=ctx.identity.platform, created_at=ctx.now, expires_at=ctx.now + VALID_FOR))
     command = "/lier" if ctx.locale == "fr" else "/link"
-    return Reply(ctx.t("link.code", code=code, command=command, minutes=int(VALID_FOR.total_seconds() // 60)),
+    return Reply(ctx.t("link.code", code=code, command=command, minutes=_minutes()),
                  private=True)
 
 
@@ -78,7 +82,7 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
             LinkCode.code_hash == digest(code), LinkCode.used_at.is_(None), LinkCode.expires_at > ctx.now,
         ))).scalar_one_or_none()
     if row is None:
-        return Reply(ctx.t("link.bad_code"))
+        return Reply(ctx.t("link.bad_code", minutes=_minutes()))
     if ctx.member is not None:
         key = "link.already_linked" if ctx.member.id == row.member_id else "link.other_member"
         return Reply(ctx.t(key, command="/oublier" if ctx.locale == "fr" else "/forget"))
@@ -87,7 +91,7 @@ async def _redeem(ctx: Context, typed: str) -> Reply:
                                       .values(used_at=ctx.now))
     member = await ctx.session.get(Member, row.member_id)
     if not spent.rowcount or member is None:
-        return Reply(ctx.t("link.bad_code"))
+        return Reply(ctx.t("link.bad_code", minutes=_minutes()))
     ctx.identity.member = member
     await ctx.session.flush()
     here = platform_name(ctx.identity.platform)

@@ -2,6 +2,11 @@
 Discord, /start alone (venues as buttons), claiming an imported profile, and the three short,
 skippable onboarding steps: offers, needs, then visibility + introductions with the privacy consent.
 
+An ambiguous skill ("financement") holds its step: its candidates come as buttons, and the next
+step comes only once it is settled (a candidate, "keep my words", a typed answer, or "Skip"), so
+the answer is never lost under the next question. Several ambiguous skills are asked one by one;
+the texts still to settle wait in the conversation's data under "ask".
+
 A code is either a venue's join code or an imported member's claim code; any code that does not
 work (unknown, spent, malformed, already a member) gets the same answer, so codes cannot be
 probed. A second /start never creates a second member: with another venue's code it offers to
@@ -10,12 +15,14 @@ make that venue home or add it to the venues attended.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.context import Context
 from bot.features.members import accounts
-from bot.features.members.skills import add_from_text
+from bot.features.members.skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.features.members.venues import venue_from_payload, venue_picker
 from bot.features.privacy import NOTICE_VERSION
-from bot.registry import Access, Registry, Where
+from bot.registry import Access, Handler, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
 from bot.words import is_skip
 from storage.models import Member, Venue
@@ -23,7 +30,8 @@ from storage.venues import all_venues, venue_by_code
 
 FLOW = "onboarding"
 VISIBILITIES = ("private", "venue", "network")
-# Typed instead of pressing "Skip": never a skill ("rien" would otherwise become a custom skill).
+STEP_KIND = {"offers": "offer", "needs": "need"}  # the steps that take skills, and their kind
+NEXT_STEP = {"offers": "needs", "needs": "privacy"}
 
 
 # -- entry points ----------------------------------------------------------------------------
@@ -134,22 +142,44 @@ def _step_reply(ctx: Context, step: str, edit: bool = False) -> Reply:
 
 
 async def step_text(ctx: Context) -> list[Reply] | Reply:
-    """Free text during onboarding: the offers or needs typed at that step."""
+    """Free text during onboarding: the offers or needs typed at that step, or the answer to the
+    open question about an ambiguous one (it replaces the question's text)."""
     conversation = ctx.conversation
     assert conversation is not None
     if ctx.member is None:  # the member was erased meanwhile (/forget on another platform)
         await ctx.end_flow()
         return Reply(ctx.t("core.join_first"))
-    skipped = is_skip(ctx.args)
-    if conversation.step == "offers":
-        replies = [] if skipped else await add_from_text(ctx, "offer", ctx.args)
-        await ctx.set_step("needs")
-        return replies + [_step_reply(ctx, "needs")]
-    if conversation.step == "needs":
-        replies = [] if skipped else await add_from_text(ctx, "need", ctx.args)
-        await ctx.set_step("privacy")
-        return replies + [_step_reply(ctx, "privacy")]
-    return _step_reply(ctx, "privacy")  # typing at the last step: show the choices again
+    step = conversation.step
+    kind = STEP_KIND.get(step)
+    if kind is None:
+        return _step_reply(ctx, "privacy")  # typing at the last step: show the choices again
+    pending = _pending(ctx)[1:]  # typed while a question was open: the typed text answers it
+    # Typed instead of pressing "Skip": never a skill ("rien" would otherwise become a custom skill).
+    lines, ambiguous = ([], []) if is_skip(ctx.args) else await add_items(ctx, kind, ctx.args)
+    return await _carry_on(ctx, step, lines, ambiguous + pending)
+
+
+def _pending(ctx: Context) -> list[str]:
+    conversation = ctx.conversation
+    if conversation is None or conversation.flow != FLOW:
+        return []
+    return [text for text in conversation.data.get("ask") or [] if isinstance(text, str)]
+
+
+async def _carry_on(ctx: Context, step: str, lines: list[str], pending: list[str], edit: bool = False) -> list[Reply]:
+    """After an answer at a skills step: the summary, then the next open question, else the next step."""
+    replies = [Reply("\n".join(lines), edit=edit)] if lines else []
+    kind = STEP_KIND[step]
+    while pending:
+        question = await ask_choice(ctx, kind, pending[0], pick="onbpick", keep="onbkeep")
+        if question is not None:
+            await ctx.set_step(step, ask=pending)
+            skip = Button(ctx.t("onboarding.skip"), "onb", "skip")
+            return replies + [Reply(question.text, buttons=question.buttons + ((skip,),))]
+        pending = pending[1:]  # no candidates any more (skills merged meanwhile): nothing to ask
+    following = NEXT_STEP[step]
+    await ctx.set_step(following, ask=[])
+    return replies + [_step_reply(ctx, following)]
 
 
 async def step_pressed(ctx: Context) -> Reply | list[Reply]:
@@ -164,11 +194,29 @@ async def step_pressed(ctx: Context) -> Reply | list[Reply]:
         member.updated_at = ctx.now
         return _step_reply(ctx, "privacy", edit=True)
     if ctx.args == "skip" and ctx.conversation is not None and ctx.conversation.flow == FLOW:
-        following = {"offers": "needs", "needs": "privacy"}.get(ctx.conversation.step)
-        if following is not None:
-            await ctx.set_step(following)
-            return _step_reply(ctx, following)
+        step = ctx.conversation.step
+        if step in STEP_KIND:  # skips the open question if there is one, else the step
+            return await _carry_on(ctx, step, [], _pending(ctx)[1:])
     return Reply(ctx.t("core.button_expired"))
+
+
+def _choice_pressed(choose: Callable[[Context, str], Awaitable[tuple[str, list[str]] | None]]) -> Handler:
+    """A candidate (or "keep my words") under an onboarding question: add it like /offer's buttons
+    do, then move on if the question is the one onboarding is waiting for."""
+    async def handle(ctx: Context) -> Reply | list[Reply]:
+        result = await choose(ctx, ctx.args)
+        if result is None:
+            return Reply(ctx.t("core.button_expired"))
+        kind, lines = result
+        conversation = ctx.conversation
+        waiting = (conversation is not None and conversation.flow == FLOW
+                   and STEP_KIND.get(conversation.step) == kind and bool(_pending(ctx)))
+        if not waiting:  # an older question: the skill is added, onboarding is elsewhere
+            return Reply("\n".join(lines), edit=True)
+        assert conversation is not None
+        return await _carry_on(ctx, conversation.step, lines, _pending(ctx)[1:], edit=True)
+
+    return handle
 
 
 async def _finish(ctx: Context, member: Member, visibility: str) -> Reply:
@@ -191,4 +239,6 @@ def register(registry: Registry) -> None:
     registry.action("join")(join_pressed)
     registry.action("joinpg")(join_page)
     registry.action("onb", access=Access.MEMBER)(accounts.members_only(step_pressed))
+    registry.action("onbpick", access=Access.MEMBER)(accounts.members_only(_choice_pressed(pick_choice)))
+    registry.action("onbkeep", access=Access.MEMBER)(accounts.members_only(_choice_pressed(keep_choice)))
     registry.flow(FLOW)(step_text)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.features.members import accounts
 from bot.features.members.skills import KIND, add_from_text, kind_view
 from bot.features.members.venues import venue_from_payload, venue_picker
+from bot.languages import NAMES as LANGUAGES
 from bot.registry import Access, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
 from storage import member_skills as store
@@ -47,7 +48,7 @@ async def render(ctx: Context, edit: bool = False) -> Reply:
     for kind in store.KINDS:
         labels = [label_of(s, ctx.locale) for k, s in skills if k == kind]
         lines.append(t(f"profile.skills.{kind}", skills=", ".join(labels) or t("profile.none")))
-    languages = ", ".join(accounts.LANGUAGES.get(code, code) for code in member.languages or [])
+    languages = ", ".join(LANGUAGES.get(code, code) for code in member.languages or [])
     lines += [t("profile.languages", languages=languages or t("profile.none")),
               t("profile.visibility", visibility=t(f"profile.visibility_is.{member.visibility}")),
               t("profile.intro", state=t("profile.intro_on" if member.intro_opt_in else "profile.intro_off"))]
@@ -130,8 +131,11 @@ async def flow_text(ctx: Context) -> Reply | list[Reply]:
     text = ctx.args.strip()
     if step == "name":
         name = " ".join(text.split())  # one line: a name is shown in lists
-        if not name or len(name) > accounts.MAX_NAME:
-            return Reply(ctx.t("profile.bad_name", limit=accounts.MAX_NAME, length=len(name)), buttons=_cancel(ctx))
+        if not name:
+            return Reply(ctx.t("profile.name_empty", limit=accounts.MAX_NAME), buttons=_cancel(ctx))
+        if len(name) > accounts.MAX_NAME:
+            return Reply(ctx.t("profile.name_too_long", limit=accounts.MAX_NAME, length=len(name)),
+                         buttons=_cancel(ctx))
         member.display_name = name
     elif step == "bio":
         if len(text) > accounts.MAX_BIO:
@@ -206,7 +210,7 @@ async def venue_change(ctx: Context) -> Reply:
 
 def _languages_view(ctx: Context, edit: bool = True) -> Reply:
     spoken = set(_member(ctx).languages or [])
-    buttons = [Button(("✓ " if code in spoken else "") + name, "plang", code) for code, name in accounts.LANGUAGES.items()]
+    buttons = [Button(("✓ " if code in spoken else "") + name, "plang", code) for code, name in LANGUAGES.items()]
     rows = tuple(tuple(buttons[i:i + 3]) for i in range(0, len(buttons), 3))
     return Reply(ctx.t("profile.languages_intro"),
                  buttons=rows + ((Button(ctx.t("skills.back_button"), "prof", "show"),),), edit=edit)
@@ -215,7 +219,7 @@ def _languages_view(ctx: Context, edit: bool = True) -> Reply:
 async def language_toggled(ctx: Context) -> Reply:
     member = _member(ctx)
     code = ctx.args
-    if code not in accounts.LANGUAGES:
+    if code not in LANGUAGES:
         return Reply(ctx.t("core.button_expired"))
     spoken = list(member.languages or [])
     if code in spoken:

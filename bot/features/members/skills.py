@@ -4,8 +4,10 @@ that settle an ambiguous text.
 `/offer impression 3D, compta` adds each skill the resolver recognises; an ambiguous text
 ("design") gets its candidates as buttons; an unknown one becomes a custom skill that animators
 may later merge (`maillage skills merge`). `/offer -compta` (or `/offer remove compta`) removes.
-`/offer` alone shows the list with a remove button per skill. Onboarding and /profile reuse
-`add_from_text` and `kind_view`.
+`/offer` alone shows the list with a remove button per skill. When the resolver reads a text as a
+skill of another name ("juriste" -> "Droit des affaires"), the summary says so. Onboarding and
+/profile reuse `add_items` / `add_from_text`, `ask_choice`, `pick_choice` / `keep_choice` and
+`kind_view`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.context import Context
 from bot.features.members.accounts import members_only, parse_id
 from bot.registry import Access, Registry, Where
 from bot.skills.normalize import sort_key
-from bot.skills.resolver import Candidate, MatchStatus
+from bot.skills.resolver import MatchStatus
 from bot.types import Button, Reply
 from storage import member_skills as store
 from storage.member_skills import AddOutcome, label_of
@@ -30,11 +32,26 @@ REMOVE_WORDS = ("remove", "retirer", "enlever", "supprimer", "delete")
 REMOVE_CUTOFF = 80
 
 
-async def _add(ctx: Context, kind: str, skill: Skill, added: list[str], already: list[str], full: list[str]) -> None:
+UNDERSTOOD_CUTOFF = 85  # typed text this close to the label (a typo, an accent) needs no "understood as"
+
+
+async def _add(ctx: Context, kind: str, skill: Skill, added: list[str], already: list[str], full: list[str],
+               typed: str | None = None) -> None:
     assert ctx.member is not None
     outcome = await store.add_member_skill(ctx.session, ctx.member.id, kind, skill, ctx.now)
     label = label_of(skill, ctx.locale)
+    if outcome is AddOutcome.ADDED and typed is not None:
+        label = understood(ctx, typed, label)
     {AddOutcome.ADDED: added, AddOutcome.ALREADY: already, AddOutcome.FULL: full}[outcome].append(label)
+
+
+def understood(ctx: Context, typed: str, label: str) -> str:
+    """The label, saying what was typed when the resolver read it as something else
+    ("juriste" -> "Droit des affaires"), so a narrowed meaning is never silent."""
+    key, label_key = sort_key(typed), sort_key(label)
+    if not key or label_key.startswith(key) or fuzz.ratio(key, label_key) >= UNDERSTOOD_CUTOFF:
+        return label
+    return ctx.t("skills.understood", text=typed[:40], skill=label)
 
 
 def _summary(ctx: Context, kind: str, added: list[str], created: list[str], already: list[str],
@@ -56,40 +73,41 @@ def _command(ctx: Context, kind: str) -> str:
     return "/" + (names[1] if ctx.locale == "fr" else names[0])
 
 
-def _choice_reply(ctx: Context, kind: str, text: str, options: list[tuple[int, str]]) -> Reply:
+def _choice_reply(ctx: Context, kind: str, text: str, options: list[tuple[int, str]], pick: str, keep: str) -> Reply:
     """One ambiguous text: its candidates (database id, label) as buttons, and "keep my words"
-    when the text fits in a button."""
-    rows = [(Button(label[:60], "skpick", f"{LETTER[kind]}:{skill_id}"),) for skill_id, label in options]
-    keep = Button(ctx.t("skills.keep_mine", text=text[:40]), "skkeep", f"{LETTER[kind]}:{text}")
+    when the text fits in a button. `pick` and `keep` are the buttons' actions (onboarding has its
+    own, which also move on to the next step)."""
+    rows = [(Button(label[:60], pick, f"{LETTER[kind]}:{skill_id}"),) for skill_id, label in options]
+    keep_button = Button(ctx.t("skills.keep_mine", text=text[:40]), keep, f"{LETTER[kind]}:{text}")
     try:
-        keep.data  # noqa: B018 - raises when the typed text is too long for a button
-        rows.append((keep,))
+        keep_button.data  # noqa: B018 - raises when the typed text is too long for a button
+        rows.append((keep_button,))
     except ValueError:
         pass
     return Reply(ctx.t("skills.which", text=text), buttons=tuple(rows))
 
 
-async def add_from_text(ctx: Context, kind: str, text: str) -> list[Reply]:
-    """Resolve and add every skill in `text`; one summary, plus a question per ambiguous skill."""
+async def add_items(ctx: Context, kind: str, text: str) -> tuple[list[str], list[str]]:
+    """Resolve and add every skill in `text`: (summary lines, the texts that need a choice)."""
     items = store.split_skills(text)
     if not items:
-        return [Reply(ctx.t(f"skills.empty.{kind}", command=_command(ctx, kind)))]
+        return [ctx.t(f"skills.empty.{kind}", command=_command(ctx, kind))], []
     resolver = await store.resolver(ctx.session)
     added: list[str] = []
     created: list[str] = []
     already: list[str] = []
     full: list[str] = []
-    questions: list[Reply] = []
+    ambiguous: list[str] = []
     problems: list[str] = []
     for item in items[:MAX_ITEMS]:
         resolution = resolver.resolve(item, ctx.locale)
         if resolution.best is not None:
             skill = await store.skill_by_slug(ctx.session, resolution.best.skill_id)
             if skill is not None:
-                await _add(ctx, kind, skill, added, already, full)
+                await _add(ctx, kind, skill, added, already, full, typed=item)
                 continue
         if resolution.candidates:
-            questions.append(await _ambiguous(ctx, kind, item, resolution.candidates))
+            ambiguous.append(item)
             continue
         problem = store.custom_label_problem(item)
         if problem:
@@ -103,15 +121,30 @@ async def add_from_text(ctx: Context, kind: str, text: str) -> list[Reply]:
     lines = _summary(ctx, kind, added, created, already, full) + problems
     if len(items) > MAX_ITEMS:
         lines.append(ctx.t("skills.too_many", limit=MAX_ITEMS))
+    return lines, ambiguous
+
+
+async def add_from_text(ctx: Context, kind: str, text: str) -> list[Reply]:
+    """Resolve and add every skill in `text`; one summary, plus a question per ambiguous skill."""
+    lines, ambiguous = await add_items(ctx, kind, text)
     replies = [Reply("\n".join(lines))] if lines else []
-    return replies + questions
+    for item in ambiguous:
+        question = await ask_choice(ctx, kind, item)
+        if question is not None:
+            replies.append(question)
+    return replies
 
 
-async def _ambiguous(ctx: Context, kind: str, text: str, candidates: tuple[Candidate, ...]) -> Reply:
+async def ask_choice(ctx: Context, kind: str, text: str, pick: str = "skpick", keep: str = "skkeep") -> Reply | None:
+    """The question settling one ambiguous text (None if it no longer has candidates)."""
+    resolution = await store.resolve(ctx.session, text, ctx.locale)
+    if not resolution.candidates:
+        return None
     # The resolver names skills by slug; the buttons carry the database id (shorter, and checked).
-    slugs = [c.skill_id for c in candidates]
+    slugs = [c.skill_id for c in resolution.candidates]
     ids = {slug: id_ for slug, id_ in await ctx.session.execute(select(Skill.slug, Skill.id).where(Skill.slug.in_(slugs)))}
-    return _choice_reply(ctx, kind, text, [(ids[c.skill_id], c.label) for c in candidates if c.skill_id in ids])
+    options = [(ids[c.skill_id], c.label) for c in resolution.candidates if c.skill_id in ids]
+    return _choice_reply(ctx, kind, text, options, pick, keep)
 
 
 def _parse(payload: str) -> tuple[str, str] | None:
@@ -121,26 +154,28 @@ def _parse(payload: str) -> tuple[str, str] | None:
     return KIND[letter], rest
 
 
-async def pick_pressed(ctx: Context) -> Reply:
-    """A candidate button: add that skill (the id is re-read, never trusted)."""
-    parsed = _parse(ctx.args)
+async def pick_choice(ctx: Context, payload: str) -> tuple[str, list[str]] | None:
+    """A candidate button's payload: add that skill (the id is re-read, never trusted).
+    (kind, summary lines), or None for a forged or stale payload."""
+    parsed = _parse(payload)
     skill_id = parse_id(parsed[1]) if parsed else None
     skill = await store.live_skill(ctx.session, skill_id) if skill_id is not None else None
     if parsed is None or skill is None:
-        return Reply(ctx.t("core.button_expired"))
+        return None
     kind = parsed[0]
     added: list[str] = []
     already: list[str] = []
     full: list[str] = []
     await _add(ctx, kind, skill, added, already, full)
-    return Reply("\n".join(_summary(ctx, kind, added, [], already, full)), edit=True)
+    return kind, _summary(ctx, kind, added, [], already, full)
 
 
-async def keep_pressed(ctx: Context) -> Reply:
-    """"None of these": keep the member's own words as a custom skill (unless they name a skill)."""
-    parsed = _parse(ctx.args)
+async def keep_choice(ctx: Context, payload: str) -> tuple[str, list[str]] | None:
+    """"None of these": keep the member's own words as a custom skill (unless they name a skill).
+    (kind, summary lines), or None for a forged payload."""
+    parsed = _parse(payload)
     if parsed is None or store.custom_label_problem(parsed[1]):
-        return Reply(ctx.t("core.button_expired"))
+        return None
     kind, text = parsed
     resolution = await store.resolve(ctx.session, text, ctx.locale)
     skill = None
@@ -154,7 +189,21 @@ async def keep_pressed(ctx: Context) -> Reply:
     full: list[str] = []
     await _add(ctx, kind, skill, added, already, full)
     new = added if created else []
-    return Reply("\n".join(_summary(ctx, kind, [] if created else added, new, already, full)), edit=True)
+    return kind, _summary(ctx, kind, [] if created else added, new, already, full)
+
+
+async def pick_pressed(ctx: Context) -> Reply:
+    result = await pick_choice(ctx, ctx.args)
+    if result is None:
+        return Reply(ctx.t("core.button_expired"))
+    return Reply("\n".join(result[1]), edit=True)
+
+
+async def keep_pressed(ctx: Context) -> Reply:
+    result = await keep_choice(ctx, ctx.args)
+    if result is None:
+        return Reply(ctx.t("core.button_expired"))
+    return Reply("\n".join(result[1]), edit=True)
 
 
 async def kind_view(ctx: Context, kind: str, edit: bool = False) -> Reply:

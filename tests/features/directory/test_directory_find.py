@@ -72,7 +72,7 @@ async def test_the_searcher_never_finds_themselves(app, memory, people):
     await people.add("Me", offers=["3d-printing"], user_id="1")
     user = memory.user("1")
     await user.send("/find 3d printing")
-    assert "Personne de visible" in user.text
+    assert "Je ne trouve personne pour « 3d printing »" in user.text
 
 
 async def test_empty_and_unmatched_queries_say_what_to_do(app, memory, people):
@@ -83,7 +83,7 @@ async def test_empty_and_unmatched_queries_say_what_to_do(app, memory, people):
     await user.send("/chercher ?!")
     assert "/chercher impression 3D" in user.text
     await user.send("/chercher xylophonie quantique")
-    assert "Personne de visible" in user.text and "/chercher design" in user.text
+    assert "Je ne trouve personne pour « xylophonie quantique »" in user.text and "/chercher design" in user.text
 
 
 async def test_pages_come_as_buttons_and_forged_pages_are_refused(app, memory, people):

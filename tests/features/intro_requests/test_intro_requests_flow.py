@@ -18,7 +18,7 @@ async def test_request_accept_exchanges_contacts(app, memory, people):
     await people.add("Bob", venue="fabrique", user_id="20", handle="bob_velo")
     bob, ana_user = memory.user("20"), memory.user("10")
     await bob.send("/chercher impression 3d")
-    prompt = await bob.press("Être présenté·e à 1. Ana")
+    prompt = await bob.press("Rencontrer Ana")
     assert "En une phrase" in prompt[0].text
     sent = await bob.send("Je lance un atelier vélo, un conseil ?")
     assert "C'est envoyé à Ana" in sent[0].text
@@ -48,7 +48,7 @@ async def test_accept_across_platforms_gives_each_the_other_platforms_handle(app
     await people.add("Bob", platform="discord", user_id="222", handle="bob_dc", locale="en")
     bob = discord.user("222", "Bob", language="en")
     await bob.send("/find 3d printing")
-    await bob.press("Ask to meet 1. Ana")
+    await bob.press("Ask to meet Ana")
     await bob.send("Could you help me print a bike part?")
     await app.dispatcher.drain()
     [request] = telegram.to_user("111")
@@ -78,9 +78,9 @@ async def test_decline_and_silence_give_the_same_neutral_answer(app, memory, peo
     assert await expire_requests(app) == 1
     await app.dispatcher.drain()
     answers = [d.text for d in memory.to_user("20")]
-    assert answers == ["Ta demande de mise en relation avec Ana n'a pas abouti cette fois. "
+    assert answers == ["Ta demande de rencontre avec Ana n'a pas abouti cette fois. "
                        "Tu peux chercher d'autres personnes avec /chercher.",
-                       "Ta demande de mise en relation avec Cleo n'a pas abouti cette fois. "
+                       "Ta demande de rencontre avec Cleo n'a pas abouti cette fois. "
                        "Tu peux chercher d'autres personnes avec /chercher."]
     [to_cleo] = memory.to_user("30")
     late = await memory.user("30").press(to_cleo.reply.all_buttons()[0])
@@ -102,7 +102,7 @@ async def test_limits_three_pending_one_per_pair_and_ninety_days_after_a_decline
 
     for n in range(3):
         assert "C'est envoyé" in await ask(n)
-    assert "déjà 3 demandes" in await ask(3)
+    assert "déjà 3 demandes" in await ask(3) and "(ou 7 jours)" in bob.text  # the days come from REQUEST_TTL
     assert "attend déjà" in await ask(0)
     await app.dispatcher.drain()
     [to_m0] = memory.to_user("m0")
@@ -123,7 +123,7 @@ async def test_buttons_check_the_presser_and_refuse_forged_payloads(app, memory,
     await people.add("Eve", user_id="30")
     bob, eve = memory.user("20"), memory.user("30")
     await bob.send("/chercher impression 3d")
-    await bob.press("Être présenté·e à 1. Ana")
+    await bob.press("Rencontrer Ana")
     await bob.send("Bonjour, un conseil ?")
     await app.dispatcher.drain()
     [message] = memory.to_user("10")
@@ -152,11 +152,11 @@ async def test_context_must_be_one_reasonable_line(app, memory, people):
     await people.add("Bob", user_id="20")
     bob = memory.user("20")
     await bob.send("/chercher impression 3d")
-    await bob.press("Être présenté·e à 1. Ana")
+    await bob.press("Rencontrer Ana")
     await bob.send("ok")
-    assert "une seule phrase" in bob.text
+    assert "C'est un peu court" in bob.text and "/annuler" in bob.text
     await bob.send("x" * 400)
-    assert "une seule phrase" in bob.text
+    assert "400 caractères, 280 au plus" in bob.text
     await bob.send("/annuler")
     await app.dispatcher.drain()
     assert memory.to_user("10") == []
@@ -173,7 +173,7 @@ async def test_the_request_is_a_nudge_deferred_by_quiet_hours_but_never_dropped_
     clock.advance(hours=11)  # 21:00 in Paris: quiet hours
     bob = memory.user("20")
     await bob.send("/chercher impression 3d")
-    await bob.press("Être présenté·e à 1. Ana")
+    await bob.press("Rencontrer Ana")
     await bob.send("Un conseil pour mon imprimante ?")
     async with app.db.session() as session:
         row = (await session.execute(select(OutboxMessage).where(OutboxMessage.purpose == "intro_request"))).scalar_one()

@@ -36,7 +36,7 @@ async def test_join_by_code_and_onboard_in_three_taps_fr(app, memory, clock):
     await ana.send("rien")  # typed instead of pressed: a skip, not a skill
     assert ana.text.startswith("3/3") and NOTICE_VERSION in ana.text
     await ana.press("Privé")
-    assert "C'est tout bon" in ana.text and "Présentations : non" in ana.text
+    assert "C'est tout bon" in ana.text and "Rencontres : non" in ana.text
     [member] = await members(app)
     assert (member.visibility, member.intro_opt_in) == ("private", False)
     assert member.consent_version == NOTICE_VERSION and member.consent_at == clock.now()
@@ -63,6 +63,7 @@ async def test_onboarding_with_skills_in_english(app, memory):
 async def test_start_alone_offers_venues_and_a_second_start_never_duplicates(app, memory):
     ana = memory.user("1", "Ana")
     await ana.send("/start")
+    assert "Quel est ton lieu ?" in ana.text
     labels = [b.label for r in ana.last for b in r.all_buttons()]
     assert {"Le Hangar", "La Fabrique", "Le Moulin", "Université"} <= set(labels)
     await ana.press("Le Moulin")

@@ -38,7 +38,9 @@ async def test_profile_shows_and_edits_name_bio_languages_visibility_intro(app, 
     assert reply.title == "Ana" and "Lieu : Le Hangar" in reply.text and "Visible par : personne" in reply.text
     await ana.press("Nom")
     await ana.send("   ")
-    assert "entre 1 et 100" in ana.text
+    assert "au moins un caractère" in ana.text
+    await ana.send("A" * 61)  # names show in lists and on buttons: 60 characters at most
+    assert "trop long : 61 caractères, 60 au plus" in ana.text
     await ana.send("Ana <b>Martin</b>")
     assert ana.last[0].text == "C'est enregistré." and ana.last[1].title == "Ana <b>Martin</b>"
     await ana.press("Bio")
@@ -53,7 +55,7 @@ async def test_profile_shows_and_edits_name_bio_languages_visibility_intro(app, 
     await ana.send("/profil")
     await ana.press("Visibilité")
     await ana.press("Tout le réseau")
-    await ana.press("Activer les présentations")
+    await ana.press("Activer les rencontres")
     saved = await member(app)
     assert (saved.display_name, saved.bio) == ("Ana <b>Martin</b>", "Je fabrique des meubles en bois de récup.")
     assert saved.languages == ["en"] and saved.visibility == "network" and saved.intro_opt_in
@@ -81,7 +83,8 @@ async def test_profile_venues_home_and_attended(app, memory):
 async def test_skill_commands_typos_both_languages_and_removal(app, memory):
     ana = await joined(app, memory)
     reply = (await ana.send("/propose impresion 3d, comptabilitée, welding"))[0]
-    assert reply.text == "Ajouté à ce que tu proposes : Impression 3D, Comptabilité, Soudure."
+    # Typos need no comment; a word read as another skill's name is said back.
+    assert reply.text == "Ajouté à ce que tu proposes : Impression 3D, Comptabilité, welding (compris comme « Soudure »)."
     assert "déjà" in (await ana.send("/offer SOUDURE"))[0].text
     await ana.send("/besoin juriste")
     await ana.send("/interet permaculture")
