@@ -32,7 +32,7 @@ REQUIRED = ("name", "venue")
 COLUMNS = ("name", "venue", "offers", "needs", "interests", "languages", "visibility", "introductions", "cadence",
            "identities")
 KIND_OF_COLUMN = {"offers": "offer", "needs": "need", "interests": "interest"}
-MAX_NAME = 100
+MAX_NAME = 60  # as in /profile
 PLATFORMS = ("telegram", "discord")
 CLAIM_CODE_BYTES = 12  # 96 bits: unguessable, and short enough for a Telegram deep link
 LANGUAGES = {"fr": "fr", "francais": "fr", "français": "fr", "en": "en", "english": "en", "anglais": "en"}
