@@ -4,6 +4,7 @@ stopping the others (see bot.feeds.sync). The first run comes shortly after star
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,9 @@ async def run_sync(app: "App") -> None:
     outcomes = await sync_all(app.db, app.config, app.clock.now())
     failed = [o for o in outcomes if o.status == "failed"]
     updated = [o for o in outcomes if o.status == "updated"]
-    log.info("feeds: %d synced, %d updated, %d failed", len(outcomes), len(updated), len(failed))
+    kinds = Counter(o.error_kind or "?" for o in failed)
+    log.info("feeds: %d synced, %d updated, %d failed%s", len(outcomes), len(updated), len(failed),
+             f" ({', '.join(f'{kind}: {n}' for kind, n in kinds.most_common())})" if kinds else "")
 
 
 def schedule(scheduler: "BaseScheduler", app: "App") -> None:

@@ -1,7 +1,8 @@
 """Fetch a feed's bytes from a URL or a local file: bounded in time and size, conditional when possible.
 
 Every failure becomes a `FeedError` whose message names the host (never the full URL: private
-calendar links carry their secret in the path or query) and says what went wrong.
+calendar links carry their secret in the path or query) and says what went wrong, and whose `kind`
+sorts it for the people told about it (see `http_error_kind`).
 """
 
 from __future__ import annotations
@@ -100,10 +101,11 @@ async def fetch_feed(
         )
     if scheme in ("", "file") or (len(scheme) == 1 and location[1:3] in (":\\", ":/")):
         if not allow_local:
-            raise FeedError("local file paths are only accepted in the configuration file")
+            raise FeedError("local file paths are only accepted in the configuration file", kind="bad_address")
         path = Path(unquote(parts.path) if scheme == "file" else location).expanduser()
         return await asyncio.to_thread(_read_file, path, etag, max_bytes)
-    raise FeedError(f"unsupported address {parts.scheme}://…: use an https:// link to the ICS file")
+    raise FeedError(f"unsupported address {parts.scheme}://…: use an https:// link to the ICS file",
+                     kind="bad_address")
 
 
 async def get_bytes(
@@ -127,7 +129,8 @@ async def get_bytes(
                 if response.status_code == 304:
                     return 304, response.headers, b""
                 if response.status_code >= 400:
-                    raise FeedError(f"{name} answered HTTP {response.status_code} {response.reason_phrase}".strip())
+                    raise FeedError(f"{name} answered HTTP {response.status_code} {response.reason_phrase}".strip(),
+                                    kind=http_error_kind(response.status_code))
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise _too_big(name, max_bytes)
@@ -139,21 +142,30 @@ async def get_bytes(
                         raise _too_big(name, max_bytes)
                     chunks.append(chunk)
                 return response.status_code, response.headers, b"".join(chunks)
-    except TimeoutError:
-        raise FeedError(f"{name} did not answer within {timeout:g} s") from None
-    except httpx.TimeoutException:
-        raise FeedError(f"{name} did not answer within {timeout:g} s") from None
+    except (TimeoutError, httpx.TimeoutException):
+        raise FeedError(f"{name} did not answer within {timeout:g} s", kind="timeout") from None
     except httpx.TooManyRedirects:
-        raise FeedError(f"{name} redirects in a loop") from None
+        raise FeedError(f"{name} redirects in a loop", kind="server_error") from None
     except httpx.InvalidURL as exc:
-        raise FeedError(f"invalid address: {exc}") from None
+        raise FeedError(f"invalid address: {exc}", kind="bad_address") from None
     except httpx.HTTPError as exc:
         # Connection refused, DNS failure, TLS error...: the class name is the useful part.
-        raise FeedError(f"could not reach {name} ({type(exc).__name__}: {exc})") from None
+        raise FeedError(f"could not reach {name} ({type(exc).__name__}: {exc})", kind="unreachable") from None
+
+
+def http_error_kind(status: int) -> str:
+    """The FeedError kind of an HTTP error status (>= 400)."""
+    if status in (404, 410):
+        return "not_found"
+    if status in (401, 403):
+        return "forbidden"
+    if status == 429 or status >= 500:
+        return "server_error"  # the site's trouble: the next sync tries again
+    return "refused"
 
 
 def _too_big(name: str, max_bytes: int) -> FeedError:
-    return FeedError(f"{name} is larger than {max_bytes / 1_048_576:g} MB; not imported")
+    return FeedError(f"{name} is larger than {max_bytes / 1_048_576:g} MB; not imported", kind="too_big")
 
 
 def _read_file(path: Path, etag: str | None, max_bytes: int) -> FetchResult:
@@ -168,14 +180,16 @@ def _read_file(path: Path, etag: str | None, max_bytes: int) -> FetchResult:
             raise _too_big(path.name, max_bytes)
         with path.open("rb") as handle:
             body = handle.read(max_bytes + 1)
+    # Local files come from the configuration only: fixing them is the operator's job ("config"),
+    # except a missing file, which reads like a dead link to the venue's hosts too.
     except FileNotFoundError:
-        raise FeedError(f"file not found: {path}") from None
+        raise FeedError(f"file not found: {path}", kind="not_found") from None
     except IsADirectoryError:
-        raise FeedError(f"{path} is a directory, not a calendar file") from None
+        raise FeedError(f"{path} is a directory, not a calendar file", kind="config") from None
     except PermissionError:
-        raise FeedError(f"no permission to read {path}") from None
+        raise FeedError(f"no permission to read {path}", kind="config") from None
     except OSError as exc:
-        raise FeedError(f"could not read {path}: {os.strerror(exc.errno or 0) or exc}") from None
+        raise FeedError(f"could not read {path}: {os.strerror(exc.errno or 0) or exc}", kind="config") from None
     if len(body) > max_bytes:
         raise _too_big(path.name, max_bytes)
     return FetchResult(body, etag=validator, last_modified=modified, content_hash=hashlib.sha256(body).hexdigest())

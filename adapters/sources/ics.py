@@ -99,7 +99,7 @@ def parse_ics(
         raise
     except Exception as exc:  # a library bug must not take the sync down: report, keep last events
         log.exception("unexpected error while reading a calendar feed")
-        raise FeedError(f"the calendar could not be read ({type(exc).__name__}: {exc})") from exc
+        raise FeedError(f"the calendar could not be read ({type(exc).__name__}: {exc})", kind="invalid") from exc
     occurrences, truncated, name = result
     return ParseResult(
         occurrences=tuple(occurrences),
@@ -431,7 +431,8 @@ def _parse(
     parsed, first_problem = _parse_components(scan, notes)
     if scan.events and not parsed:
         raise FeedError(
-            f"none of the {len(scan.events)} events in the calendar could be read (first problem: {first_problem})"
+            f"none of the {len(scan.events)} events in the calendar could be read (first problem: {first_problem})",
+            kind="invalid",
         )
     zone = _calendar_zone(scan, floating_tz, notes)
     events = _standardise(parsed, zone, notes)

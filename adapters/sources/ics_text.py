@@ -60,12 +60,13 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
 def not_a_calendar(text: str) -> FeedError:
     head = text.lstrip()[:200].lower()
     if not head:
-        return FeedError("the file is empty")
+        return FeedError("the file is empty", kind="empty")
     if head.startswith(("<!doctype", "<html", "<?xml", "<")):
-        return FeedError("got an HTML/XML page instead of a calendar: check that the link is the ICS export")
+        return FeedError("got an HTML/XML page instead of a calendar: check that the link is the ICS export",
+                         kind="not_ics")
     if head.startswith(("{", "[")):
-        return FeedError("got JSON instead of an iCalendar file")
-    return FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)")
+        return FeedError("got JSON instead of an iCalendar file", kind="not_ics")
+    return FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)", kind="not_ics")
 
 
 # -- 2. text -> blocks ----------------------------------------------------------------------------
@@ -164,9 +165,10 @@ def scan_blocks(lines: list[tuple[int, str]], lo: date, hi: date, notes: Warning
             block.lines.append(line)
             block.first.setdefault(name, line)
     if not seen_calendar:
-        raise FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)")
+        raise FeedError("not an iCalendar file (no BEGIN:VCALENDAR line)", kind="not_ics")
     if in_calendar:
-        raise FeedError("the file ends before END:VCALENDAR: it looks truncated (interrupted download?)")
+        raise FeedError("the file ends before END:VCALENDAR: it looks truncated (interrupted download?)",
+                        kind="truncated")
     if stray:
         notes.add(f"ignored {stray} line(s) outside BEGIN:VCALENDAR ... END:VCALENDAR")
     return scan

@@ -23,12 +23,50 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 MAX_WARNINGS = 50
 
 
+# Why a feed failed, as a category people can be told about in their language (the i18n key is
+# `feeds.error.<kind>`); the English message stays the operator's detail.
+ERROR_KINDS: frozenset[str] = frozenset({
+    "not_found",       # HTTP 404/410, or a configured file that does not exist
+    "forbidden",       # HTTP 401/403: the calendar is not public
+    "refused",         # another 4xx, or an API that turns the request down
+    "server_error",    # 5xx, 429, a redirect loop: the site's problem, retried
+    "timeout",         # no complete answer in time, retried
+    "unreachable",     # DNS failure, connection refused, TLS error
+    "too_big",         # over the size cap
+    "empty",           # an empty body
+    "not_ics",         # a web page, JSON, or anything without BEGIN:VCALENDAR
+    "truncated",       # the calendar stops before END:VCALENDAR
+    "invalid",         # a calendar (or API page) whose content cannot be read
+    "private",         # the address is not public (SSRF guard)
+    "bad_address",     # a scheme or form of address that cannot be fetched from where it was given
+    "config",          # a configured local file that cannot be read (a setting to fix)
+    "openagenda_key",  # the OpenAgenda key is not in the environment
+    "internal",        # a bug on our side
+})
+
+
 class FeedError(Exception):
     """A feed could not be fetched or read at all.
 
-    `str(error)` is a short sentence for an operator or a host (no traceback, no secret URL);
-    the sync records it on the source and keeps the feed's last good events.
+    `str(error)` is a short English sentence for an operator (no traceback, no secret URL);
+    `kind` (one of ERROR_KINDS) is what people are told, in their language. The sync records both
+    on the source and keeps the feed's last good events.
     """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown FeedError kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+
+    def __reduce__(self) -> tuple:
+        # Parsing runs in worker processes: the default pickling rebuilds an exception from `args`
+        # alone, which would lose `kind` (and fail, as it is a required keyword).
+        return _rebuild_error, (str(self), self.kind)
+
+
+def _rebuild_error(message: str, kind: str) -> FeedError:
+    return FeedError(message, kind=kind)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -54,12 +54,12 @@ def _load_page(json_bytes: bytes) -> dict[str, Any]:
     try:
         page = json.loads(json_bytes)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise FeedError(f"OpenAgenda answered with invalid JSON ({exc})") from None
+        raise FeedError(f"OpenAgenda answered with invalid JSON ({exc})", kind="invalid") from None
     if not isinstance(page, dict):
-        raise FeedError("OpenAgenda answered with something other than an events page")
+        raise FeedError("OpenAgenda answered with something other than an events page", kind="invalid")
     if page.get("success") is False or not isinstance(page.get("events"), list):
         message = page.get("message") or page.get("error") or "no events list"
-        raise FeedError(f"OpenAgenda refused the request: {message}")
+        raise FeedError(f"OpenAgenda refused the request: {message}", kind="refused")
     return page
 
 

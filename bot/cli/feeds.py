@@ -56,7 +56,10 @@ async def sync_now(config: Config, venue: str | None, now: datetime) -> int:
     for o in outcomes:
         r = o.report
         counts = (r.inserted, r.updated + r.rekeyed, r.cancelled, r.merged) if r else (0, 0, 0, 0)
-        detail = o.error if o.error else o.label + (f" ({o.warnings} warnings)" if o.warnings else "")
+        if o.error:
+            detail = f"[{o.error_kind}] {o.error}"
+        else:
+            detail = o.label + (f" ({o.warnings} warnings)" if o.warnings else "")
         print(f"{o.source_id:>4}  {o.venue:<16} {o.status:<9} {counts[0]:>5} {counts[1]:>7} {counts[2]:>9} "
               f"{counts[3]:>6} {o.seconds:>6.2f}  {detail}")
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -82,7 +85,8 @@ async def status_lines(config: Config) -> list[str]:
                      f"   events in last read: {state.occurrences if state else 0}")
         if source.last_error:
             when = _when(state.last_error_at) if state else "?"
-            lines.append(f"    last error ({when}): {source.last_error}")
+            kind = state.error_kind if state is not None and state.error_kind else "?"
+            lines.append(f"    last error ({when}) [{kind}]: {source.last_error}")
         if state is not None and state.warnings:
             lines.append(f"    {len(state.warnings)} warning(s), first: {state.warnings[0]}")
     return lines or ["no feeds: declare them in [[events.feeds]] or with /feed_add"]

@@ -33,7 +33,7 @@ from bot.feeds.announce import announce_due
 from bot.feeds.apply import ApplyReport, apply_result
 from bot.feeds.dedupe import ProgrammeIndex
 from bot.feeds.health import label, record_failure, record_success, state_of
-from bot.feeds.urls import WEB_SCHEMES, make_public_client, resolves_public
+from bot.feeds.urls import DNS_TIMEOUT, WEB_SCHEMES, make_public_client, resolves_public
 from storage.db import Database
 from storage.models.events import FeedSource
 from storage.models.feeds import FeedSourceState
@@ -58,7 +58,8 @@ class SourceOutcome:
     venue: str
     status: str  # updated | unchanged | failed | skipped
     report: ApplyReport | None = None
-    error: str | None = None
+    error: str | None = None  # the operator's detail (English)
+    error_kind: str | None = None  # its category, FeedError.kind: what people are told
     warnings: int = 0
     seconds: float = 0.0
 
@@ -123,12 +124,14 @@ async def _sync_snapshot(db: Database, config: Config, snapshot: _Snapshot, now:
             outcome.warnings = len(fetched.result.warnings)
     except FeedError as error:
         outcome.status, outcome.error = "failed", str(error) or "the feed could not be read"
+        outcome.error_kind = error.kind
     except Exception as error:  # a bug must not stop the other feeds: record it, log the traceback
         log.exception("syncing feed %s failed unexpectedly", source_id)
         outcome.status, outcome.error = "failed", f"internal error while syncing ({type(error).__name__})"
+        outcome.error_kind = "internal"
     if outcome.error is not None:
         async with write_lock or _no_lock():
-            await _record_failure(db, config, source_id, outcome.error, now)
+            await _record_failure(db, config, source_id, outcome.error, outcome.error_kind or "internal", now)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -216,8 +219,13 @@ async def _fetch_and_parse(config: Config, snap: _Snapshot, now: datetime, clien
     from_chat = snap.origin != "config"
     parts = urlsplit(snap.url)
     if from_chat and parts.scheme.lower() in WEB_SCHEMES:  # (a local path is refused by fetch_feed)
-        if not await resolves_public(parts.hostname or ""):
-            raise FeedError("this address is private; only public calendar links are accepted")
+        try:
+            public = await asyncio.wait_for(resolves_public(parts.hostname or ""), DNS_TIMEOUT)
+        except TimeoutError:  # fail closed: an address not checked is not fetched
+            raise FeedError(f"resolving {parts.hostname} took more than {DNS_TIMEOUT:g} s",
+                            kind="timeout") from None
+        if not public:
+            raise FeedError("this address is private; only public calendar links are accepted", kind="private")
     reparse = snap.parsed_at is None or now - snap.parsed_at >= REPARSE_AFTER
     fetched = await fetch_feed(public_client if from_chat else client, snap.url,
                                etag=None if reparse else snap.etag,
@@ -237,7 +245,8 @@ async def _fetch_and_parse(config: Config, snap: _Snapshot, now: datetime, clien
 
 async def _openagenda(snap: _Snapshot, now: datetime, client: httpx.AsyncClient, horizon: int) -> _Fetched:
     if not snap.key_env or not os.environ.get(snap.key_env):
-        raise FeedError(f"the OpenAgenda key is missing: set the environment variable {snap.key_env or '(key_env)'}")
+        raise FeedError(f"the OpenAgenda key is missing: set the environment variable {snap.key_env or '(key_env)'}",
+                        kind="openagenda_key")
     full = snap.cursor is None or snap.full_read_at is None or now - snap.full_read_at >= FULL_READ_AFTER
     since = None if full else _parse_cursor(snap.cursor)
     result = await fetch_openagenda(client, snap.url, os.environ[snap.key_env], since, now=now, horizon_days=horizon)
@@ -280,11 +289,12 @@ async def _apply(db: Database, config: Config, snap: _Snapshot, fetched: _Fetche
         return report
 
 
-async def _record_failure(db: Database, config: Config, source_id: int, error: str, now: datetime) -> None:
+async def _record_failure(db: Database, config: Config, source_id: int, error: str, kind: str,
+                          now: datetime) -> None:
     try:
         async with db.session() as session:
             source = await session.get(FeedSource, source_id)
             if source is not None:
-                await record_failure(session, config, source, error, now)
+                await record_failure(session, config, source, error, kind, now)
     except Exception:
         log.exception("could not record the failure of feed %s", source_id)

@@ -5,6 +5,13 @@ From the config file: https/http/webcal URLs, local paths, and `openagenda:AGEND
 `http://127.0.0.1:5432/` or a cloud metadata address must not make the bot probe its own network
 (SSRF). The host name is resolved and every address must be public; redirects are checked the same
 way by a request hook on the client used for chat-added feeds.
+
+Where each check runs: `/feed_add` only checks the URL's form (`chat_url_problem`, no network). It
+does not resolve the name: its handler holds the event's write transaction (on SQLite a database
+lock every other writer waits for), and a DNS lookup has no bound of its own. The sync resolves the
+name before every fetch (`resolves_public`, bounded by DNS_TIMEOUT, failing closed) and the public
+client's hook re-checks every request and redirect, so a name that points to a private address is
+refused at its first sync, and its hosts are told why ("private").
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from adapters.sources import FeedError, make_client
 OPENAGENDA_PREFIX = "openagenda:"
 WEB_SCHEMES = ("http", "https", "webcal", "webcals")
 MAX_URL = 1000
+DNS_TIMEOUT = 2.0  # seconds for the sync's own check of a chat feed's host name
 
 
 def kind_of(url: str) -> str:
@@ -76,7 +84,8 @@ async def resolves_public(host: str) -> bool:
 
 async def _guard(request: httpx.Request) -> None:
     if not await resolves_public(request.url.host):
-        raise FeedError(f"{request.url.host} is a private address; only public calendar links are accepted")
+        raise FeedError(f"{request.url.host} is a private address; only public calendar links are accepted",
+                        kind="private")
 
 
 def make_public_client(**kwargs) -> httpx.AsyncClient:

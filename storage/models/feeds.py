@@ -1,7 +1,8 @@
 """What the calendar-feed sync keeps besides the events themselves.
 
 - `FeedSourceState`: per-source sync state that the `FeedSource` row (events area) does not hold:
-  the hash of the last body parsed, when it was parsed, what the last parse said.
+  the hash of the last body parsed, when it was parsed, what the last parse said, the kind of the
+  last failure.
 - `FeedLink`: an occurrence of one feed merged into an event owned by someone else (another feed,
   or a host's /event): the feed's key still maps to that event, so re-syncs never duplicate it.
 - `EventDuplicateQuestion`: "same event?" asked once to the hosts when a match is borderline.
@@ -31,6 +32,9 @@ class FeedSourceState(Base):
     warnings: Mapped[list] = mapped_column(default=list)  # the last parse's warnings, for an operator
     calendar_name: Mapped[str | None] = mapped_column(String(200))
     last_error_at: Mapped[datetime | None] = mapped_column()
+    # The last failure's category (adapters.sources.ERROR_KINDS): what hosts are told, in their
+    # language; FeedSource.last_error keeps the operator's English detail.
+    error_kind: Mapped[str | None] = mapped_column(String(20))
     failure_streaks: Mapped[int] = mapped_column(Integer, default=0)  # numbers each streak's notice key
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 from bot.feeds.sync import sync_all
+from bot.i18n import translate
 from feeds_helpers import add_member, add_source, calendar, count, events, outbox, sync, vevent
 from storage.models.events import FeedSource
+from storage.models.feeds import FeedSourceState
 
 D = datetime(2026, 11, 27, 18, 30)
 GOOD = calendar(vevent("a1", "Repair café", D))
@@ -46,10 +48,17 @@ async def source_row(app, source_id: int) -> FeedSource:
         return await session.get(FeedSource, source_id)
 
 
-@pytest.mark.parametrize("failure", [404, 500, httpx.ConnectTimeout("slow"), httpx.ConnectError("refused"),
-                                     b"<html>not a calendar</html>", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"],
-                         ids=["404", "500", "timeout", "refused", "html", "truncated"])
-async def test_a_failing_feed_keeps_its_events_and_tells_hosts_once_per_streak(app, failure):
+async def state_row(app, source_id: int) -> FeedSourceState:
+    async with app.db.session() as session:
+        return await session.get(FeedSourceState, source_id)
+
+
+@pytest.mark.parametrize(("failure", "kind"), [
+    (404, "not_found"), (500, "server_error"), (httpx.ConnectTimeout("slow"), "timeout"),
+    (httpx.ConnectError("refused"), "unreachable"), (b"<html>not a calendar</html>", "not_ics"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "truncated")],
+    ids=["404", "500", "timeout", "refused", "html", "truncated"])
+async def test_a_failing_feed_keeps_its_events_and_tells_hosts_once_per_streak(app, failure, kind):
     await add_member(app, "host-h", "Hugo", host_of="hangar")
     server = Server()
     server.routes["/cal.ics"] = GOOD
@@ -60,12 +69,17 @@ async def test_a_failing_feed_keeps_its_events_and_tells_hosts_once_per_streak(a
         for _ in range(3):
             app.clock.advance(hours=13)
             outcome = await sync(app, source_id, client)
-            assert outcome.status == "failed" and outcome.error
+            assert outcome.status == "failed" and outcome.error and outcome.error_kind == kind
         row = await source_row(app, source_id)
         assert row.error_streak == 3 and row.last_error == outcome.error and row.last_success_at is not None
         assert "Traceback" not in row.last_error and "/cal.ics" not in row.last_error.replace("…/cal.ics", "")
+        assert (await state_row(app, source_id)).error_kind == kind
         assert [e.status for e in await events(app)] == ["published"]  # the last good events stay
-        assert [m.user_id for m in await outbox(app, "feed_failure")] == ["host-h"]
+        (notice,) = await outbox(app, "feed_failure")
+        assert notice.user_id == "host-h"
+        # The host reads the category in French, never the operator's English detail.
+        assert translate("fr", f"feeds.error.{kind}") in notice.payload["text"]
+        assert outcome.error not in notice.payload["text"] and "HTTP" not in notice.payload["text"]
         # Success resets the streak; the next failure is a new streak, told once more.
         server.routes["/cal.ics"] = GOOD
         app.clock.advance(hours=13)
@@ -108,8 +122,9 @@ async def test_chat_feeds_never_read_local_files_or_private_hosts(app):
     local = await add_source(app, "hangar", "/etc/hostname", origin="chat", kind="ics")
     private = await add_source(app, "hangar", "http://127.0.0.1:5432/x.ics", origin="chat")
     async with httpx.AsyncClient() as client:
-        assert "configuration" in (await sync(app, local, client)).error
-        assert "private" in (await sync(app, private, client)).error
+        refused_local, refused_private = await sync(app, local, client), await sync(app, private, client)
+    assert "configuration" in refused_local.error and refused_local.error_kind == "bad_address"
+    assert "private" in refused_private.error and refused_private.error_kind == "private"
 
 
 @pytest.mark.skipif(not FILES, reason="shared ICS corpus not found")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import pickle
 from pathlib import Path
 
 import httpx
@@ -49,14 +50,35 @@ async def test_http_errors_name_the_host_but_not_the_secret(status: int, message
     assert "secret-token" not in str(caught.value) and "key=abc" not in str(caught.value)
 
 
+@pytest.mark.parametrize(("status", "kind"), [(404, "not_found"), (410, "not_found"), (401, "forbidden"),
+                                              (403, "forbidden"), (400, "refused"), (405, "refused"),
+                                              (429, "server_error"), (500, "server_error"), (503, "server_error")])
+async def test_http_errors_carry_their_kind(status: int, kind: str):
+    async with client_for(lambda request: httpx.Response(status)) as client:
+        with pytest.raises(FeedError) as caught:
+            await fetch_feed(client, SECRET_URL)
+    assert caught.value.kind == kind
+
+
+def test_feed_errors_need_a_known_kind_and_keep_it_through_pickling():
+    """Parsing runs in worker processes: the error comes back pickled and must keep its kind."""
+    error = pickle.loads(pickle.dumps(FeedError("the file is empty", kind="empty")))
+    assert isinstance(error, FeedError) and error.kind == "empty" and str(error) == "the file is empty"
+    with pytest.raises(ValueError):
+        FeedError("x", kind="oops")
+    with pytest.raises(TypeError):
+        FeedError("x")  # type: ignore[call-arg]
+
+
 async def test_body_over_the_size_cap_is_refused_even_without_content_length():
     async def stream():
         for _ in range(10):
             yield b"x" * 1000
 
     async with client_for(lambda request: httpx.Response(200, content=stream())) as client:
-        with pytest.raises(FeedError, match="larger than"):
+        with pytest.raises(FeedError, match="larger than") as caught:
             await fetch_feed(client, "https://example.org/big.ics", max_bytes=5000)
+    assert caught.value.kind == "too_big"
 
 
 async def test_a_server_that_never_finishes_hits_the_total_timeout():
@@ -65,8 +87,9 @@ async def test_a_server_that_never_finishes_hits_the_total_timeout():
         return httpx.Response(200, content=ICS)
 
     async with client_for(slow) as client:
-        with pytest.raises(FeedError, match="did not answer within 0.05 s"):
+        with pytest.raises(FeedError, match="did not answer within 0.05 s") as caught:
             await fetch_feed(client, "https://example.org/slow.ics", timeout=0.05)
+    assert caught.value.kind == "timeout"
 
 
 async def test_connection_failures_become_feed_errors():
@@ -74,22 +97,27 @@ async def test_connection_failures_become_feed_errors():
         raise httpx.ConnectError("connection refused", request=request)
 
     async with client_for(refuse) as client:
-        with pytest.raises(FeedError, match="could not reach https://example.org/…/a.ics"):
+        with pytest.raises(FeedError, match="could not reach https://example.org/…/a.ics") as caught:
             await fetch_feed(client, "https://example.org/a.ics")
+    assert caught.value.kind == "unreachable"
 
 
 async def test_local_files_only_when_allowed_and_unchanged_files_are_not_reread(tmp_path: Path):
     path = tmp_path / "agenda.ics"
     path.write_bytes(ICS)
     async with make_client() as client:
-        with pytest.raises(FeedError, match="configuration"):
+        with pytest.raises(FeedError, match="configuration") as local:
             await fetch_feed(client, str(path))
         first = await fetch_feed(client, str(path), allow_local=True)
         again = await fetch_feed(client, path.as_uri(), etag=first.etag, allow_local=True)
-        with pytest.raises(FeedError, match="file not found"):
+        with pytest.raises(FeedError, match="file not found") as missing:
             await fetch_feed(client, str(tmp_path / "missing.ics"), allow_local=True)
-        with pytest.raises(FeedError, match="unsupported address"):
+        with pytest.raises(FeedError, match="is a directory") as directory:
+            await fetch_feed(client, str(tmp_path), allow_local=True)
+        with pytest.raises(FeedError, match="unsupported address") as scheme:
             await fetch_feed(client, "ftp://example.org/a.ics")
+    assert (local.value.kind, missing.value.kind, directory.value.kind, scheme.value.kind) == (
+        "bad_address", "not_found", "config", "bad_address")
     assert first.body == ICS and first.etag and first.last_modified
     assert again.not_modified
 

@@ -164,19 +164,21 @@ def test_cap_on_occurrences_truncates_with_a_warning():
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "message", "kind"),
     [
-        (b"", "empty"),
-        (b"<!DOCTYPE html><html><body>Sign in</body></html>", "HTML"),
-        (b'{"error": "not found"}', "JSON"),
-        (b"just some text\n", "no BEGIN:VCALENDAR"),
-        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n", "truncated"),
-        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "none of the 1 events"),
+        (b"", "empty", "empty"),
+        (b"<!DOCTYPE html><html><body>Sign in</body></html>", "HTML", "not_ics"),
+        (b'{"error": "not found"}', "JSON", "not_ics"),
+        (b"just some text\n", "no BEGIN:VCALENDAR", "not_ics"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n", "truncated", "truncated"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "none of the 1 events",
+         "invalid"),
     ],
 )
-def test_files_that_are_not_usable_calendars_raise_feed_error(data: bytes, message: str):
-    with pytest.raises(FeedError, match=message):
+def test_files_that_are_not_usable_calendars_raise_feed_error(data: bytes, message: str, kind: str):
+    with pytest.raises(FeedError, match=message) as caught:
         parse_ics(data, now=at(2026, 1, 1))
+    assert caught.value.kind == kind
 
 
 def test_an_empty_calendar_is_a_valid_empty_result():

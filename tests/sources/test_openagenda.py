@@ -84,12 +84,15 @@ def test_a_broken_event_is_a_warning_not_a_failure():
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
-    [(b"<html>502</html>", "invalid JSON"), (b'{"success": false, "message": "invalid key"}', "invalid key"), (b"[]", "events page")],
+    ("body", "message", "kind"),
+    [(b"<html>502</html>", "invalid JSON", "invalid"),
+     (b'{"success": false, "message": "invalid key"}', "invalid key", "refused"),
+     (b"[]", "events page", "invalid")],
 )
-def test_invalid_answers_raise_feed_error(body: bytes, message: str):
-    with pytest.raises(FeedError, match=message):
+def test_invalid_answers_raise_feed_error(body: bytes, message: str, kind: str):
+    with pytest.raises(FeedError, match=message) as caught:
         parse_openagenda_page(body)
+    assert caught.value.kind == kind
 
 
 def recorded_api(requests: list[httpx.Request]) -> httpx.MockTransport:
@@ -150,5 +153,6 @@ async def test_fetch_stops_when_the_api_repeats_a_cursor():
 
 async def test_fetch_errors_become_feed_errors():
     async with httpx.AsyncClient(transport=recorded_api([])) as client:
-        with pytest.raises(FeedError, match="403"):
+        with pytest.raises(FeedError, match="403") as caught:
             await fetch_openagenda(client, 520499, "wrong-key", now=SEPT_2022)
+    assert caught.value.kind == "forbidden"
