@@ -68,6 +68,21 @@ def _public_literal(host: str) -> bool:
         address = ipaddress.ip_address(name)
     except ValueError:
         return True  # a name: checked again once resolved
+    return _public_address(address)
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    # IPv6 forms that carry an IPv4 address (mapped, 6to4, NAT64) are judged by that address:
+    # "::ffff:127.0.0.1" would otherwise pass as a global IPv6 address.
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _public_address(embedded)
     return address.is_global and not address.is_multicast
 
 
@@ -88,8 +103,21 @@ async def _guard(request: httpx.Request) -> None:
                         kind="private")
 
 
+async def _guard_peer(response: httpx.Response) -> None:
+    """The address actually connected to must be public too: a name can resolve to a public address
+    when checked and to a private one a moment later (DNS rebinding). Runs before the body is read."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and not _public_literal(str(peer[0]).split("%")[0]):
+        await response.aclose()
+        raise FeedError(f"{response.url.host} led to a private address; only public calendar links are accepted",
+                        kind="private")
+
+
 def make_public_client(**kwargs) -> httpx.AsyncClient:
-    """A client for feeds added from a chat: every request, redirects included, to public hosts only."""
+    """A client for feeds added from a chat: every request, redirects included, to public hosts only,
+    checked before connecting (the name) and after (the address connected to)."""
     hooks = kwargs.pop("event_hooks", {}) or {}
-    hooks = {**hooks, "request": [*hooks.get("request", []), _guard]}
+    hooks = {**hooks, "request": [*hooks.get("request", []), _guard],
+             "response": [*hooks.get("response", []), _guard_peer]}
     return make_client(event_hooks=hooks, **kwargs)

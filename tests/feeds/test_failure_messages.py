@@ -135,3 +135,13 @@ async def test_feed_add_does_no_dns_lookup_and_the_sync_refuses_private_names(ap
     assert fetched == []  # neither address was fetched
     async with app.db.session() as session:
         assert (await session.get(FeedSourceState, ids["intranet.example.org"])).error_kind == "private"
+
+
+@pytest.mark.parametrize("address, public", [
+    ("::ffff:127.0.0.1", False), ("2002:7f00:1::", False), ("64:ff9b::a00:7", False), ("::ffff:8.8.8.8", True),
+    ("169.254.169.254", False), ("10.0.0.7", False), ("8.8.8.8", True), ("2001:4860:4860::8888", True),
+])
+def test_ipv6_forms_of_private_addresses_are_refused(address, public):
+    from bot.feeds.urls import _public_literal
+
+    assert _public_literal(address) is public
