@@ -81,12 +81,13 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
                           file=sys.stderr)
                     return 1
                 document = await preview.document(session, prepared, t)
+                venues = await preview.venue_names(session)
             if prepared.already is not None:
                 print(f"note: the round {prepared.period} already ran; --run would not run it again", file=sys.stderr)
             if args.format == "json":
                 print(json.dumps(document, ensure_ascii=False, indent=2))
             else:
-                print(preview.as_text(document, t, already=prepared.already is not None))
+                print(preview.as_text(document, t, already=prepared.already is not None, venues=venues))
             return 0
         outcome = await run_round(app.db, config, at, "cli")
         period = outcome.prepared.period

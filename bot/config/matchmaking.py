@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from bot.matching import Weights
@@ -18,7 +20,37 @@ if TYPE_CHECKING:
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
 
-def cron_problem(expression: str, timezone: str = "UTC") -> str | None:
+SAME_WEEK_HORIZON = timedelta(weeks=8)
+MAX_FIRES_CHECKED = 200  # a cron firing every minute shows a repeat long before this
+
+
+def cron_week_repeat(expression: str, timezone: str = "UTC",
+                     start: datetime | None = None) -> tuple[datetime, datetime] | None:
+    """Two fire times of a valid cron expression, within 8 weeks of `start`, in the same ISO week.
+
+    A round is named by the ISO week it fires in (one round per week at most), so a cron firing on
+    Monday and Thursday would silently run only on Monday: such expressions are refused up front.
+    Returns None when every fire time in the horizon falls in its own week.
+    """
+    from apscheduler.triggers.cron import CronTrigger
+
+    zone = ZoneInfo(timezone)
+    trigger = CronTrigger.from_crontab(expression, timezone=zone)
+    start = start or datetime.now(zone)  # only a horizon to look over: cron patterns repeat
+    end = start + SAME_WEEK_HORIZON
+    previous: datetime | None = None
+    at = trigger.get_next_fire_time(None, start)
+    for _ in range(MAX_FIRES_CHECKED):
+        if at is None or at > end:
+            return None
+        if previous is not None and previous.astimezone(zone).isocalendar()[:2] == at.astimezone(zone).isocalendar()[:2]:
+            return previous, at
+        previous = at
+        at = trigger.get_next_fire_time(previous, previous + timedelta(seconds=1))
+    return None
+
+
+def cron_problem(expression: str, timezone: str = "UTC", start: datetime | None = None) -> str | None:
     """Why a five-field cron expression cannot be used, or None (checked with APScheduler itself)."""
     from apscheduler.triggers.cron import CronTrigger
 
@@ -28,6 +60,11 @@ def cron_problem(expression: str, timezone: str = "UTC") -> str | None:
         CronTrigger.from_crontab(expression, timezone=timezone)
     except ValueError as error:
         return f'"{expression}": {error}'
+    repeat = cron_week_repeat(expression, timezone, start)
+    if repeat is not None:
+        first, second = (at.strftime("%a %d/%m %H:%M") for at in repeat)
+        return (f'"{expression}" fires more than once in the same week ({first} and {second}), but a round is '
+                f'named by its week, so only the first would run: keep one fire per week, e.g. "0 10 * * mon"')
     return None
 
 

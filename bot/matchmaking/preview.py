@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.matchmaking import render
 from bot.matchmaking.run import Prepared, round_stats
+from storage.models import Venue
 
 
 async def document(session: AsyncSession, prepared: Prepared, t: Translator) -> dict[str, Any]:
@@ -49,26 +51,62 @@ def unmatched_text(reason: str, t: Translator) -> str:
 
 UNMATCHED_CODES = ("alone", "no_common_language", "all_blocked", "weak_best_match", "recent_partners_only",
                    "odd_one_out", "budget")
+NAMES_SHOWN = 5  # names per reason in the chat summary of who is left out
 
 
-def as_text(doc: dict[str, Any], t: Translator, *, already: bool = False, limit: int | None = None) -> str:
-    """The preview for people: figures, each introduction with its reasons, then who is left out and why."""
+async def venue_names(session: AsyncSession) -> dict[str, str]:
+    """Venue slug -> name: the document carries slugs (stable ids), people read names."""
+    return dict((await session.execute(select(Venue.slug, Venue.name))).all())
+
+
+def _people(members: list[dict[str, Any]], venues: dict[str, str], t: Translator) -> str:
+    parts = [t("matchmaking.who", name=m["name"],
+               venue=venues.get(m["venue"], m["venue"]) if m["venue"] else t("matchmaking.no_venue"))
+             for m in members]
+    return parts[0] if len(parts) == 1 else t("matchmaking.and", a=", ".join(parts[:-1]), b=parts[-1])
+
+
+def _names(names: list[str], t: Translator) -> str:
+    if len(names) <= NAMES_SHOWN:
+        return ", ".join(names)
+    return t("matchmaking.preview.names_more", names=", ".join(names[:NAMES_SHOWN]), count=len(names) - NAMES_SHOWN)
+
+
+def as_text(doc: dict[str, Any], t: Translator, *, already: bool = False, limit: int | None = None,
+            name: str | None = None, venues: dict[str, str] | None = None) -> str:
+    """The preview for people: figures, each introduction with its reasons, then who is left out and why.
+
+    `name` calls the round (default: its period id, as the CLI shows it); `venues` maps slugs to names.
+    With a `limit` (the chat), introductions past it are counted, and the people left out are
+    summarised by reason; without one (the CLI), everyone is listed.
+    """
+    venues = venues or {}
     stats = doc["stats"]
-    lines = [t("matchmaking.preview.head", period=doc["period"], candidates=doc["candidates"],
+    called = name or t("matchmaking.period_name", period=doc["period"])
+    lines = [t("matchmaking.preview.head", round=called, candidates=doc["candidates"],
                count=len(doc["introductions"]), coverage=round(100 * stats.get("coverage", 0)),
                cross=round(100 * stats.get("cross_venue_share", 0)), need=round(100 * stats.get("need_offer_share", 0)))]
     if already:
-        lines.append(t("matchmaking.preview.already", period=doc["period"]))
+        lines.append(t("matchmaking.preview.already", round=called))
     shown = doc["introductions"] if limit is None else doc["introductions"][:limit]
     for intro in shown:
-        people = " + ".join(f"{m['name']} ({m['venue'] or '-'})" for m in intro["members"])
-        lines.append(f"• {people} — {intro['score']:.1f}")
+        lines.append(t("matchmaking.preview.pair", people=_people(intro["members"], venues, t)))
         lines += [f"   {reason}" for reason in intro["reasons"]]
     if limit is not None and len(doc["introductions"]) > limit:
         lines.append(t("matchmaking.preview.more", count=len(doc["introductions"]) - limit))
     if doc["unmatched"]:
-        lines.append(t("matchmaking.preview.unmatched"))
-        lines += [f"• {u['name']}: {unmatched_text(u['reason'], t)}" for u in doc["unmatched"][: limit or None]]
+        lines.append(t("matchmaking.preview.unmatched", count=len(doc["unmatched"])))
+        if limit is None:
+            lines += [t("matchmaking.preview.person", name=u["name"], reason=unmatched_text(u["reason"], t))
+                      for u in doc["unmatched"]]
+        else:
+            by_reason: dict[str, list[str]] = {}
+            for u in doc["unmatched"]:
+                by_reason.setdefault(u["reason"], []).append(u["name"])
+            for reason, names in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+                group = (t(f"matchmaking.left_out.{reason}", count=len(names)) if reason in UNMATCHED_CODES
+                         else f"{reason} ({len(names)})")
+                lines.append(t("matchmaking.preview.group", reason=group, names=_names(names, t)))
     if not doc["introductions"] and not doc["unmatched"]:
         lines.append(t("matchmaking.preview.nobody"))
     return "\n".join(lines)

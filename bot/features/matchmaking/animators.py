@@ -1,26 +1,37 @@
 """/matchmaking (/appariement), for network animators: preview, run, stats with the heatmap, schedule.
 
 - `preview`: the next round as it would be sent now (nothing is written);
-- `run`: the round due now, exactly as the schedule would run it (once per period);
+- `run`: the round due now, exactly as the schedule would run it (once per period), after a
+  confirmation that says how many messages leave; the confirming press re-checks the animator's
+  rights and runs that same period, or says it already ran or is no longer the one due;
 - `stats`: per round and over the last quarter, with the venue x venue heatmap as a PNG;
-- `schedule`: show it; `schedule 0 10 * * mon 2` sets cron (network time zone) and every N weeks,
-  overriding the configuration (the running scheduler picks it up within `tick_minutes`);
-  `schedule reset` goes back to the configuration.
+- `schedule`: show it; `schedule tous les lundis 10h` / `every other monday 10am` or cron syntax
+  `schedule 0 10 * * mon 2` sets it (network time zone, every N weeks), overriding the configuration
+  (the running scheduler picks it up within `tick_minutes`); `schedule reset` goes back to it.
+  A schedule firing twice in one week is refused: a round is named by its week.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config.matchmaking import cron_problem
+from sqlalchemy import select
+
+from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
 from bot.matchmaking import heatmap, preview, stats
 from bot.matchmaking.periods import effective_schedule, period_of, set_schedule
 from bot.matchmaking.run import prepare, run_in
+from bot.matchmaking.schedule_words import parse_schedule
+from bot.matchmaking.wording import number, round_name
 from bot.types import Attachment, Button, Reply
+from storage.models.matchmaking import MatchRound
 
-PREVIEW_LIMIT = 15
+PREVIEW_LIMIT = 8  # introductions shown in chat; the rest are counted
 MAX_EVERY_WEEKS = 12
+CONFIRM = "go:"  # payload prefix of the confirming press, followed by the period it confirms
 
 
 async def command(ctx: Context) -> Reply:
@@ -33,7 +44,7 @@ async def command(ctx: Context) -> Reply:
     if sub in ("schedule", "calendrier"):
         return await schedule(ctx, words[1:])
     if sub in ("run", "lancer"):
-        return await run_now(ctx)
+        return await confirm_run(ctx)
     buttons = ((Button(ctx.t("matchmaking.admin.preview"), "mm.adm", "preview"),
                 Button(ctx.t("matchmaking.admin.stats"), "mm.adm", "stats")),
                (Button(ctx.t("matchmaking.admin.schedule"), "mm.adm", "schedule"),
@@ -44,11 +55,19 @@ async def command(ctx: Context) -> Reply:
 
 async def pressed(ctx: Context) -> Reply:
     """Menu buttons: the action is re-checked by the registry (animators only), the payload here."""
-    handlers = {"preview": show_preview, "stats": show_stats, "run": run_now}
+    handlers = {"preview": show_preview, "stats": show_stats, "run": confirm_run}
     if ctx.args == "schedule":
         return await schedule(ctx, [])
+    if ctx.args == "no":
+        return Reply(ctx.t("matchmaking.admin.run_cancelled"), private=True, edit=True)
+    if ctx.args.startswith(CONFIRM):
+        return await run_confirmed(ctx, ctx.args[len(CONFIRM):])
     handler = handlers.get(ctx.args)
     return await handler(ctx) if handler else Reply(ctx.t("core.button_expired"), private=True)
+
+
+def _name(ctx: Context, period: str | None, fire_time: datetime | None = None) -> str:
+    return round_name(period, ctx.t, fire_time, ctx.config.network.timezone)
 
 
 async def show_preview(ctx: Context) -> Reply:
@@ -62,71 +81,136 @@ async def show_preview(ctx: Context) -> Reply:
         at = upcoming[0]
         prepared = await prepare(ctx.session, ctx.config, at)
     document = await preview.document(ctx.session, prepared, ctx.t)
-    return Reply(preview.as_text(document, ctx.t, limit=PREVIEW_LIMIT),
-                 title=ctx.t("matchmaking.admin.preview_title", period=prepared.period or "-"), private=True)
+    name = _name(ctx, prepared.period, prepared.fire_time)
+    venues = await preview.venue_names(ctx.session)
+    return Reply(preview.as_text(document, ctx.t, limit=PREVIEW_LIMIT, name=name, venues=venues),
+                 title=ctx.t("matchmaking.admin.preview_title", round=name), private=True)
 
 
-async def run_now(ctx: Context) -> Reply:
+async def _due(ctx: Context) -> tuple[str | None, datetime | None]:
+    """The period due now and its fire time, without planning anything."""
+    sched = await effective_schedule(ctx.session, ctx.config)
+    fire = sched.due_at(ctx.now)
+    if fire is None:
+        return None, None
+    return period_of(fire, ctx.config.network.timezone), fire
+
+
+async def confirm_run(ctx: Context) -> Reply:
+    """What a run would send now, and a yes/no: a round messages many people and cannot be undone."""
+    prepared = await prepare(ctx.session, ctx.config, ctx.now, plan_if_done=False)
+    if prepared.period is None:
+        return Reply(ctx.t("matchmaking.admin.not_due"), private=True)
+    name = _name(ctx, prepared.period, prepared.fire_time)
+    if prepared.already is not None or prepared.plan is None:
+        return Reply(ctx.t("matchmaking.admin.already", round=name), private=True)
+    count = len(prepared.plan.introductions)
+    messages = sum(len(intro.members) for intro in prepared.plan.introductions)
+    buttons = ((Button(ctx.t("matchmaking.admin.run_yes"), "mm.adm", CONFIRM + prepared.period),
+                Button(ctx.t("matchmaking.admin.run_no"), "mm.adm", "no")),)
+    return Reply(ctx.t("matchmaking.admin.run_confirm", round=name, count=count,
+                       messages=ctx.t("matchmaking.admin.messages", count=messages)),
+                 buttons=buttons, private=True)
+
+
+async def run_confirmed(ctx: Context, period: str) -> Reply:
+    """The confirming press: rights re-checked here (payloads can be forged), then that very period."""
+    if not await ctx.is_animator():
+        return Reply(ctx.t("core.animators_only"), private=True)
+    due, fire = await _due(ctx)
+    if due is None:
+        return Reply(ctx.t("matchmaking.admin.not_due"), private=True)
+    if due != period:
+        done = (await ctx.session.execute(select(MatchRound.id).where(MatchRound.period == period))).first()
+        key = "matchmaking.admin.already_meanwhile" if done else "matchmaking.admin.run_moved"
+        return Reply(ctx.t(key, round=_name(ctx, period)), private=True, edit=True)
     outcome = await run_in(ctx.session, ctx.config, ctx.now, "chat")
-    period = outcome.prepared.period or "-"
+    name = _name(ctx, period, fire)
+    if outcome.status == "already":
+        return Reply(ctx.t("matchmaking.admin.already_meanwhile", round=name), private=True, edit=True)
     if outcome.status == "not_due":
         return Reply(ctx.t("matchmaking.admin.not_due"), private=True)
-    if outcome.status == "already":
-        return Reply(ctx.t("matchmaking.admin.already", period=period), private=True)
-    return Reply(ctx.t("matchmaking.admin.ran", period=period, count=outcome.introductions,
-                       candidates=outcome.prepared.pool.size), private=True)
+    return Reply(ctx.t("matchmaking.admin.ran", round=name, count=outcome.introductions,
+                       candidates=outcome.prepared.pool.size), private=True, edit=True)
 
 
 async def show_stats(ctx: Context) -> Reply:
     per_round, total = await stats.quarter(ctx.session, ctx.now)
     figures = total.as_dict()
-    lines = [ctx.t("matchmaking.admin.stats_quarter", rounds=total.rounds, introductions=total.introductions,
-                   coverage=round(100 * figures["coverage"]), cross=round(100 * figures["cross_venue_share"]),
-                   need=round(100 * figures["need_offer_share"]), repeats=total.repeats,
-                   accepted=round(100 * figures["acceptance_rate"]), met=round(100 * figures["met_rate"]),
-                   messages=figures["messages_per_member_month"])]
+    t = ctx.t
+    lines = [t("matchmaking.admin.stats_quarter", rounds=t("matchmaking.admin.rounds", count=total.rounds),
+               introductions=t("matchmaking.admin.introductions", count=total.introductions),
+               coverage=round(100 * figures["coverage"]), cross=round(100 * figures["cross_venue_share"]),
+               need=round(100 * figures["need_offer_share"]), repeats=total.repeats,
+               accepted=round(100 * figures["acceptance_rate"]), met=round(100 * figures["met_rate"]),
+               messages=number(figures["messages_per_member_month"], t))]
     for period, round_figures in per_round[:6]:
         f = round_figures.as_dict()
-        lines.append(ctx.t("matchmaking.admin.stats_round", period=period, count=round_figures.introductions,
-                           coverage=round(100 * f["coverage"]), cross=round(100 * f["cross_venue_share"]),
-                           accepted=round(100 * f["acceptance_rate"])))
+        lines.append(t("matchmaking.admin.stats_round", round=_name(ctx, period), count=round_figures.introductions,
+                       coverage=round(100 * f["coverage"]), cross=round(100 * f["cross_venue_share"]),
+                       accepted=round(100 * f["acceptance_rate"])))
     if not per_round:
-        lines.append(ctx.t("matchmaking.admin.no_rounds"))
+        lines.append(t("matchmaking.admin.no_rounds"))
     png = heatmap.heatmap_png(total.venue_pairs, await stats.venue_labels(ctx.session),
-                              ctx.t("matchmaking.admin.heatmap_title"))
-    return Reply("\n".join(lines), title=ctx.t("matchmaking.admin.stats_title"), private=True,
+                              t("matchmaking.admin.heatmap_title"))
+    return Reply("\n".join(lines), title=t("matchmaking.admin.stats_title"), private=True,
                  attachment=Attachment("matchmaking-heatmap.png", png, "image/png"))
+
+
+CRON_FIELD = re.compile(r"^[0-9*,/-]+$")  # a minute or hour field: how cron syntax is told from a phrase
+
+
+def _as_cron(words: list[str]) -> tuple[str, int] | None:
+    """Cron syntax (5 fields, then optionally a number of weeks) or a phrase; None if neither."""
+    if len(words) in (5, 6) and CRON_FIELD.match(words[0]) and CRON_FIELD.match(words[1]):
+        if len(words) == 6 and not words[5].isdigit():
+            return None
+        return " ".join(words[:5]), int(words[5]) if len(words) == 6 else 1
+    return parse_schedule(" ".join(words))
 
 
 async def schedule(ctx: Context, words: list[str]) -> Reply:
     zone = ctx.config.network.timezone
-    if words and words[0].lower() in ("reset", "config", "defaut", "default"):
+    if words and words[0].lower() in ("reset", "config", "defaut", "défaut", "default"):
         await set_schedule(ctx.session, None, 1, None, ctx.now)
         await ctx.session.flush()
         return await _show_schedule(ctx, ctx.t("matchmaking.admin.schedule_reset"))
     if not words:
         return await _show_schedule(ctx)
-    every = 1
-    if len(words) == 6 and words[5].isdigit():
-        every = int(words[5])
-        words = words[:5]
-    expression = " ".join(words)
-    problem = cron_problem(expression, zone) if len(words) == 5 else "fields"
-    if problem or not 1 <= every <= MAX_EVERY_WEEKS:
-        return Reply(ctx.t("matchmaking.admin.schedule_bad", text=" ".join(words)[:60], max=MAX_EVERY_WEEKS),
-                     private=True)
+    parsed = _as_cron(words)
+    text = " ".join(words)[:60]
+    if parsed is None or not 1 <= parsed[1] <= MAX_EVERY_WEEKS:
+        return Reply(ctx.t("matchmaking.admin.schedule_bad", text=text, max=MAX_EVERY_WEEKS), private=True)
+    expression, every = parsed
+    if _invalid_cron(expression, zone):
+        return Reply(ctx.t("matchmaking.admin.schedule_bad", text=text, max=MAX_EVERY_WEEKS), private=True)
+    repeat = cron_week_repeat(expression, zone, ctx.now)
+    if repeat is not None:
+        local = ZoneInfo(zone)
+        first, second = (at.astimezone(local).strftime("%d/%m %H:%M") for at in repeat)
+        return Reply(ctx.t("matchmaking.admin.schedule_twice", text=text, first=first, second=second), private=True)
     await set_schedule(ctx.session, expression, every, ctx.member.id if ctx.member else None, ctx.now)
     await ctx.session.flush()
     return await _show_schedule(ctx, ctx.t("matchmaking.admin.schedule_saved"))
+
+
+def _invalid_cron(expression: str, zone: str) -> bool:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expression, timezone=ZoneInfo(zone))
+    except ValueError:
+        return True
+    return False
 
 
 async def _show_schedule(ctx: Context, note: str | None = None) -> Reply:
     sched = await effective_schedule(ctx.session, ctx.config)
     zone = ZoneInfo(sched.timezone)
     upcoming = sched.next_after(ctx.now, 3)
-    dates = ", ".join(f"{at.astimezone(zone).strftime('%d/%m %H:%M')} ({period_of(at, sched.timezone)})"
-                      for at in upcoming) or "-"
+    dates = ", ".join(at.astimezone(zone).strftime("%d/%m %H:%M") for at in upcoming) or "-"
     source = ctx.t("matchmaking.admin.schedule_source_chat" if sched.overridden else "matchmaking.admin.schedule_source_config")
-    text = ctx.t("matchmaking.admin.schedule_show", cron=sched.cron, every=sched.every_weeks, source=source,
+    text = ctx.t("matchmaking.admin.schedule_show", cron=sched.cron,
+                 every=ctx.t("matchmaking.admin.every_weeks", count=sched.every_weeks), source=source,
                  next=dates, zone=sched.timezone)
     return Reply(f"{note}\n{text}" if note else text, private=True)

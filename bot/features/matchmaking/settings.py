@@ -3,11 +3,14 @@
 On/off, cadence, a pause until a date (it ends by itself, with one notice), same-venue preference, a
 private "never with" list (people the member can see in the directory) and languages. Typed forms,
 in either language: `/rencontres off`, `/rencontres mensuel`, `/rencontres pause 15/01`,
-`/rencontres jamais Ana`, `/rencontres retirer Ana`, `/rencontres langues fr en`.
+`/rencontres jamais Ana`, `/rencontres retirer Ana`, `/rencontres langues fr en`. A slightly
+misspelt word (`/rencontres mensul`) is understood when one known word is clearly closest, and the
+answer says what was understood. The panel keeps six buttons: cadence and venues open a sub-menu.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,7 +21,9 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.directory.visibility import visible_members
+from bot.languages import ALIASES as LANGUAGES
 from bot.matchmaking.prefs import MAX_NEVER_WITH, VENUE_PREFERENCES, preferences
+from bot.matchmaking.wording import language_names
 from bot.notify import member_timezone
 from bot.timeparse import WhenError, parse_when
 from bot.types import Button, Reply
@@ -26,6 +31,11 @@ from storage.models import Member
 
 MAX_PAUSE = timedelta(days=366)
 NAME_CUTOFF = 80
+WORD_CUTOFF = 80  # how close a misspelt word must be to a known one (rapidfuzz ratio, 0-100)
+WORD_MIN_LENGTH = 4  # shorter words ("on", "non", "oui") are too close to each other to guess
+WORD_MARGIN = 5  # a runner-up meaning something else this close makes the guess ambiguous
+CADENCE_CHOICES = ("weekly", "biweekly", "monthly")
+SPELLED = {"desactiver": "désactiver", "meme": "même", "defaut": "défaut"}  # known words, as people write them
 
 CADENCES = {"weekly": "weekly", "hebdo": "weekly", "hebdomadaire": "weekly", "semaine": "weekly",
             "biweekly": "biweekly", "fortnightly": "biweekly", "quinzaine": "biweekly", "2semaines": "biweekly",
@@ -36,12 +46,6 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "cadence": "cadence", "rythme": "cadence", "same": "same_venue_ok", "meme": "same_venue_ok",
          "others": "other_venues_only", "autres": "other_venues_only", "prefer": "other_venues_preferred",
          "defaut": "other_venues_preferred", "default": "other_venues_preferred"}
-LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en",
-             "es": "es", "espagnol": "es", "spanish": "es", "de": "de", "allemand": "de", "german": "de",
-             "it": "it", "italien": "it", "italian": "it", "pt": "pt", "portugais": "pt", "portuguese": "pt",
-             "ar": "ar", "arabe": "ar", "arabic": "ar", "br": "br", "breton": "br", "nl": "nl", "neerlandais": "nl",
-             "dutch": "nl", "uk": "uk", "ukrainien": "uk", "ukrainian": "uk", "ru": "ru", "russe": "ru",
-             "russian": "ru", "zh": "zh", "chinois": "zh", "chinese": "zh"}
 
 
 def _error(ctx: Context, key: str, **params) -> Reply:
@@ -64,39 +68,83 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
     lines = [
         t("matchmaking.settings.state_on" if member.intro_opt_in else "matchmaking.settings.state_off"),
         t("matchmaking.settings.cadence", cadence=t(f"matchmaking.cadence.{member.cadence}")
-          if member.cadence in ("weekly", "biweekly", "monthly") else member.cadence),
+          if member.cadence in CADENCE_CHOICES else member.cadence),
         t("matchmaking.settings.paused", date=member.paused_until.astimezone(zone).strftime("%d/%m/%Y"))
         if paused else t("matchmaking.settings.not_paused"),
         t("matchmaking.settings.venues", choice=t(f"matchmaking.venue_pref.{prefs.venue_preference}")),
-        t("matchmaking.settings.languages", languages=", ".join(languages)),
+        t("matchmaking.settings.languages", languages=language_names(languages)),
         t("matchmaking.settings.never", count=len(prefs.never_with or [])),
     ]
-    if note:
-        lines.insert(0, note)
     b = Button
     buttons = (
         (b(t("matchmaking.settings.turn_off" if member.intro_opt_in else "matchmaking.settings.turn_on"), "mm.set",
            "off" if member.intro_opt_in else "on"),
          b(t("matchmaking.settings.resume" if paused else "matchmaking.settings.pause"), "mm.set",
            "resume" if paused else "pause")),
-        tuple(b(t(f"matchmaking.cadence.{c}"), "mm.set", f"c:{c}") for c in ("weekly", "biweekly", "monthly")),
-        tuple(b(t(f"matchmaking.venue_pref.{v}"), "mm.set", f"v:{v}") for v in VENUE_PREFERENCES),
+        (b(t("matchmaking.settings.cadence_button"), "mm.set", "menu:cadence"),
+         b(t("matchmaking.settings.venues_button"), "mm.set", "menu:venues")),
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
     )
+    if note:  # what just happened comes first, then the settings it changed
+        text = "\n".join([note, "", t("matchmaking.settings.title"), *lines])
+        return Reply(text, buttons=buttons, private=True, edit=edit)
     return Reply("\n".join(lines), title=t("matchmaking.settings.title"), buttons=buttons, private=True, edit=edit)
+
+
+async def _submenu(ctx: Context, which: str) -> Reply:
+    """Cadence or venue preference: three choices and a way back, in place of the panel."""
+    member = ctx.member
+    assert member is not None
+    t = ctx.t
+    if which == "cadence":
+        current = t(f"matchmaking.cadence.{member.cadence}") if member.cadence in CADENCE_CHOICES else member.cadence
+        choices = tuple((Button(t(f"matchmaking.cadence.{c}"), "mm.set", f"c:{c}"),) for c in CADENCE_CHOICES)
+        text = t("matchmaking.settings.choose_cadence", current=current)
+    else:
+        prefs = await preferences(ctx.session, member.id, ctx.now)
+        choices = tuple((Button(t(f"matchmaking.venue_pref.{v}"), "mm.set", f"v:{v}"),) for v in VENUE_PREFERENCES)
+        text = t("matchmaking.settings.choose_venues", current=t(f"matchmaking.venue_pref.{prefs.venue_preference}"))
+    back = (Button(t("matchmaking.settings.back"), "mm.set", "panel"),)
+    return Reply(text, buttons=(*choices, back), private=True, edit=True)
+
+
+def resolve_word(word: str) -> tuple[str | None, bool]:
+    """The known word `word` stands for, and whether it was a guess (a typo forgiven), or (None, False)."""
+    if word in CADENCES or word in WORDS:
+        return word, False
+    if len(word) < WORD_MIN_LENGTH:
+        return None, False
+    known = list(CADENCES) + list(WORDS)
+    found = process.extract(word, known, scorer=fuzz.ratio, limit=5, score_cutoff=WORD_CUTOFF)
+    if not found:
+        return None, False
+    best, score, _ = found[0]
+    meaning = CADENCES.get(best) or WORDS[best]
+    for other, other_score, _ in found[1:]:
+        if (CADENCES.get(other) or WORDS[other]) != meaning and score - other_score < WORD_MARGIN:
+            return None, False
+    return best, True
 
 
 async def command(ctx: Context) -> Reply:
     words = ctx.args.split(maxsplit=1)
     if not words:
         return await _panel(ctx)
-    head, rest = plain(words[0]), (words[1] if len(words) > 1 else "").strip()
+    head, guessed = resolve_word(plain(words[0]))
+    if head is None:
+        return Reply(ctx.t("matchmaking.settings.unknown", word=words[0][:40]), private=True)
+    reply = await _run_word(ctx, head, (words[1] if len(words) > 1 else "").strip())
+    if guessed:  # say what was understood, so a wrong guess is seen at once
+        understood = ctx.t("matchmaking.settings.understood", word=SPELLED.get(head, head))
+        reply = dataclasses.replace(reply, text=f"{understood}\n{reply.text}")
+    return reply
+
+
+async def _run_word(ctx: Context, head: str, rest: str) -> Reply:
     if head in CADENCES:
         return await _set_cadence(ctx, CADENCES[head])
-    action = WORDS.get(head)
-    if action is None:
-        return Reply(ctx.t("matchmaking.settings.unknown", word=words[0][:40]), private=True)
+    action = WORDS[head]
     if action == "cadence":
         cadence = CADENCES.get(plain(rest).replace(" ", ""))
         if cadence is None:
@@ -139,13 +187,17 @@ async def _ask(ctx: Context, what: str) -> Reply:
 async def pressed(ctx: Context) -> Reply:
     """The panel's buttons (payload re-checked: only known values do anything)."""
     payload = ctx.args
-    if payload.startswith("c:") and payload[2:] in ("weekly", "biweekly", "monthly"):
+    if payload.startswith("c:") and payload[2:] in CADENCE_CHOICES:
         ctx.member.cadence = payload[2:]  # type: ignore[union-attr]
         return await _panel(ctx, ctx.t("matchmaking.settings.saved"), edit=True)
     if payload.startswith("v:") and payload[2:] in VENUE_PREFERENCES:
         return await _apply(ctx, payload[2:], edit=True)
     if payload in ("on", "off", "resume"):
         return await _apply(ctx, payload, edit=True)
+    if payload in ("menu:cadence", "menu:venues"):
+        return await _submenu(ctx, payload[5:])
+    if payload == "panel":
+        return await _panel(ctx, edit=True)
     if payload in ("pause", "lang"):
         return await _ask(ctx, payload)
     if payload == "never":
@@ -186,7 +238,10 @@ async def pause_until(ctx: Context, text: str) -> Reply:
     if start - ctx.now > MAX_PAUSE:
         return _error(ctx, "matchmaking.settings.pause_too_far")
     member.paused_until = start
-    return Reply(ctx.t("matchmaking.settings.paused_ok", date=when.at.strftime("%d/%m/%Y")), private=True)
+    date = when.at.strftime("%d/%m/%Y")
+    # Promising that introductions "resume by themselves" would be false while they are switched off.
+    key = "matchmaking.settings.paused_ok" if member.intro_opt_in else "matchmaking.settings.paused_off"
+    return Reply(ctx.t(key, date=date), private=True)
 
 
 # -- never with -----------------------------------------------------------------------------------

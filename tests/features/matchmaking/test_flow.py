@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -38,13 +36,13 @@ async def test_round_proposes_both_accept_contacts_cross_platforms_and_one_follo
     clock.advance(days=7, hours=1)
     await housekeeping(app, clock.now())
     await app.dispatcher.drain()
-    assert len(ana.inbox("rencontrer Hugo ?")) == 1
-    assert len(hugo.inbox("meet Ana?")) == 1
+    assert len(ana.inbox("Hugo et toi")) == 1
+    assert len(hugo.inbox("you and Ana recently")) == 1
     clock.advance(days=1)
     await housekeeping(app, clock.now())
     await app.dispatcher.drain()
-    assert len(ana.inbox("rencontrer Hugo ?")) == 1  # once, nothing more
-    thanks = await ana.user.press(ana.inbox("rencontrer Hugo ?")[0].reply.all_buttons()[0])
+    assert len(ana.inbox("Hugo et toi")) == 1  # once, nothing more
+    thanks = await ana.user.press(ana.inbox("Hugo et toi")[0].reply.all_buttons()[0])
     assert "merci" in thanks[0].text.lower()
     async with app.db.session() as session:
         intro = (await session.execute(select(Introduction).options(selectinload(Introduction.members)))).scalar_one()

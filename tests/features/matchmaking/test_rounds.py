@@ -116,7 +116,7 @@ async def test_follow_up_is_dropped_before_a_proposal_when_budget_is_short(app, 
     counts = await housekeeping(app, clock.now())
     assert counts["sent"] == 1 and counts["skipped"] == 1
     await app.dispatcher.drain()
-    assert not ana.inbox("rencontrer Hugo ?") and len(hugo.inbox("rencontrer Ana ?")) == 1
+    assert not ana.inbox("Hugo et toi") and len(hugo.inbox("Ana et toi")) == 1
 
 
 async def test_dry_run_json_has_exactly_the_schema_and_the_run_matches_it(app, net, clock):

@@ -88,15 +88,19 @@ async def test_animators_preview_run_stats_and_schedule_in_chat(app, net, clock,
     await net.member("Ana", "fabrique", needs="3d-printing")
     await net.member("Hugo", "hangar", offers="3d-printing")
     boss = memory.user("animator", "Boss", language="en")
-    assert "Ana (fabrique) + Hugo (hangar)" in (await boss.send("/matchmaking preview"))[0].text
+    shown = (await boss.send("/matchmaking preview"))[0]
+    assert "Ana (La Fabrique) and Hugo (Le Hangar)" in shown.text and "round of 16/11" in shown.title
     zed = await net.member("Zed", None, opt_in=False)
     refused = await zed.user.send("/appariement lancer")
     assert "anim" in refused[0].text.lower()
-    assert "1 introduction" in (await boss.send("/matchmaking run"))[0].text
+    confirm = await boss.send("/matchmaking run")
+    assert "Run the round of 16/11? 1 introduction, 2 messages sent now." == confirm[0].text
+    await boss.press("Yes, run it")
+    assert "1 introduction" in boss.last[0].text
     assert "already ran" in (await boss.send("/matchmaking run"))[0].text
     stats = (await boss.send("/matchmaking stats"))[0]
     assert stats.attachment is not None and stats.attachment.content.startswith(b"\x89PNG")
-    assert "1 introductions" in stats.text or "1 rounds" in stats.text
+    assert "Last quarter: 1 round, 1 introduction." in stats.text
     assert "I don't understand" in (await boss.send("/matchmaking schedule 0 99 * * mon"))[0].text
     saved = await boss.send("/matchmaking schedule 0 9 * * fri 1")
     assert "Schedule saved" in saved[0].text and "set in chat" in saved[0].text
