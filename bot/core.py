@@ -146,7 +146,8 @@ class BotCore:
             return None if await ctx.is_animator() else Reply(ctx.t("core.animators_only"), private=True)
         if access is Access.HOST:
             return None if await ctx.can_host() else Reply(ctx.t("core.hosts_only"), private=True)
-        if ctx.member is None and not await ctx.is_animator():
+        # Access.MEMBER: a member profile is needed, even for a network animator named in the config.
+        if ctx.member is None:
             return Reply(ctx.t("core.join_first"), private=True)
         return None
 

@@ -14,7 +14,7 @@ async def _allowed(ctx: Context, command: Command, cache: dict[Access, bool]) ->
         if command.access is Access.ANYONE:
             cache[command.access] = True
         elif command.access is Access.MEMBER:
-            cache[command.access] = ctx.member is not None or await ctx.is_animator()
+            cache[command.access] = ctx.member is not None
         elif command.access is Access.HOST:
             cache[command.access] = await ctx.can_host()
         else:

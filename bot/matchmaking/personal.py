@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -75,9 +75,9 @@ async def erase(session: AsyncSession, member: Member, *, config: Config, now: d
             for slot in intro.members:
                 if slot.member_id in (None, member.id):
                     continue
-                await session.execute(update(OutboxMessage).where(
-                    OutboxMessage.key == ask_key(period, slot.member_id), OutboxMessage.status.in_(OPEN_STATUSES))
-                    .values(status="cancelled"))
+                # Deleted, not cancelled: the proposal names the forgotten member and their skills.
+                await session.execute(delete(OutboxMessage).where(
+                    OutboxMessage.key == ask_key(period, slot.member_id), OutboxMessage.status.in_(OPEN_STATUSES)))
                 other = await session.get(Member, slot.member_id)
                 if slot.response == ACCEPTED and other is not None:
                     await _neutral_to(session, intro.id, other, member.display_name, now)

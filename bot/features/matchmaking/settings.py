@@ -294,6 +294,8 @@ async def _never_toggle(ctx: Context, member_id: int, add: bool) -> Reply:
             current.append(member_id)
         prefs.never_with = current
         return Reply(ctx.t("matchmaking.settings.never_added", name=other.display_name), private=True)
+    if member_id not in current:  # a forged id must not reveal anyone's name
+        return Reply(ctx.t("matchmaking.settings.never_not_listed", name="?"), private=True)
     prefs.never_with = [i for i in current if i != member_id]
     name = other.display_name if other else "?"
     return Reply(ctx.t("matchmaking.settings.never_removed", name=name), private=True)

@@ -65,6 +65,15 @@ async def test_never_with_is_hard_and_private(app, net, clock):
     assert "n'est plus" in (await ana.user.send("/rencontres retirer hugo"))[0].text
 
 
+async def test_a_forged_never_with_button_reveals_no_name(app, net, clock):
+    from bot.types import Button
+
+    ana = await net.member("Ana", "fabrique", needs="3d-printing")
+    hidden = await net.member("Hidden Person", "hangar", offers="3d-printing", visibility="private")
+    reply = (await ana.user.press(Button("x", "mm.set", f"-{hidden.id}")))[0]
+    assert "Hidden Person" not in reply.text
+
+
 async def test_forget_cancels_pending_introductions_and_keeps_anonymous_counts(app, net, clock):
     ana = await net.member("Ana", "fabrique", needs="3d-printing")
     hugo = await net.member("Hugo", "hangar", offers="3d-printing")

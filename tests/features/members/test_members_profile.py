@@ -158,5 +158,5 @@ async def test_profile_buttons_need_a_member(app, memory):
     eve = memory.user("9", "Eve")
     assert "Rejoins d'abord" in (await eve.press(Button("x", "pvis", "network")))[0].text
     assert "Rejoins d'abord" in (await eve.send("/propose soudure"))[0].text
-    animator = memory.user("animator", "Anim")  # animators pass Access.MEMBER without a profile
+    animator = memory.user("animator", "Anim")  # a config animator without a profile is no member
     assert "Rejoins d'abord" in (await animator.send("/profile"))[0].text
