@@ -69,7 +69,8 @@ async def remind(session: AsyncSession, config: Config, now: datetime) -> int:
             hosts = venues.get(event.id, [])
 
             def render(t: Translator, event: Event = event, hosts=hosts, zone: str = zone) -> Reply:
-                return Reply(t("events.reminder.body", card=event_card(event, hosts, zone, t, now, details=False)),
+                card = event_card(event, hosts, zone, t, now, details=False)
+                return Reply(t("events.reminder.body", card=card, button=t("events.rsvp.not_going_button")),
                              title=t("events.reminder.title", title=event.title),
                              buttons=rsvp_buttons(event, t, going=False))
 

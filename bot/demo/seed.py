@@ -1,18 +1,28 @@
-"""Seed a demo network: venues come from demo.toml; here, 36 members with skills, in French.
+"""Seed a demo network: venues come from demo.toml; here, 36 members with skills, in French, and a
+programme of 8 events over the next three weeks (some co-hosted, one full with a waiting list,
+several with people going), so /programme and /mesevenements have something to show.
 
-Idempotent: seeding a database that already has members does nothing. Each member gets a console
-identity, so `maillage demo --as "Léa Bernard"` chats as Léa.
+Idempotent: members are added only to a database without members, events only to one without
+events. Event times are wall-clock times at their venue, counted from the app clock at seed time.
+Each member gets a console identity, so `maillage demo --as "Léa Bernard"` chats as Léa.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
+from bot.events.announce import announce_event
+from bot.events.queries import set_venues
+from bot.events.rsvp import respond
 from storage.models import Identity, Member, MemberSkill, Role, Skill, Venue
+from storage.models.events import Event
 
 # name, venue, visibility, introductions, languages, bio, offers, needs, interests
 MEMBERS: list[tuple[str, str, str, bool, str, str, str, str, str]] = [
@@ -92,6 +102,30 @@ MEMBERS: list[tuple[str, str, str, bool, str, str, str, str, str]] = [
 
 HOSTS = {"Léa Bernard": "la-fabrique", "Inès Moreau": "le-moulin", "Hugo Dubois": "le-hangar"}
 
+# days from today, local start "HH:MM", minutes, title, venues (main first), audience, capacity,
+# description, members going (in order: past the capacity they join the waiting list)
+EVENTS: list[tuple[int, str, int, str, str, str, int | None, str, str]] = [
+    (2, "18:30", 120, "Repair café", "le-hangar la-ruche-rurale", "everyone", None,
+     "On répare ensemble grille-pains, vélos et vêtements. Apporte ce qui est cassé !",
+     "Hugo Dubois|Emma Bertrand|Tom Blanc"),
+    (3, "14:00", 180, "Initiation à la découpe laser", "la-fabrique", "everyone students", 4,
+     "Trois heures pour dessiner et découper ta première pièce. Matériel fourni.",
+     "Manon Lefebvre|Gabriel Morel|Ethan André|Nina Robin|Théo Leroy|Rose Faure"),
+    (5, "09:30", 90, "Petit-déjeuner des indépendant·es", "le-hangar", "freelancers entrepreneurs", None,
+     "Café, croissants et entraide entre indépendant·es du réseau.", "Nathan Michel|Louise Bonnet"),
+    (6, "10:00", 240, "Chantier participatif au potager", "le-moulin", "everyone families", None,
+     "Paillage, semis et grand pique-nique partagé à midi.", "Paul Lefèvre|Sarah Roux|Juliette Guerin"),
+    (9, "18:00", 120, "Atelier CV et entretien", "e2c-44 nantes-universite", "job_seekers students", 12,
+     "Relecture de CV et simulations d'entretien avec des pros du réseau.", "Zoé Rousseau|Théo Leroy"),
+    (12, "19:00", 150, "Soirée Arduino", "la-fabrique", "everyone", None,
+     "Capteurs, LED et soudure : viens avec ton projet ou découvre.", ""),
+    (15, "17:30", 150, "Apéro du réseau", "le-moulin le-hangar la-fabrique", "everyone", None,
+     "Les hôtes des tiers-lieux se retrouvent : présentations courtes et verre de l'amitié.",
+     "Camille Martin|Alice Lambert"),
+    (19, "14:00", 180, "Fresque du climat", "nantes-universite", "students", 15,
+     "Un atelier collaboratif pour comprendre les causes et conséquences du changement climatique.", ""),
+]
+
 
 def console_id(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -99,24 +133,60 @@ def console_id(name: str) -> str:
 
 
 async def seed_demo(app: App) -> str:
-    """Add the demo members (once); returns a summary, or "" when the network was already seeded."""
+    """Add the demo members and programme (each once); returns a summary, or "" when there was
+    nothing to add."""
     async with app.db.session() as session:
-        if (await session.execute(select(func.count()).select_from(Member))).scalar_one():
-            return ""
-        venues = {v.slug: v for v in (await session.execute(select(Venue))).scalars()}
-        skills = {s.slug: s for s in (await session.execute(select(Skill))).scalars()}
-        now = app.clock.now()
-        for name, venue, visibility, intros, languages, bio, offers, needs, interests in MEMBERS:
-            member = Member(display_name=name, bio=bio, home_venue_id=venues[venue].id, locale="fr",
-                            languages=languages.split(), visibility=visibility, intro_opt_in=intros,
-                            consent_at=now, consent_version="demo", created_at=now)
-            session.add(member)
-            await session.flush()
-            for kind, slugs in (("offer", offers), ("need", needs), ("interest", interests)):
-                for slug in slugs.split():
-                    session.add(MemberSkill(member_id=member.id, skill_id=skills[slug].id, kind=kind))
-            session.add(Identity(member_id=member.id, platform="console", platform_user_id=console_id(name),
-                                 handle=console_id(name), display_name=name, dm_status="open"))
-            if name in HOSTS:
-                session.add(Role(member_id=member.id, role="host", venue_id=venues[HOSTS[name]].id))
+        added = []
+        if not (await session.execute(select(func.count()).select_from(Member))).scalar_one():
+            added.append(await _seed_members(session, app))
+        if not (await session.execute(select(func.count()).select_from(Event))).scalar_one():
+            added.append(await _seed_events(session, app))
+    return ", ".join(added)
+
+
+async def _seed_members(session: AsyncSession, app: App) -> str:
+    venues = {v.slug: v for v in (await session.execute(select(Venue))).scalars()}
+    skills = {s.slug: s for s in (await session.execute(select(Skill))).scalars()}
+    now = app.clock.now()
+    for name, venue, visibility, intros, languages, bio, offers, needs, interests in MEMBERS:
+        member = Member(display_name=name, bio=bio, home_venue_id=venues[venue].id, locale="fr",
+                        languages=languages.split(), visibility=visibility, intro_opt_in=intros,
+                        consent_at=now, consent_version="demo", created_at=now)
+        session.add(member)
+        await session.flush()
+        for kind, slugs in (("offer", offers), ("need", needs), ("interest", interests)):
+            for slug in slugs.split():
+                session.add(MemberSkill(member_id=member.id, skill_id=skills[slug].id, kind=kind))
+        session.add(Identity(member_id=member.id, platform="console", platform_user_id=console_id(name),
+                             handle=console_id(name), display_name=name, dm_status="open"))
+        if name in HOSTS:
+            session.add(Role(member_id=member.id, role="host", venue_id=venues[HOSTS[name]].id))
+    await session.flush()
     return f"{len(venues)} venues, {len(MEMBERS)} members"
+
+
+async def _seed_events(session: AsyncSession, app: App) -> str:
+    """The demo programme, published as a host would (RSVPs go through the real seat counting)."""
+    venues = {v.slug: v for v in (await session.execute(select(Venue))).scalars()}
+    members = {m.display_name: m for m in (await session.execute(select(Member))).scalars()}
+    hosts = {venue: members.get(name) for name, venue in HOSTS.items()}
+    now = app.clock.now()
+    for days, clock, minutes, title, slugs, audience, capacity, description, going in EVENTS:
+        main = venues[slugs.split()[0]]
+        zone = ZoneInfo(main.timezone)
+        day = now.astimezone(zone).date() + timedelta(days=days)
+        starts_at = datetime.combine(day, time.fromisoformat(clock), zone).astimezone(ZoneInfo("UTC"))
+        author = hosts.get(main.slug) or members.get("Camille Martin")
+        event = Event(title=title, description=description, location="", starts_at=starts_at,
+                      ends_at=starts_at + timedelta(minutes=minutes), timezone=main.timezone, all_day=False,
+                      capacity=capacity, going_count=0, status="published", audience=audience.split(),
+                      created_by_id=author.id if author else None, source="chat", recurrence_id="", sequence=0,
+                      published_at=now, created_at=now, updated_at=now)
+        session.add(event)
+        await session.flush()
+        await set_venues(session, event, [venues[slug].id for slug in slugs.split()])
+        await announce_event(session, app.config, event, now)  # no chat is linked: records the activity
+        for name in filter(None, going.split("|")):
+            if name in members:
+                await respond(session, app.config, event, members[name], True, now)
+    return f"{len(EVENTS)} events"

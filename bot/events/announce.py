@@ -4,13 +4,15 @@ Everything goes through the outbox with deterministic idempotency keys, so calli
 twice (a retried job, a double press, the feed importer re-seeing an event) writes each message once:
 - announcement: `ev:{event}:ann:{platform}:{chat}` — once per event and chat, ever;
 - change notice: `ev:{event}:chg:{sequence}:{member}` — once per change (the sequence counts them);
-- cancellation: `ev:{event}:cxl:{member}` and `ev:{event}:cxl:{platform}:{chat}`.
+- cancellation: `ev:{event}:cxl:{sequence}:{member}` and `ev:{event}:cxl:{sequence}:{platform}:{chat}`.
 Change and cancellation notices are transactional (the person said they are going), not nudges.
+An announcement ends with why it is in that chat and how to stop it (/unlink).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +23,7 @@ from bot.events.render import event_card
 from bot.i18n import Translator
 from bot.notify import member_timezone, notify_chat, notify_member
 from bot.types import Button, Reply
-from storage.models import Activity
+from storage.models import Activity, Venue, VenueChat
 from storage.models.events import Event
 
 log = logging.getLogger(__name__)
@@ -49,10 +51,12 @@ async def announce_event(session: AsyncSession, config: Config, event: Event, no
     venues = (await venues_of(session, [event.id])).get(event.id, [])
     t = Translator(config.network.default_locale)
     zone = venues[0].timezone if venues else event.timezone
-    reply = Reply(event_card(event, venues, zone, t, now), title=t("events.announce.title", title=event.title),
-                  buttons=rsvp_buttons(event, t, not_going=False))
+    card = event_card(event, venues, zone, t, now)
     written = 0
     for chat in await announcement_chats(session, config, venue_ids):
+        footer = await _why_here(session, config, chat, t)
+        reply = Reply(f"{card}\n\n{footer}" if footer else card, title=t("events.announce.title", title=event.title),
+                      buttons=rsvp_buttons(event, t, not_going=False))
         key = f"ev:{event.id}:ann:{chat.platform}:{chat.chat_id}"
         written += await notify_chat(session, chat, reply, key=key, purpose="event_announcement", now=now)
     if event.announced_at is None:
@@ -60,6 +64,25 @@ async def announce_event(session: AsyncSession, config: Config, event: Event, no
         session.add(Activity(kind="event_published", venue_id=event.venue_id, public=True, created_at=now,
                              data={"event_id": event.id, "title": event.title}))
     return written
+
+
+async def _why_here(session: AsyncSession, config: Config, chat: VenueChat, t: Translator) -> str:
+    """Why a group gets this announcement, and who can stop it. Nothing for a programme chat named
+    in the configuration file: /unlink cannot stop that one, the file says so."""
+    if chat.venue_id is not None:
+        venue = await session.get(Venue, chat.venue_id)
+        return t("events.announce.footer", venue=venue.name if venue else "?")
+    if chat.id is None:
+        return ""
+    return t("events.announce.footer_network", network=config.network.name)
+
+
+@dataclass(frozen=True)
+class Told:
+    """How many messages a cancellation wrote: to people going or waiting, and to groups."""
+
+    people: int = 0
+    groups: int = 0
 
 
 async def _tell_attendees(session: AsyncSession, config: Config, event: Event, now: datetime, *, notice: str,
@@ -72,7 +95,7 @@ async def _tell_attendees(session: AsyncSession, config: Config, event: Event, n
 
         def render(t: Translator, zone: str = zone) -> Reply:
             card = event_card(event, venues, zone, t, now, details=False)
-            return Reply(t(f"events.notice.{notice}_body", card=card),
+            return Reply(t(f"events.notice.{notice}_body", card=card, button=t("events.rsvp.not_going_button")),
                          title=t(f"events.notice.{notice}_title", title=event.title),
                          buttons=rsvp_buttons(event, t, going=False) if with_rsvp else ())
 
@@ -87,10 +110,11 @@ async def notify_change(session: AsyncSession, config: Config, event: Event, now
                                  key=f"ev:{event.id}:chg:{event.sequence}:{{member}}", with_rsvp=True)
 
 
-async def notify_cancellation(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
+async def notify_cancellation(session: AsyncSession, config: Config, event: Event, now: datetime) -> Told:
     """Tell everyone going or waiting, and the chats where it was announced, that it is cancelled."""
-    written = await _tell_attendees(session, config, event, now, notice="cancelled", purpose="event_cancelled",
-                                    key=f"ev:{event.id}:cxl:{event.sequence}:{{member}}", with_rsvp=False)
+    people = await _tell_attendees(session, config, event, now, notice="cancelled", purpose="event_cancelled",
+                                   key=f"ev:{event.id}:cxl:{event.sequence}:{{member}}", with_rsvp=False)
+    groups = 0
     venues = (await venues_of(session, [event.id])).get(event.id, [])
     if event.announced_at is not None:
         t = Translator(config.network.default_locale)
@@ -98,15 +122,15 @@ async def notify_cancellation(session: AsyncSession, config: Config, event: Even
         reply = Reply(event_card(event, venues, zone, t, now, details=False),
                       title=t("events.notice.cancelled_title", title=event.title))
         for chat in await announcement_chats(session, config, [v.id for v in venues]):
-            written += await notify_chat(session, chat, reply, key=f"ev:{event.id}:cxl:{event.sequence}:{chat.platform}:{chat.chat_id}",
-                                         purpose="event_cancelled", now=now)
-    return written
+            key = f"ev:{event.id}:cxl:{event.sequence}:{chat.platform}:{chat.chat_id}"
+            groups += await notify_chat(session, chat, reply, key=key, purpose="event_cancelled", now=now)
+    return Told(people, groups)
 
 
-async def cancel_event(session: AsyncSession, config: Config, event: Event, now: datetime) -> int:
+async def cancel_event(session: AsyncSession, config: Config, event: Event, now: datetime) -> Told:
     """Cancel an event and send the notices; a second call changes and sends nothing."""
     if event.status == "cancelled":
-        return 0
+        return Told()
     event.status = "cancelled"
     event.cancelled_at = now
     event.sequence += 1

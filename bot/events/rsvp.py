@@ -137,7 +137,8 @@ async def _tell_promoted(session: AsyncSession, config: Config, event: Event, me
 
     def render(t: Translator) -> Reply:
         buttons = ((Button(t("events.rsvp.not_going_button"), "rsvp", f"{event.id}:n"),),)
-        return Reply(t("events.rsvp.promoted_body", card=event_card(event, venues, zone, t, now, details=False)),
+        card = event_card(event, venues, zone, t, now, details=False)
+        return Reply(t("events.rsvp.promoted_body", card=card, button=t("events.rsvp.not_going_button")),
                      title=t("events.rsvp.promoted_title", title=event.title), buttons=buttons)
 
     await notify_member(session, config, member, render, key=key, purpose="event_promoted", now=now)

@@ -3,7 +3,8 @@
 Filters travel in the buttons' payload ("period,venue,tag,near,page", well under 64 bytes), so the
 view needs no server-side state: period (a: all, d: today, w: this week, m: this month, in the
 reader's time zone), one venue, one audience tag, "near me" (venues within `events.near_km` of my
-home venue, by great-circle distance), and the page.
+home venue, by great-circle distance), and the page. The words typed after /agenda are read by
+`agenda_words`; a word it does not understand is said back rather than ignored.
 """
 
 from __future__ import annotations
@@ -19,15 +20,13 @@ from bot.events.announce import rsvp_buttons
 from bot.events.geo import haversine_km
 from bot.events.queries import ProgrammeFilter, get_event, programme, programme_count, venues_of
 from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_span
-from bot.features.events.common import reader_zone
+from bot.features.events.agenda_words import understand
+from bot.features.events.common import capitalised, reader_zone
 from bot.types import Button, Reply
 from storage.models import Venue
 from storage.venues import all_venues
 
 PERIODS = ("d", "w", "m", "a")
-PERIOD_WORDS = {"today": "d", "aujourdhui": "d", "aujourd'hui": "d", "jour": "d", "week": "w", "semaine": "w",
-                "month": "m", "mois": "m", "all": "a", "tout": "a"}
-NEAR_WORDS = {"near", "pres", "près", "proche", "autour"}
 
 
 @dataclass(frozen=True)
@@ -66,17 +65,13 @@ def window(period: str, now: datetime, zone: str) -> tuple[datetime, datetime | 
 
 
 async def agenda(ctx: Context) -> Reply:
-    view = View()
-    venues = {v.slug: v for v in await all_venues(ctx.session)}
-    for word in ctx.args.lower().split():
-        if word in PERIOD_WORDS:
-            view = replace(view, period=PERIOD_WORDS[word])
-        elif word in venues:
-            view = replace(view, venue=venues[word].id)
-        elif word in NEAR_WORDS:
-            view = replace(view, near=True)
-        elif word in AUDIENCE_TAGS:
-            view = replace(view, tag=word)
+    """/agenda [words]: filters named in the person's words; a word naming nothing is said back,
+    with the whole programme (a half-applied filter would look like the answer to the question)."""
+    found = understand(ctx.args, await all_venues(ctx.session))
+    if found.unknown:
+        note = ctx.t("events.agenda.unknown_word", word=" ".join(found.unknown))
+        return await render(ctx, View(), notes=[note])
+    view = View(period=found.period or "a", venue=found.venue, tag=found.tag, near=found.near)
     return await render(ctx, view)
 
 
@@ -100,11 +95,11 @@ async def _near_venues(ctx: Context) -> dict[int, float] | None:
     return found
 
 
-async def render(ctx: Context, view: View) -> Reply:
+async def render(ctx: Context, view: View, notes: list[str] | None = None) -> Reply:
     zone = await reader_zone(ctx)
     start, end = window(view.period, ctx.now, zone)
     venue_ids: set[int] | None = {view.venue} if view.venue else None
-    notes = []
+    notes = list(notes or [])
     distances: dict[int, float] = {}
     if view.near:
         near = await _near_venues(ctx)
@@ -133,7 +128,8 @@ async def render(ctx: Context, view: View) -> Reply:
         lines.append(f"{number}. {format_span(event, zone, ctx.t, ctx.now)} — {event.title}\n    {where}")
         rows.append((Button(f"{number}. {event.title}"[:48], "ev.show", str(event.id)),))
     if not events:
-        lines.append(ctx.t("events.agenda.empty"))
+        filtered = replace(view, page=0) != View()
+        lines.append(ctx.t("events.agenda.empty" if filtered else "events.agenda.empty_all"))
     nav = []
     if view.page > 0:
         nav.append(Button("◀", "ag", replace(view, page=view.page - 1).encode()))
@@ -147,7 +143,11 @@ async def render(ctx: Context, view: View) -> Reply:
                  Button(ctx.t("events.agenda.tag_button"), "ag.t", view.encode()),
                  Button(("✓ " if view.near else "") + ctx.t("events.agenda.near_button"), "ag",
                         replace(view, near=not view.near, page=0).encode())))
-    title = ctx.t("events.agenda.title", network=ctx.config.network.name, page=view.page + 1, pages=pages)
+    venue = await ctx.session.get(Venue, view.venue) if view.venue else None
+    if venue is not None:
+        title = ctx.t("events.agenda.title_venue", venue=venue.name, page=view.page + 1, pages=pages)
+    else:
+        title = ctx.t("events.agenda.title", network=ctx.config.network.name, page=view.page + 1, pages=pages)
     return Reply("\n".join(lines), title=title, buttons=tuple(rows))
 
 
@@ -165,7 +165,8 @@ async def tag_picker(ctx: Context) -> Reply:
     rows = [(Button(ctx.t("events.agenda.all_tags"), "ag", replace(view, tag=None, page=0).encode()),)]
     for tag in AUDIENCE_TAGS:
         mark = "✓ " if view.tag == tag else ""
-        rows.append((Button(mark + audience_label(tag, ctx.t), "ag", replace(view, tag=tag, page=0).encode()),))
+        label = capitalised(audience_label(tag, ctx.t))
+        rows.append((Button(mark + label, "ag", replace(view, tag=tag, page=0).encode()),))
     return Reply(ctx.t("events.agenda.pick_tag"), buttons=tuple(rows), edit=True)
 
 

@@ -1,4 +1,5 @@
-"""Helpers the events chat features share: the reader's time zone, rights on an event, venue lists."""
+"""Helpers the events chat features share: the reader's time zone, rights on an event, venue lists,
+button labels."""
 
 from __future__ import annotations
 
@@ -44,3 +45,9 @@ async def default_venue(ctx: Context) -> Venue | None:
     for venue_id in sorted(hosted):
         return venues.get(venue_id)
     return None
+
+
+def capitalised(label: str) -> str:
+    """Button labels start with a capital, as every other button ("Étudiant·es", "Familles");
+    the same words stay lower case inside sentences ("Pour : étudiant·es")."""
+    return label[:1].upper() + label[1:]

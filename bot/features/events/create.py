@@ -2,8 +2,10 @@
 audience, then a preview with Publish / Edit / Cancel. The same steps edit a published event.
 
 Dates are read by `bot.timeparse` in the main venue's time zone; every refusal names the reason and
-gives examples. Buttons only act inside this person's own /event conversation: a stale or forged
-press gets "this button has expired".
+gives examples. A date without a time ("jeudi soir", "demain") is a question back, not a silent
+all-day event: all day is said explicitly ("jeudi toute la journée", "thursday all day"). Typing
+during a step answered with buttons says so. Buttons only act inside this person's own /event
+conversation: a stale or forged press gets "this button has expired".
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
-from bot.events.render import AUDIENCE_TAGS, audience_label, event_card
-from bot.features.events.common import default_venue, hostable_venues
+from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_when
+from bot.features.events.agenda_words import normalise, understand
+from bot.features.events.common import capitalised, default_venue, hostable_venues
 from bot.features.events.draft import FLOW, Draft
 from bot.timeparse import WhenError, parse_end_or_duration, parse_when
 from bot.types import Button, Reply
 from bot.words import is_skip
 from storage.models import Venue
-from storage.venues import all_venues, venue_by_slug
+from storage.venues import all_venues
 
 STEPS = ("title", "when", "end", "venues", "description", "link", "capacity", "audience", "preview")
 SKIPPABLE = {"end", "description", "link", "capacity"}
@@ -28,6 +31,12 @@ EDITABLE = ("title", "when", "end", "venues", "description", "link", "capacity",
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 NO_LIMIT = {"0", "non", "no", "none", "aucune", "aucun", "illimite", "illimité", "unlimited", "-"}
 MAX_CAPACITY = 100_000
+# "toute la journée", "journée entière", "all day", "the whole day": an all-day event on that date.
+ALL_DAY_RE = re.compile(r"\b(?:toute?\s+la\s+journ[ée]e|(?:la\s+)?journ[ée]e\s+enti[èe]re|(?:the\s+)?(?:all|whole|entire)"
+                        r"[\s-]+day)\b", re.IGNORECASE)
+# Days gone by: the time parser refuses them as unknown words; they are a date in the past.
+PAST_WORDS = {"hier", "yesterday", "avant hier", "day before yesterday"}
+LONG_EVENT = timedelta(hours=8)
 
 
 async def start(ctx: Context) -> Reply:
@@ -52,7 +61,7 @@ async def prompt(ctx: Context, draft: Draft, step: str) -> Reply:
         rows.append((Button(t("events.flow.done_button"), "ev.vdone"),))
     elif step == "audience":
         chosen = set(draft.audience)
-        buttons = [Button(("✓ " if tag in chosen else "") + audience_label(tag, t), "ev.tag", tag)
+        buttons = [Button(("✓ " if tag in chosen else "") + capitalised(audience_label(tag, t)), "ev.tag", tag)
                    for tag in AUDIENCE_TAGS]
         rows += [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
         rows.append((Button(t("events.flow.done_button"), "ev.tdone"),))
@@ -60,8 +69,17 @@ async def prompt(ctx: Context, draft: Draft, step: str) -> Reply:
         rows.append((Button(t(f"events.skip.{step}"), "ev.skip", step),))
     if draft.editing and step not in ("venues", "audience"):
         rows.append((Button(t("events.flow.keep_button"), "ev.back"),))
-    params = {"minutes": ctx.config.events.default_duration_minutes} if step == "end" else {}
-    return Reply(t(f"events.ask.{step}", **params), buttons=tuple(rows))
+    if step == "end":
+        return Reply(ask_end(ctx), buttons=tuple(rows))
+    return Reply(t(f"events.ask.{step}"), buttons=tuple(rows))
+
+
+def ask_end(ctx: Context) -> str:
+    """"Until when? ... Default: 2 hours." with the configured default length."""
+    minutes = ctx.config.events.default_duration_minutes
+    if minutes % 60 == 0:
+        return ctx.t("events.ask.end", count=minutes // 60)
+    return ctx.t("events.ask.end_minutes", count=minutes)
 
 
 async def preview(ctx: Context, draft: Draft) -> Reply:
@@ -71,7 +89,26 @@ async def preview(ctx: Context, draft: Draft) -> Reply:
     drop = "events.flow.discard_button" if draft.event_id else "events.flow.drop_button"
     buttons = ((Button(ctx.t(publish), "ev.pub"), Button(ctx.t("events.flow.edit_button"), "ev.edit"),
                 Button(ctx.t(drop), "ev.drop")),)
-    return Reply(ctx.t("events.preview.body", card=card), title=draft.title, buttons=buttons)
+    text = ctx.t("events.preview.edit_body" if draft.event_id else "events.preview.body", card=card)
+    warning = length_warning(ctx, draft)
+    if warning:
+        text = f"{warning}\n\n{text}"
+    return Reply(text, title=draft.title, buttons=buttons)
+
+
+def length_warning(ctx: Context, draft: Draft) -> str | None:
+    """A check when the event runs past midnight or longer than 8 hours: moving only the start of
+    an evening event, or "2h" read as an end time, can make one without the host noticing."""
+    start, end = draft.starts_at, draft.ends_at
+    if draft.all_day or start is None or end is None:
+        return None
+    zone = ZoneInfo(draft.zone)
+    last_moment = end - timedelta(microseconds=1)  # ending at midnight is not running overnight
+    if end - start <= LONG_EVENT and last_moment.astimezone(zone).date() == start.astimezone(zone).date():
+        return None
+    hours = round((end - start).total_seconds() / 3600, 1)
+    shown = f"{hours:g}" if ctx.locale.startswith("en") else f"{hours:g}".replace(".", ",")
+    return ctx.t("events.preview.long", hours=shown, end=format_when(end, draft.zone, ctx.locale, ctx.now))
 
 
 async def _venues(ctx: Context, ids: list[int]) -> list[Venue]:
@@ -108,7 +145,7 @@ async def on_text(ctx: Context) -> Reply | None:
     text = ctx.args.strip()
     handler = TEXT_STEPS.get(step)
     if handler is None:  # a step answered with buttons
-        return await prompt(ctx, draft, step)
+        return await use_buttons(ctx, draft, step)
     if step in SKIPPABLE and is_skip(text):
         return await _skip(ctx, draft, step)
     error = await handler(ctx, draft, text)
@@ -124,23 +161,56 @@ async def read_title(ctx: Context, draft: Draft, text: str) -> Reply | None:
     return None
 
 
+async def use_buttons(ctx: Context, draft: Draft, step: str) -> Reply:
+    """Text typed at a step answered with buttons: say so, with the buttons at hand."""
+    if step == "audience":
+        return Reply(ctx.t("events.flow.use_buttons_audience"), buttons=(await prompt(ctx, draft, step)).buttons)
+    if step == "preview":
+        return Reply(ctx.t("events.flow.use_buttons_other"), buttons=(await preview(ctx, draft)).buttons)
+    if step == "duplicate":
+        from bot.features.events import duplicate  # it imports this module
+
+        existing = await duplicate.still_there(ctx, draft)
+        if existing is not None:
+            warned = await duplicate.warn(ctx, draft, existing)
+            return Reply(ctx.t("events.flow.use_buttons_other"), buttons=warned.buttons)
+        draft.duplicate_of = None
+        await ctx.set_step("preview", **draft.dump())
+        return await preview(ctx, draft)
+    return await prompt(ctx, draft, step)
+
+
 async def _when(ctx: Context, draft: Draft, text: str) -> Reply | None:
     tz = ZoneInfo(draft.zone)
+    all_day = ALL_DAY_RE.search(text) is not None
+    if all_day:  # the parser knows dates, not this phrase: read the date around it
+        text = " ".join(ALL_DAY_RE.sub(" ", text).replace(",", " ").split())
     try:
         parsed = parse_when(text, now=ctx.now, tz=tz, locale=ctx.locale)
     except WhenError as error:
+        if error.reason == "unparsable" and _mentions_the_past(text):
+            return Reply(ctx.t("events.when_error.past"))
         return when_error(ctx, error, "when")
     start = parsed.at.astimezone(ZoneInfo("UTC"))
     old_start, old_end = draft.starts_at, draft.ends_at
-    if not parsed.has_time:  # a date alone: an all-day event at the venue
-        next_day = datetime.combine(parsed.at.date() + timedelta(days=1), datetime.min.time(), tz)
-        draft.set_times(start, next_day, all_day=True)
+    if all_day:  # an all-day event at the venue, on that date
+        day = parsed.at.date()
+        first = datetime.combine(day, datetime.min.time(), tz).astimezone(ZoneInfo("UTC"))
+        next_day = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+        draft.set_times(first if parsed.has_time else start, next_day, all_day=True)
+    elif not parsed.has_time:  # "jeudi soir", "demain": which time? (all day must be said)
+        return Reply(ctx.t("events.when_error.no_time"))
     elif old_start is not None and old_end is not None and draft.editing and not draft.all_day:
         draft.set_times(start, start + (old_end - old_start))  # moving an event keeps its length
     else:
         end = start + timedelta(minutes=ctx.config.events.default_duration_minutes)
         draft.set_times(start, end)
     return None
+
+
+def _mentions_the_past(text: str) -> bool:
+    plain = f" {normalise(text)} "
+    return any(f" {word} " in plain for word in PAST_WORDS)
 
 
 async def _end(ctx: Context, draft: Draft, text: str) -> Reply | None:
@@ -156,11 +226,13 @@ async def _end(ctx: Context, draft: Draft, text: str) -> Reply | None:
 
 
 async def _venues_text(ctx: Context, draft: Draft, text: str) -> Reply | None:
-    venue = await venue_by_slug(ctx.session, text.lower())
-    if venue is None:
-        return await prompt(ctx, draft, "venues")
-    if venue.id not in draft.venues:
-        draft.venues.append(venue.id)
+    """A venue's name typed instead of ticked is ticked; anything else: "tap a button"."""
+    venues = (await all_venues(ctx.session))[:20]  # the ones the buttons offer
+    found = understand(text, venues)
+    if found.venue is None or found.unknown:
+        return Reply(ctx.t("events.flow.use_buttons"), buttons=(await prompt(ctx, draft, "venues")).buttons)
+    if found.venue not in draft.venues:
+        draft.venues.append(found.venue)
     await ctx.set_step("venues", **draft.dump())
     return await prompt(ctx, draft, "venues")
 

@@ -12,6 +12,8 @@ to their own events in any calendar app.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from bot.context import Context
@@ -35,23 +37,26 @@ LIST_LIMIT = 10
 async def event_command(ctx: Context) -> Reply:
     word, _, rest = ctx.args.partition(" ")
     if word.lower() in EDIT_WORDS:
-        return await _pick_or_act(ctx, rest.strip(), "ev.ed", edit_event)
+        return await _pick_or_act(ctx, rest.strip(), "ev.ed", edit_event, "events.manage.none")
     if word.lower() in CANCEL_WORDS:
-        return await _pick_or_act(ctx, rest.strip(), "ev.cx", ask_cancel)
+        return await _pick_or_act(ctx, rest.strip(), "ev.cx", ask_cancel, "events.manage.none_to_cancel")
     reply = await create.start(ctx)
-    if ctx.args:  # "/event Repair café": the title is already there
+    if ctx.args:  # "/event Repair café": the title is already there; say so, it may be a mistyped word
         draft = Draft.load(ctx.conversation.data)
         error = await create.read_title(ctx, draft, ctx.args)
-        return error or await create.advance(ctx, draft, "title")
+        if error is not None:
+            return error
+        asked = await create.advance(ctx, draft, "title")
+        return replace(asked, text=ctx.t("events.ask.when_titled", title=draft.title))
     return reply
 
 
-async def _pick_or_act(ctx: Context, text: str, action: str, act) -> Reply:
+async def _pick_or_act(ctx: Context, text: str, action: str, act, none_key: str) -> Reply:
     if text:
         return await act(ctx, await get_event(ctx.session, text))
     events = await manageable_events(ctx)
     if not events:
-        return Reply(ctx.t("events.manage.none"))
+        return Reply(ctx.t(none_key))
     zone = await reader_zone(ctx)
     buttons = tuple((Button(f"{format_span(e, zone, ctx.t)} · {e.title}"[:60], action, str(e.id)),) for e in events)
     return Reply(ctx.t("events.manage.pick"), buttons=buttons)
@@ -101,6 +106,8 @@ async def ask_cancel(ctx: Context, event: Event | None) -> Reply:
     going = event.going_count
     buttons = ((Button(ctx.t("events.manage.cancel_yes"), "ev.cxy", str(event.id)),
                 Button(ctx.t("events.manage.cancel_no"), "ev.cxn")),)
+    if going == 0:
+        return Reply(ctx.t("events.manage.cancel_confirm_nobody", title=event.title), buttons=buttons)
     return Reply(ctx.t("events.manage.cancel_confirm", title=event.title, count=going), buttons=buttons)
 
 
@@ -114,7 +121,12 @@ async def cancel_confirmed(ctx: Context) -> Reply:
     if refused is not None:
         return refused
     told = await cancel_event(ctx.session, ctx.config, event, ctx.now)
-    return Reply(ctx.t("events.manage.cancelled", title=event.title, count=told), edit=True)
+    lines = [ctx.t("events.manage.cancelled", title=event.title)]
+    if told.people:
+        lines.append(ctx.t("events.manage.told_people", count=told.people))
+    if told.groups:
+        lines.append(ctx.t("events.manage.told_groups", count=told.groups))
+    return Reply(" ".join(lines), edit=True)
 
 
 async def cancel_kept(ctx: Context) -> Reply:
@@ -138,7 +150,9 @@ async def _publish(ctx: Context, anyway: bool) -> Reply:
         return await create.field_pressed_for(ctx, draft, "title")
     if draft.starts_at is None or draft.ends_at is None:
         return await create.field_pressed_for(ctx, draft, "when")
-    if not draft.venues or not await ctx.can_host(draft.venues[0]):
+    # A new event is published by a host of its main venue; a co-host may edit (`refusal` checks).
+    needed = draft.venues[:1] if draft.event_id is None else draft.venues
+    if not any([await ctx.can_host(venue_id) for venue_id in needed]):
         return await create.field_pressed_for(ctx, draft, "venues")
     if draft.event_id is not None:
         return await _save(ctx, draft)
@@ -158,6 +172,8 @@ async def _publish(ctx: Context, anyway: bool) -> Reply:
     await set_venues(ctx.session, event, draft.venues)
     chats = await announce_event(ctx.session, ctx.config, event, ctx.now)
     await ctx.end_flow()
+    if chats == 0:
+        return Reply(ctx.t("events.manage.published_nowhere", title=event.title))
     return Reply(ctx.t("events.manage.published", title=event.title, count=chats))
 
 
@@ -175,7 +191,7 @@ async def _save(ctx: Context, draft: Draft) -> Reply:
     draft.to_event(event)
     event.updated_at = ctx.now
     await set_venues(ctx.session, event, draft.venues)
-    told = 0
+    told = None
     if (event.starts_at, event.ends_at, event.all_day, tuple(draft.venues)) != before:
         event.sequence += 1  # a change of time or place: everyone going is told, once per change
         told = await notify_change(ctx.session, ctx.config, event, ctx.now)
@@ -183,6 +199,10 @@ async def _save(ctx: Context, draft: Draft) -> Reply:
         await promote_waiting(ctx.session, ctx.config, event, ctx.now)
     await announce_event(ctx.session, ctx.config, event, ctx.now)  # only chats of newly added venues
     await ctx.end_flow()
+    if told is None:  # neither time nor place changed: nobody needs telling
+        return Reply(ctx.t("events.manage.saved_quietly", title=event.title))
+    if told == 0:
+        return Reply(ctx.t("events.manage.saved_nobody", title=event.title))
     return Reply(ctx.t("events.manage.saved", title=event.title, count=told))
 
 
@@ -201,7 +221,7 @@ async def myevents(ctx: Context) -> Reply:
             where = ", ".join(v.name for v in venues.get(event.id, []))
             lines.append(ctx.t(f"events.mine.{status}", when=format_span(event, zone, ctx.t, ctx.now),
                                title=event.title, where=where))
-            rows.append((Button(ctx.t("events.mine.leave_button", title=event.title[:30]), "rsvp", f"{event.id}:n"),))
+            rows.append((Button(ctx.t("events.mine.leave_button", title=event.title[:30].rstrip()), "rsvp", f"{event.id}:n"),))
     if await ctx.can_host():
         hosted = await manageable_events(ctx)
         if hosted:
@@ -210,18 +230,19 @@ async def myevents(ctx: Context) -> Reply:
             for event in hosted:
                 lines.append(ctx.t("events.mine.hosted", when=format_span(event, zone, ctx.t, ctx.now),
                                    title=event.title, count=event.going_count))
-                rows.append((Button(ctx.t("events.mine.edit_button", title=event.title[:24]), "ev.ed", str(event.id)),
+                rows.append((Button(ctx.t("events.mine.edit_button", title=event.title[:24].rstrip()), "ev.ed", str(event.id)),
                              Button(ctx.t("events.mine.cancel_button"), "ev.cx", str(event.id))))
     if not lines:
         lines.append(ctx.t("events.mine.none"))
-    if ctx.member is not None:
-        lines += ["", await calendar_line(ctx)]
+    calendar = await calendar_line(ctx) if ctx.member is not None else None
+    if calendar:
+        lines += ["", calendar]
     return Reply("\n".join(lines).strip(), title=ctx.t("events.mine.title"), buttons=tuple(rows), private=True)
 
 
-async def calendar_line(ctx: Context) -> str:
-    """The member's private ICS link, or a plain "not served" when this bot runs no web server
-    (without a [web] section, a link would point at nothing)."""
+async def calendar_line(ctx: Context) -> str | None:
+    """The member's private ICS link. Without a web server (no [web] section) a link would point at
+    nothing: animators, who can switch it on, are told so; members see nothing."""
     if ctx.config.web is None:
-        return ctx.t("events.mine.calendar_off")
+        return ctx.t("events.mine.calendar_off") if await ctx.is_animator() else None
     return ctx.t("events.mine.calendar", url=await member_calendar_url(ctx.session, ctx.config, ctx.member))

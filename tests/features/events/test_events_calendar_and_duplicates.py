@@ -96,12 +96,14 @@ async def test_myevents_gives_a_stable_private_calendar_link_that_serves_my_cale
     assert other != url  # each member has their own
 
 
-async def test_without_a_web_server_myevents_says_the_calendar_is_not_served(app, people):
+async def test_without_a_web_server_only_animators_hear_the_calendar_is_off(app, people):
     ana = await people.member("20", "Ana")
     reply = await ana.send("/mesevenements")
-    assert "n'est pas encore servi" in reply[0].text and "http" not in reply[0].text
+    assert "agenda" not in reply[0].text and "http" not in reply[0].text  # nothing a member can act on
+    animator = await people.member("animator", "Anim")
+    assert "L'abonnement agenda n'est pas encore activé sur ce réseau." in (await animator.send("/mesevenements"))[0].text
     bob = await people.member("21", "Bob", locale="en")
-    assert "aren't served on this network" in (await bob.send("/myevents"))[0].text
+    assert "Calendar" not in (await bob.send("/myevents"))[0].text
 
 
 # -- an event already imported from a feed ------------------------------------------------------

@@ -37,7 +37,10 @@ async def test_a_host_publishes_in_french_and_it_is_announced_once(app, memory, 
     assert "jeu. 26 nov. 18:30–20:00" in venue_post.text and "Le Hangar" in venue_post.text
     assert "étudiant·es" in venue_post.text and "12 places libres sur 12" in venue_post.text
     assert [b.label for b in venue_post.reply.all_buttons()] == ["Je viens"]
-    assert programme_post.text == venue_post.text
+    # Each group is told why it gets the post and how to stop it.
+    assert venue_post.text.endswith("\n\nAnnoncé ici car ce groupe suit Le Hangar. Un·e hôte peut arrêter avec /delier.")
+    assert programme_post.text.endswith("suit le programme de Réseau Test. Un·e animateur·rice peut arrêter avec /delier.")
+    assert programme_post.text.split("\n\n")[0] == venue_post.text.split("\n\n")[0]
 
     # Announcing again (a retried job, the feed importer seeing it) writes nothing new.
     async with app.db.session() as session:

@@ -41,6 +41,7 @@ async def test_a_change_of_time_is_sent_once_per_change_to_people_going(app, mem
     await app.dispatcher.drain()
     [notice] = going.inbox()
     assert notice.reply.title == "Changement : Repair café" and "ven. 27 nov." in notice.text
+    assert notice.text.endswith("Tu ne peux plus venir ? Touche « Je ne viens pas » pour libérer ta place.")
     assert len(waiting.inbox()) == 1 and outsider.inbox() == [] and host.inbox() == []
     # A change of the description only is not a change of time or place: nobody is told.
     await host.send(f"/evenement modifier {event_id}")

@@ -36,6 +36,8 @@ async def test_capacity_waiting_list_and_promotion_tell_the_right_people_once(ap
     await app.dispatcher.drain()
     [told] = cleo.inbox()
     assert told.reply.title == "Une place s'est libérée : Repair café"
+    assert told.text.endswith("Touche « Je ne viens pas » pour libérer ta place.")
+    assert [b.label for b in told.reply.all_buttons()] == ["Je ne viens pas"]  # the button the text names
     assert ana.inbox() == [] and bob.inbox() == []
     assert set((await _statuses(app, event_id)).values()) == {"going", "cancelled"}
     # Pressing again changes nothing and tells nobody twice.
