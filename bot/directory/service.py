@@ -92,8 +92,9 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 async def load_profiles(session: AsyncSession, skills: SkillMap, member_ids: Sequence[int] | None = None
                         ) -> list[Profile]:
     """Listed profiles from the database: all of them, or those among `member_ids`."""
+    # Consent first: an imported profile stays hidden until its person joins and chooses (GDPR art. 25).
     members_q = select(Member.id, Member.visibility, Member.home_venue_id, Member.bio).where(
-        Member.visibility.in_(LISTED))
+        Member.visibility.in_(LISTED), Member.consent_at.is_not(None))
     venues_q = select(MemberVenue.member_id, MemberVenue.venue_id)
     skills_q = select(MemberSkill.member_id, MemberSkill.skill_id, MemberSkill.kind).where(
         MemberSkill.kind.in_(("offer", "interest")))

@@ -66,7 +66,8 @@ async def visible_members(session: AsyncSession, viewer: Member, member_ids: Ite
     mine = viewer_venue_ids if viewer_venue_ids is not None else await viewer_venues(session, viewer)
     rows = await session.execute(
         select(Member, MemberVenue.venue_id).outerjoin(MemberVenue, MemberVenue.member_id == Member.id)
-        .where(Member.id.in_(ids), Member.visibility.in_(LISTED)).execution_options(populate_existing=True))
+        .where(Member.id.in_(ids), Member.visibility.in_(LISTED), Member.consent_at.is_not(None))
+        .execution_options(populate_existing=True))
     members: dict[int, Member] = {}
     venues: dict[int, set[int]] = {}
     for member, attended in rows:

@@ -79,7 +79,7 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
     """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded."""
     reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
     members = list((await session.execute(
-        select(Member).where(Member.intro_opt_in.is_(True),
+        select(Member).where(Member.intro_opt_in.is_(True), Member.consent_at.is_not(None),
                              or_(Member.paused_until.is_(None), Member.paused_until <= at),
                              Member.id.in_(reachable))
         .order_by(Member.id))).scalars())

@@ -157,3 +157,12 @@ async def test_bulk_statements_rebuild_the_index(app, memory, people):
         await session.execute(update(Member).where(Member.id == ana).values(visibility="network"))
     await user.send("/find 3d printing")
     assert "Ana" in user.text
+
+
+async def test_an_imported_profile_stays_hidden_until_its_person_consents(app, memory, people):
+    await people.add("Ana", offers=["3d-printing"], user_id="ana")
+    imported = await people.add("Imported Ivan", offers=["3d-printing"])
+    async with app.db.session() as session:
+        await session.execute(update(Member).where(Member.id == imported).values(consent_at=None))
+    ana = memory.user("ana", "Ana")
+    assert "Imported Ivan" not in "\n".join(r.text for r in await ana.send("/chercher impression 3d"))

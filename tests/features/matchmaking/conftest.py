@@ -49,7 +49,8 @@ class Network:
             if venue:
                 venue_id = (await session.execute(select(Venue.id).where(Venue.slug == venue))).scalar_one()
             member = Member(display_name=name, home_venue_id=venue_id, locale=locale, languages=languages.split(),
-                            visibility=visibility, intro_opt_in=opt_in, cadence=cadence)
+                            visibility=visibility, intro_opt_in=opt_in, cadence=cadence,
+                            consent_at=self.app.clock.now(), consent_version="test")
             session.add(member)
             await session.flush()
             session.add(Identity(member_id=member.id, platform=platform, platform_user_id=user_id,
