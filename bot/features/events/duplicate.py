@@ -19,9 +19,9 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events.announce import announce_event
 from bot.events.queries import venues_of
-from bot.features.events import create
 from bot.events.render import event_card
-from bot.features.events.common import reader_zone
+from bot.features.events import create
+from bot.features.events.common import hostable_venues, reader_zone
 from bot.features.events.draft import Draft
 from bot.feeds.records import add_cohost
 from bot.types import Button, Reply
@@ -69,7 +69,11 @@ async def cohost_pressed(ctx: Context) -> Reply | list[Reply]:
         draft.duplicate_of = None
         await ctx.set_step("preview", **draft.dump())
         return [Reply(ctx.t("events.duplicate.gone")), await create.preview(ctx, draft)]
-    added = [venue_id for venue_id in draft.venues if await add_cohost(ctx.session, event.id, venue_id, ctx.now)]
+    # Only venues this person hosts join someone else's event: joining one makes its hosts able to
+    # edit and cancel it, and puts it in that venue's chats.
+    mine = {venue.id for venue in await hostable_venues(ctx)}
+    added = [venue_id for venue_id in draft.venues
+             if venue_id in mine and await add_cohost(ctx.session, event.id, venue_id, ctx.now)]
     if added and event.announced_at is not None:
         await announce_event(ctx.session, ctx.config, event, ctx.now)  # only the chats of the added venues
     await ctx.end_flow()

@@ -156,6 +156,25 @@ async def test_a_host_can_add_their_venue_to_the_imported_event(app, memory, peo
     assert "no longer valid" in (await host.press(warning[0].buttons[0][0]))[0].text  # the flow is over
 
 
+async def test_joining_an_event_adds_only_the_venues_this_host_runs(app, memory, people, tmp_path):
+    # Le Hangar's host ticks Le Moulin too: joining La Fabrique's event must not drag Le Moulin in.
+    host = await people.member("12", "Cy", locale="en", host_of=("hangar",))
+    await import_feed(app, tmp_path, "fabrique", "Repair café", location="Le Hangar, 2 quai des Antilles")
+    await host.send("/event")
+    await host.send("Repair Cafe")
+    await host.send("thursday 6:30pm")
+    await host.send("8:30pm")
+    await host.press("Le Moulin")
+    await host.press("Done")
+    await host.press("No description")
+    await host.press("No link")
+    await host.press("No limit")
+    await host.press("Done")
+    await host.press("Publish")
+    await host.press("Same event: add my venue")
+    assert await programme(app) == [("Repair café", ["fabrique", "hangar"])]
+
+
 async def test_publish_anyway_keeps_both_and_look_alikes_are_not_stopped(app, memory, people, tmp_path):
     host = await people.member("10", "Ana", host_of=("hangar",))
     await import_feed(app, tmp_path, "hangar", "Repair café")
