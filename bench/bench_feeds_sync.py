@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import os
 import sys
-import uuid
 from contextlib import asynccontextmanager
 import tempfile
 import time
@@ -31,7 +30,6 @@ if __package__ in (None, ""):  # allow `python bench/bench_feeds_sync.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.bench_feeds_parse import VTIMEZONE  # noqa: E402
 from bot.config import parse_config  # noqa: E402
@@ -41,6 +39,7 @@ from bot.reference_data import sync_reference_data  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models.events import Event  # noqa: E402
+from storage.scratch import create_scratch, drop_scratch  # noqa: E402
 from storage.models.feeds import FeedSourceState  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
@@ -94,24 +93,11 @@ async def timed(label: str, db: Database, config, now: datetime, rows: list) -> 
 @asynccontextmanager
 async def scratch_postgres(admin_url: str):
     """A database of our own on the server of `admin_url`, dropped afterwards."""
-    import asyncpg
-
-    admin = make_url(admin_url)
-    name = f"maillage_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-
-    async def run(statement: str) -> None:
-        connection = await asyncpg.connect(host=admin.host, port=admin.port or 5432, user=admin.username,
-                                           password=admin.password, database=admin.database)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    await run(f'CREATE DATABASE "{name}"')
+    url = await create_scratch(admin_url, "maillage_bench")
     try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        await run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_scratch(admin_url, url)
 
 
 async def run(feeds: int, events: int, postgres: str | None = None) -> list:

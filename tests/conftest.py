@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import uuid
 
 import pytest
 import pytest_asyncio
@@ -22,6 +21,7 @@ from bot.app import App, build_app
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.scratch import create_scratch, drop_scratch
 from testkit import PG_ENV, SHARED_DATA, T0, People, empty_postgres, make_config
 
 
@@ -51,31 +51,21 @@ def postgres_url() -> str:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} not set")
-    name = f"maillage_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = make_url(base)
 
-    async def run(statement: str) -> None:
-        import asyncpg
-
-        connection = await asyncpg.connect(host=admin.host, port=admin.port or 5432, user=admin.username,
-                                           password=admin.password, database=admin.database)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    async def create() -> None:
-        await run(f'CREATE DATABASE "{name}"')
-        db = Database(admin.set(database=name).render_as_string(hide_password=False))
+    async def create() -> str:
+        url = await create_scratch(base, "maillage_test")
+        db = Database(url)
         await upgrade(db)
         await db.dispose()
+        return url
 
     try:
-        asyncio.run(create())
+        url = asyncio.run(create())
     except OSError as error:
         pytest.fail(f"PostgreSQL at {admin.host}:{admin.port} is unreachable: {error}")
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield url
+    asyncio.run(drop_scratch(base, url))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
