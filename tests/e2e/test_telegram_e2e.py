@@ -273,7 +273,8 @@ async def test_find_and_an_introduction_accepted_by_a_second_user(bot: Bot):
     kim, leo = bot.user(2103, "Kim", "fr"), bot.user(2104, "Léo", "en")
     await join(bot, kim, "hangar")
     leo_id = await join(bot, leo, "fabrique")
-    bot.query("UPDATE members SET visibility = 'network', intro_opt_in = 1 WHERE id = ?", leo_id)
+    bot.query("UPDATE members SET visibility = 'network', intro_opt_in = 1, consent_at = CURRENT_TIMESTAMP "
+              "WHERE id = ?", leo_id)
     await leo.send("/offer soudure")
     await leo.wait_reply()
     await kim.send("/chercher soudure")
