@@ -50,6 +50,7 @@ class Command:
     complete: str | None = None  # name of a completer for the argument (e.g. "skills", "venues")
     section: str = "general"  # groups commands in /help
     order: int = 100  # position in /help and menus
+    in_help: bool = True  # False for a plain alias of another command: /help stays short
 
     def name_for(self, locale: str) -> str:
         return self.alias if locale == "fr" else self.name
@@ -94,9 +95,10 @@ class Registry:
     # -- declaring -------------------------------------------------------------------------
     def command(self, name: str, *, fr: str | None = None, summary: str, args: str | None = None,
                 access: Access = Access.ANYONE, where: Where = Where.ANY, complete: str | None = None,
-                section: str = "general", order: int = 100) -> Callable[[Handler], Handler]:
+                section: str = "general", order: int = 100, in_help: bool = True) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
-            command = Command(name, fr or name, handler, summary, args, access, where, complete, section, order)
+            command = Command(name, fr or name, handler, summary, args, access, where, complete, section, order,
+                              in_help)
             self.add_command(command)
             return handler
 

@@ -40,7 +40,7 @@ async def show_help(ctx: Context) -> Reply:
                      title="/" + command.name_for(ctx.locale))
     cache: dict[Access, bool] = {}
     blocks = []
-    commands = [c for c in registry.sorted_commands() if await _allowed(ctx, c, cache)]
+    commands = [c for c in registry.sorted_commands() if c.in_help and await _allowed(ctx, c, cache)]
     for section in SECTIONS + tuple(sorted({c.section for c in commands} - set(SECTIONS))):
         lines = [_line(ctx, c) for c in commands if c.section == section]
         if lines:

@@ -86,3 +86,9 @@ async def test_expired_buttons_are_answered(app, memory):
     user = memory.user("1")
     assert "plus valable" in (await user.press(Button("x", "nosuchaction", "1")))[0].text
     assert "plus valable" in (await user.press(Button("x", "lang", "klingon")))[0].text
+
+
+async def test_plain_aliases_stay_out_of_help_but_work(app, memory):
+    user = memory.user("1", "Ana")
+    assert "/evenements" not in (await user.send("/aide"))[0].text
+    assert [r.text for r in await user.send("/evenements")] == [r.text for r in await user.send("/programme")]

@@ -19,7 +19,7 @@ def register(registry: Registry) -> None:
     registry.command("agenda", fr="programme", summary="events.summary.agenda", args="events.args.agenda",
                      section="events", order=1)(agenda.agenda)
     registry.command("events", fr="evenements", summary="events.summary.events", args="events.args.agenda",
-                     section="events", order=2)(agenda.agenda)
+                     section="events", order=2, in_help=False)(agenda.agenda)
     registry.command("myevents", fr="mesevenements", summary="events.summary.myevents", access=Access.MEMBER,
                      where=Where.PRIVATE, section="events", order=3)(manage.myevents)
     registry.flow(FLOW)(create.on_text)
