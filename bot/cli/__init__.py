@@ -88,6 +88,12 @@ async def with_database(config: Config, work: Callable[[AsyncSession], Awaitable
         await db.dispose()
 
 
+def exit_status_with_database(config: Config, work: Callable[[AsyncSession], Awaitable[int]]) -> int:
+    """Run `work(session)` in one transaction and return its exit status (1 if the database failed)."""
+    status = run_async(with_database(config, work))
+    return 1 if status is None else status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -12,7 +12,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from bot.cli import config_from, run_async, with_database
+from bot.cli import config_from, exit_status_with_database
 from storage import member_skills
 from storage.models import MemberSkill, Skill
 from storage.skills import sync_taxonomy
@@ -43,8 +43,7 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{count} skill(s); custom ones: maillage skills list --custom", file=sys.stderr)
         return 0
 
-    result = run_async(with_database(config, work))
-    return 1 if result is None else result
+    return exit_status_with_database(config, work)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -60,8 +59,7 @@ def _merge(args: argparse.Namespace) -> int:
         print(f"merged {args.custom_slug} into {args.target_slug}: {moved} member link(s) moved")
         return 0
 
-    result = run_async(with_database(config, work))
-    return 1 if result is None else result
+    return exit_status_with_database(config, work)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:

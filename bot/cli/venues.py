@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 
-from bot.cli import config_from, run_async, with_database
+from bot.cli import config_from, exit_status_with_database
 from bot.config import Config
 from storage.venues import all_venues, sync_config_venues, venue_by_slug
 
@@ -45,8 +45,7 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{len(venues)} venue(s)", file=sys.stderr)
         return 0
 
-    result = run_async(with_database(config, work))
-    return 1 if result is None else result
+    return exit_status_with_database(config, work)
 
 
 def _qr(args: argparse.Namespace) -> int:
@@ -73,8 +72,7 @@ def _qr(args: argparse.Namespace) -> int:
         print(f"{output}\t{link}")
         return 0
 
-    result = run_async(with_database(config, work))
-    return 1 if result is None else result
+    return exit_status_with_database(config, work)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
