@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 
 from icalendar.parser.content_line import Contentline
 
-from adapters.sources.ics import _HeadParsedLine, parse_ics
+from adapters.sources.ics import parse_ics
+from adapters.sources.ics_components import _HeadParsedLine
 from adapters.sources.model import FeedOccurrence
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
