@@ -378,14 +378,16 @@ class SkillResolver:
         """Autocomplete: skills whose names start with what is typed so far, then typo matches.
 
         Each typed word must begin a word of a name, in any order ("3d imp" -> 3D printing); names
-        that start with the whole text, and the skill's own labels, come first.
+        that start with the whole text, and the skill's own labels, come first. Custom skills are
+        never suggested: their wording is one member's own until an animator merges it.
         """
         self._ready()
         typed = normalize(prefix)
         if not typed:  # nothing typed yet: the most used skills, then alphabetical
             lang = lang_of(locale)
             popularity, names = self._popularity, self._sortable[lang]
-            ids = sorted(self._skills, key=lambda sid: (-popularity.get(sid, 0), names[sid]))
+            ids = sorted((sid for sid in self._skills if not self._skills[sid].custom),
+                         key=lambda sid: (-popularity.get(sid, 0), names[sid]))
             return [Suggestion(sid, self._skills[sid].label(locale), 0.0) for sid in ids[:limit]]
         words = typed.split()
         matches = self._names_with_word_prefix(words[0])
@@ -402,5 +404,5 @@ class SkillResolver:
         if len(scores) < limit and len(typed) >= MIN_CORRECTED_LEN:  # fill with typo matches
             for owner, score in self._scores(sort_key(prefix)).items():
                 scores.setdefault(owner, score * SUGGEST_FUZZY_WEIGHT)
-        ranked = self._ranked(scores)[:limit]
+        ranked = [(sid, score) for sid, score in self._ranked(scores) if not self._skills[sid].custom][:limit]
         return [Suggestion(sid, self._skills[sid].label(locale), round(s, 1)) for sid, s in ranked]

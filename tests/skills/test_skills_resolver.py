@@ -244,3 +244,10 @@ def test_suggest_limit_and_empty(resolver: SkillResolver) -> None:
 def test_an_exact_name_does_not_drag_in_look_alikes():
     ids = [skill_id for skill_id, _ in SkillResolver().search_ids("compta")]
     assert ids == ["accounting"]
+
+
+def test_custom_skills_are_never_suggested_but_still_resolve():
+    resolver = SkillResolver(custom=[("custom-kitesurf", "kitesurf")])
+    assert all(s.skill_id != "custom-kitesurf" for s in resolver.suggest("kites"))
+    assert all(s.skill_id != "custom-kitesurf" for s in resolver.suggest(""))
+    assert resolver.resolve("kitesurf").skill_id == "custom-kitesurf"
