@@ -79,7 +79,7 @@ def _platform_adapters(config: Config, app: App) -> list[ChatAdapter]:
 
 async def run_app(config: Config) -> int:
     """`maillage run`: everything configured, until SIGINT/SIGTERM."""
-    from jobs.scheduler import SchedulerLock, build_scheduler
+    from jobs.scheduler import SchedulerSupervisor
 
     app = await build_app(config, platform_adapters=True)
     if not app.adapters and config.web is None:
@@ -93,8 +93,7 @@ async def run_app(config: Config) -> int:
             pass
     tasks: list[asyncio.Task] = []
     started: list[ChatAdapter] = []
-    lock = SchedulerLock(app)
-    scheduler = None
+    supervisor = SchedulerSupervisor(app) if config.scheduler.enabled else None
     web = None
     try:
         for adapter in app.adapters.values():
@@ -103,10 +102,9 @@ async def run_app(config: Config) -> int:
             log.info("%s adapter started", adapter.platform)
         assert app.dispatcher is not None
         tasks.append(asyncio.create_task(app.dispatcher.run_forever(stop), name="outbox"))
-        if config.scheduler.enabled and await lock.acquire():
-            scheduler = build_scheduler(app)
-            scheduler.start()
-            log.info("scheduler started: %s", ", ".join(sorted(job.id for job in scheduler.get_jobs())))
+        if supervisor is not None:
+            await supervisor.check()  # schedule at once when the lock is free; then keep checking
+            tasks.append(asyncio.create_task(supervisor.run(stop), name="scheduler"))
         if config.web is not None:
             from adapters.web import start_web
 
@@ -115,16 +113,12 @@ async def run_app(config: Config) -> int:
         await stop.wait()
     finally:
         log.info("stopping")
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        try:
-            await lock.release()
-        except Exception:  # a dead lock connection must not skip the rest of the shutdown
-            log.exception("releasing the scheduler lock failed")
+        stop.set()  # first, so no loop starts new work (a supervision check, a dispatch batch)
+        if supervisor is not None:
+            await supervisor.close()
         if web is not None:
             await web.stop()
         # Let the dispatcher finish the send under way and hand the rest of its batch back.
-        stop.set()
         if app.dispatcher is not None:
             app.dispatcher.wake.set()
         if tasks:

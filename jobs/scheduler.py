@@ -10,6 +10,7 @@ already ran (unique periods, idempotency keys), so running a job twice is always
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -57,6 +58,7 @@ class SchedulerLock:
     async def acquire(self) -> bool:
         if self.app.db.dialect != "postgresql":
             return True
+        await self._close_quietly()
         # AUTOCOMMIT: a session-level lock needs no transaction, and an "idle in transaction"
         # connection could be killed by idle_in_transaction_session_timeout, silently freeing the lock.
         self._connection = await self.app.db.engine.connect()
@@ -69,8 +71,77 @@ class SchedulerLock:
             log.info("another process holds the scheduler lock; this one will not schedule")
         return bool(granted)
 
+    async def still_held(self) -> bool:
+        """Whether this process still holds the lock (its connection may have died with the server)."""
+        if self.app.db.dialect != "postgresql":
+            return True
+        if self._connection is None:
+            return False
+        try:
+            held = (await self._connection.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                "AND objid = :key AND granted"), {"key": ADVISORY_LOCK_KEY})).scalar()
+        except Exception:
+            log.warning("the scheduler lock's connection is gone", exc_info=True)
+            await self._close_quietly()
+            return False
+        return bool(held)
+
     async def release(self) -> None:
         if self._connection is not None:
             await self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
             await self._connection.close()
             self._connection = None
+
+    async def _close_quietly(self) -> None:
+        if self._connection is not None:
+            try:
+                await self._connection.close()
+            except Exception:
+                log.debug("closing a dead lock connection failed", exc_info=True)
+            self._connection = None
+
+
+class SchedulerSupervisor:
+    """Runs the scheduler in this process while it holds the lock, and keeps checking: a process that
+    lost the lock (database restart, killed connection) stops scheduling, and one that did not have it
+    takes over when the holder dies. So exactly one process schedules, and never none for long."""
+
+    def __init__(self, app: "App", check_seconds: float = 60.0) -> None:
+        self.app = app
+        self.lock = SchedulerLock(app)
+        self.check_seconds = check_seconds
+        self.scheduler: AsyncIOScheduler | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.check()
+            except Exception:
+                log.exception("scheduler supervision failed; trying again")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self.check_seconds)
+            except asyncio.TimeoutError:
+                pass
+
+    async def check(self) -> None:
+        if self.scheduler is None:
+            if await self.lock.acquire():
+                self.scheduler = build_scheduler(self.app)
+                self.scheduler.start()
+                log.info("scheduler started: %s", ", ".join(sorted(job.id for job in self.scheduler.get_jobs())))
+        elif not await self.lock.still_held():
+            log.error("this process lost the scheduler lock: it stops scheduling (another one takes over)")
+            self._stop_scheduler()
+
+    def _stop_scheduler(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+
+    async def close(self) -> None:
+        self._stop_scheduler()
+        try:
+            await self.lock.release()
+        except Exception:  # a dead lock connection must not skip the rest of the shutdown
+            log.exception("releasing the scheduler lock failed")

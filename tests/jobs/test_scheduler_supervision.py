@@ -1,0 +1,42 @@
+"""Exactly one process schedules: on PostgreSQL the advisory lock decides, and is watched."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import build_app
+from jobs.scheduler import SchedulerSupervisor
+from testkit import empty_postgres, make_config
+
+
+async def test_on_sqlite_the_one_process_schedules(app):
+    supervisor = SchedulerSupervisor(app)
+    await supervisor.check()
+    try:
+        assert supervisor.scheduler is not None and supervisor.scheduler.get_job("housekeeping") is not None
+    finally:
+        await supervisor.close()
+
+
+@pytest.mark.postgres
+async def test_only_one_process_schedules_and_another_takes_over(postgres_url, clock):
+    await empty_postgres(postgres_url)
+    first = await build_app(make_config(postgres_url), clock=clock, migrate=False)
+    second = await build_app(make_config(postgres_url), clock=clock, migrate=False)
+    one, two = SchedulerSupervisor(first), SchedulerSupervisor(second)
+    try:
+        await one.check()
+        await two.check()
+        assert one.scheduler is not None and two.scheduler is None
+
+        # The first process's lock connection dies (a database restart, a killed session).
+        await one.lock._connection.invalidate()
+        await one.check()
+        assert one.scheduler is None, "a process that lost the lock stops scheduling"
+        await two.check()
+        assert two.scheduler is not None, "and another one takes over"
+    finally:
+        await one.close()
+        await two.close()
+        await first.close()
+        await second.close()
