@@ -9,32 +9,23 @@ refused with 403: anyone can find the URL, only Telegram knows the secret. An up
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from adapters.web.serve import RunningServer, serve_asgi
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # an update is a few kilobytes; refuse anything absurd
-
-
-class _QuietServer(uvicorn.Server):
-    """uvicorn without its signal handlers: `maillage run` owns SIGINT/SIGTERM for every part."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 class WebhookServer:
@@ -45,8 +36,7 @@ class WebhookServer:
         self.path = path or "/"
         self._secret = secret.encode()
         self._on_update = on_update
-        self._server: _QuietServer | None = None
-        self._task: asyncio.Task | None = None
+        self._server: RunningServer | None = None
 
     def asgi(self) -> Starlette:
         return Starlette(routes=[Route(self.path, self._receive, methods=["POST"])])
@@ -70,28 +60,15 @@ class WebhookServer:
         return Response(status_code=200)
 
     async def start(self, timeout: float = 10.0) -> None:
-        config = uvicorn.Config(self.asgi(), host=self.listen, port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
-        self._server = _QuietServer(config)
-        self._task = asyncio.create_task(self._server.serve(), name="telegram-webhook")
-        async with asyncio.timeout(timeout):
-            while not self._server.started:
-                if self._task.done():
-                    self._task.result()  # raises why it could not start (port taken...)
-                    raise RuntimeError("the Telegram webhook server stopped at start")
-                await asyncio.sleep(0.02)
+        self._server = await serve_asgi(self.asgi(), self.listen, self.port, "telegram-webhook", timeout)
         log.info("Telegram webhook listening on %s:%s%s", self.listen, self.bound_port, self.path)
 
     @property
     def bound_port(self) -> int:
         """The port actually bound (differs from `port` when it was 0)."""
-        if self._server is None or not self._server.servers:
-            return self.port
-        return self._server.servers[0].sockets[0].getsockname()[1]
+        return self._server.port if self._server is not None else self.port
 
     async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._task, 10)
-        self._server = self._task = None
+        if self._server is not None:
+            await self._server.stop()
+        self._server = None

@@ -7,18 +7,17 @@ host and port and returns a handle whose `stop()` shuts the server down.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 import pkgutil
 from typing import TYPE_CHECKING
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from adapters.web.serve import RunningServer, serve_asgi
 from bot.config import WebConfig
 
 if TYPE_CHECKING:
@@ -39,29 +38,7 @@ def build_asgi(app: "App") -> Starlette:
     return Starlette(routes=routes)
 
 
-class WebServer:
-    def __init__(self, server: uvicorn.Server, task: asyncio.Task) -> None:
-        self.server = server
-        self.task = task
-
-    @property
-    def port(self) -> int:
-        return self.server.servers[0].sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        await asyncio.wait_for(self.task, timeout=10)
-
-
-async def start_web(config: WebConfig, app: "App") -> WebServer:
-    uvicorn_config = uvicorn.Config(build_asgi(app), host=config.host, port=config.port, log_level="warning",
-                                    lifespan="off", access_log=False)
-    server = uvicorn.Server(uvicorn_config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # the app owns signals
-    task = asyncio.create_task(server.serve(), name="web")
-    while not server.started:
-        if task.done():
-            task.result()  # raises the startup error (port in use...)
-        await asyncio.sleep(0.02)
-    log.info("web server on http://%s:%s", config.host, server.servers[0].sockets[0].getsockname()[1])
-    return WebServer(server, task)
+async def start_web(config: WebConfig, app: "App") -> RunningServer:
+    server = await serve_asgi(build_asgi(app), config.host, config.port, "web")
+    log.info("web server on http://%s:%s", config.host, server.port)
+    return server

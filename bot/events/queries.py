@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.payloads import parse_id
 from storage.models import Member, Role, Venue, VenueChat
 from storage.models.events import Event, EventVenue, Rsvp
 
@@ -141,6 +142,5 @@ async def hosted_venue_ids(session: AsyncSession, member_id: int) -> list[int]:
 
 async def get_event(session: AsyncSession, text: str) -> Event | None:
     """The event whose id is `text` (from a button payload or an argument); None if malformed."""
-    if not text.isdigit() or len(text) > 12:
-        return None
-    return await session.get(Event, int(text))
+    event_id = parse_id(text)
+    return await session.get(Event, event_id) if event_id is not None else None

@@ -22,6 +22,7 @@ from bot.events.render import format_when
 from bot.feeds import dedupe
 from bot.feeds.health import error_text, label
 from bot.feeds.urls import chat_url_problem
+from bot.payloads import parse_id
 from bot.registry import Access, Registry
 from bot.types import Button, Reply
 from storage.models.events import Event, FeedSource
@@ -106,10 +107,10 @@ async def feed_list(ctx: Context) -> Reply:
 
 
 async def _own_source(ctx: Context, text: str) -> FeedSource | None:
-    text = text.strip().lstrip("#")
-    if not text.isdigit() or len(text) > 12:
+    source_id = parse_id(text.strip().lstrip("#"))
+    if source_id is None:
         return None
-    source = await ctx.session.get(FeedSource, int(text))
+    source = await ctx.session.get(FeedSource, source_id)
     if source is None or not await ctx.can_host(source.venue_id):
         return None
     return source
@@ -153,7 +154,8 @@ async def keep_pressed(ctx: Context) -> Reply:
 
 async def duplicate_pressed(ctx: Context) -> Reply:
     number, _, choice = ctx.args.partition(":")
-    question = await ctx.session.get(EventDuplicateQuestion, int(number)) if number.isdigit() and len(number) < 13 else None
+    question_id = parse_id(number)
+    question = await ctx.session.get(EventDuplicateQuestion, question_id) if question_id is not None else None
     if question is None or choice not in ("y", "n"):
         return Reply(ctx.t("feeds.dup.gone"), edit=True)
     venues = set(await venue_ids_of(ctx.session, question.event_id)) | set(

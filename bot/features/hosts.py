@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from bot.context import Context
+from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
 from storage.models import Identity, Member, Role, Venue, VenueChat
@@ -107,7 +108,8 @@ async def link_venue(ctx: Context) -> Reply:
 async def link_venue_pressed(ctx: Context) -> Reply:
     if ctx.chat.is_private:
         return Reply(ctx.t("core.group_only"))
-    venue = await ctx.session.get(Venue, int(ctx.args)) if ctx.args.isdigit() else None
+    venue_id = parse_id(ctx.args)
+    venue = await ctx.session.get(Venue, venue_id) if venue_id is not None else None
     if venue is None or not await ctx.can_host(venue.id):
         return Reply(ctx.t("hosts.not_yours"), private=True)
     return await _bind(ctx, venue)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot import payloads
 from bot.attention import budget_left, is_quiet
 from bot.config import Config
 from bot.contacts import contact_card
@@ -48,8 +49,8 @@ async def load(session: AsyncSession, intro_id: int) -> Introduction | None:
 
 
 def parse_id(payload: str) -> int | None:
-    head = payload.split(":", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    """The introduction id at the head of a payload ("12" or "12:yes")."""
+    return payloads.parse_id(payload.split(":", 1)[0])
 
 
 @dataclass

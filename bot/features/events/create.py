@@ -19,6 +19,7 @@ from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_
 from bot.features.events.agenda_words import normalise, understand
 from bot.features.events.common import capitalised, default_venue, hostable_venues
 from bot.features.events.draft import FLOW, Draft
+from bot.payloads import parse_id
 from bot.timeparse import WhenError, parse_end_or_duration, parse_when
 from bot.types import Button, Reply
 from bot.words import is_skip
@@ -319,9 +320,10 @@ def _toggle(chosen: list, item) -> None:
 
 async def venue_pressed(ctx: Context) -> Reply:
     draft = in_flow(ctx)
-    if draft is None or ctx.conversation.step != "venues" or not ctx.args.isdigit():
+    venue_id = parse_id(ctx.args)
+    if draft is None or ctx.conversation.step != "venues" or venue_id is None:
         return expired(ctx)
-    venue = await ctx.session.get(Venue, int(ctx.args))
+    venue = await ctx.session.get(Venue, venue_id)
     if venue is None:
         return expired(ctx)
     _toggle(draft.venues, venue.id)

@@ -25,6 +25,7 @@ from bot.languages import ALIASES as LANGUAGES
 from bot.matchmaking.prefs import MAX_NEVER_WITH, VENUE_PREFERENCES, preferences
 from bot.matchmaking.wording import language_names
 from bot.notify import member_timezone
+from bot.payloads import parse_id
 from bot.timeparse import WhenError, parse_when
 from bot.types import Button, Reply
 from storage.models import Member
@@ -202,8 +203,8 @@ async def pressed(ctx: Context) -> Reply:
         return await _ask(ctx, payload)
     if payload == "never":
         return await _never_list(ctx)
-    if payload[:1] in "+-" and payload[1:].isdigit():
-        return await _never_toggle(ctx, int(payload[1:]), add=payload[0] == "+")
+    if payload[:1] in "+-" and (member_id := parse_id(payload[1:])) is not None:
+        return await _never_toggle(ctx, member_id, add=payload[0] == "+")
     return Reply(ctx.t("core.button_expired"), private=True)
 
 

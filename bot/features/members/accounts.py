@@ -5,15 +5,12 @@ Handlers call these inside the event's transaction; nothing here talks to a chat
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.registry import Handler
-from bot.types import Reply
 from storage.models import Activity, Identity, Member, MemberVenue, Venue
 
 MAX_NAME = 60  # a name is shown in lists and on buttons: a long one crowds everything else out
@@ -98,21 +95,3 @@ async def make_home(session: AsyncSession, member: Member, venue_id: int, now: d
 async def identities_of(session: AsyncSession, member_id: int) -> list[Identity]:
     return list((await session.execute(select(Identity).where(Identity.member_id == member_id)
                                        .order_by(Identity.id))).scalars())
-
-
-def parse_id(text: str) -> int | None:
-    """A database id from a button payload; None for anything a real button would not carry."""
-    return int(text) if text.isdigit() and len(text) <= 12 else None
-
-
-def members_only(handler: Handler) -> Handler:
-    """Access.MEMBER also lets network animators in (they may not have joined): those get the
-    polite "join first" instead of a handler that needs a profile."""
-
-    @functools.wraps(handler)
-    async def guarded(ctx: Context):
-        if ctx.member is None:
-            return Reply(ctx.t("core.join_first"), private=True)
-        return await handler(ctx)
-
-    return guarded

@@ -22,6 +22,7 @@ from bot.features.members import accounts
 from bot.features.members.skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.features.members.venues import venue_from_payload, venue_picker
 from bot.features.privacy import NOTICE_VERSION
+from bot.payloads import parse_id
 from bot.registry import Access, Handler, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
 from bot.words import is_skip
@@ -78,7 +79,7 @@ async def join_pressed(ctx: Context) -> Reply | list[Reply]:
 
 
 async def join_page(ctx: Context) -> Reply:
-    page = accounts.parse_id(ctx.args)
+    page = parse_id(ctx.args)
     if page is None:
         return Reply(ctx.t("core.button_expired"))
     return await _choose_venue(ctx, page, edit=True)
@@ -185,7 +186,7 @@ async def _carry_on(ctx: Context, step: str, lines: list[str], pending: list[str
 async def step_pressed(ctx: Context) -> Reply | list[Reply]:
     """Skip, the introductions toggle, or the visibility choice that ends onboarding."""
     member = ctx.member
-    assert member is not None  # accounts.members_only
+    assert member is not None  # Access.MEMBER: the core refused anyone without a profile
     choice, _, value = ctx.args.partition(":")
     if choice == "v" and value in VISIBILITIES:
         return await _finish(ctx, member, value)
@@ -238,7 +239,7 @@ def register(registry: Registry) -> None:
                      where=Where.PRIVATE, order=3)(join)
     registry.action("join")(join_pressed)
     registry.action("joinpg")(join_page)
-    registry.action("onb", access=Access.MEMBER)(accounts.members_only(step_pressed))
-    registry.action("onbpick", access=Access.MEMBER)(accounts.members_only(_choice_pressed(pick_choice)))
-    registry.action("onbkeep", access=Access.MEMBER)(accounts.members_only(_choice_pressed(keep_choice)))
+    registry.action("onb", access=Access.MEMBER)(step_pressed)
+    registry.action("onbpick", access=Access.MEMBER)(_choice_pressed(pick_choice))
+    registry.action("onbkeep", access=Access.MEMBER)(_choice_pressed(keep_choice))
     registry.flow(FLOW)(step_text)

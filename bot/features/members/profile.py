@@ -13,6 +13,7 @@ from bot.features.members import accounts
 from bot.features.members.skills import KIND, add_from_text, kind_view
 from bot.features.members.venues import venue_from_payload, venue_picker
 from bot.languages import NAMES as LANGUAGES
+from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
 from storage import member_skills as store
@@ -29,7 +30,7 @@ def _pressed(ctx: Context) -> bool:
 
 
 def _member(ctx: Context) -> Member:
-    assert ctx.member is not None  # every entry point here is guarded by accounts.members_only
+    assert ctx.member is not None  # Access.MEMBER: the core refused anyone without a profile
     return ctx.member
 
 
@@ -163,7 +164,7 @@ async def _venues_view(ctx: Context, page: int = 0, edit: bool = False) -> Reply
 
 
 async def venues_page(ctx: Context) -> Reply:
-    page = accounts.parse_id(ctx.args)
+    page = parse_id(ctx.args)
     if page is None:
         return Reply(ctx.t("core.button_expired"))
     return await _venues_view(ctx, page, edit=True)
@@ -189,7 +190,7 @@ async def venue_change(ctx: Context) -> Reply:
     """h:<id> make home, a:<id> attend too, r:<id> stop attending (also offered by a second /start)."""
     member = _member(ctx)
     what, _, raw = ctx.args.partition(":")
-    venue_id = accounts.parse_id(raw)
+    venue_id = parse_id(raw)
     venue = await ctx.session.get(Venue, venue_id) if venue_id is not None else None
     if venue is None or what not in ("h", "a", "r"):
         return Reply(ctx.t("core.button_expired"))
@@ -254,10 +255,9 @@ async def visibility_chosen(ctx: Context) -> Reply:
 
 
 def register(registry: Registry) -> None:
-    guard = accounts.members_only
     registry.command("profile", fr="profil", summary="profile.summary", access=Access.MEMBER, where=Where.PRIVATE,
-                     section="profile", order=10)(guard(profile_command))
+                     section="profile", order=10)(profile_command)
     for action, handler in (("prof", profile_pressed), ("pvv", venue_chosen), ("pvpg", venues_page),
                             ("pv", venue_change), ("plang", language_toggled), ("pvis", visibility_chosen)):
-        registry.action(action, access=Access.MEMBER)(guard(handler))
+        registry.action(action, access=Access.MEMBER)(handler)
     registry.flow(FLOW)(flow_text)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from bot.context import Context
-from bot.features.members.accounts import members_only, parse_id
+from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.skills.normalize import sort_key
 from bot.skills.resolver import MatchStatus
@@ -279,7 +279,7 @@ def register(registry: Registry) -> None:
     for order, (kind, fr) in enumerate((("offer", "propose"), ("need", "besoin"), ("interest", "interet"))):
         registry.command(kind, fr=fr, summary=f"skills.summary.{kind}", args="skills.args", access=Access.MEMBER,
                          where=Where.PRIVATE, complete="skills", section="profile",
-                         order=12 + order)(members_only(_command_for(kind)))
+                         order=12 + order)(_command_for(kind))
     for action, handler in (("skpick", pick_pressed), ("skkeep", keep_pressed), ("skrm", remove_pressed)):
-        registry.action(action, access=Access.MEMBER)(members_only(handler))
+        registry.action(action, access=Access.MEMBER)(handler)
     registry.completer("skills")(complete_skills)

@@ -7,7 +7,7 @@ are paged: a button carries only the page number, and the list is re-read on eve
 from __future__ import annotations
 
 from bot.context import Context
-from bot.features.members.accounts import parse_id
+from bot.payloads import parse_id
 from bot.registry import Registry
 from bot.types import Button, Reply
 from storage.models import Venue
