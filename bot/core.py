@@ -43,8 +43,8 @@ class BotCore:
         self.db = db
         self.registry = registry or load_features()
         self.clock = clock or SystemClock()
-        # Called after each event whose transaction committed: the app wakes the outbox dispatcher,
-        # so messages a handler queued (a reveal, a promotion) leave at once instead of at the next poll.
+        # Called after an event whose committed transaction queued outbox messages: the app wakes the
+        # dispatcher, so a reveal or a promotion leaves at once instead of at the next poll.
         self.after_commit: Callable[[], None] | None = None
 
     # -- entry point -------------------------------------------------------------------------
@@ -64,7 +64,7 @@ class BotCore:
                 locale = self.locale_of(identity, event.user.language)
                 ctx = Context(self, session, event, identity, now, Translator(locale))
                 replies = await self._dispatch(ctx)
-            if self.after_commit is not None:
+            if self.after_commit is not None and session.info.pop("outbox_written", False):
                 self.after_commit()
             return _as_list(replies)
         except Exception:

@@ -50,6 +50,7 @@ class OutboxDispatcher:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.on_delivered = on_delivered
         self._paused_until: dict[str, datetime] = {}
+        self._next_recovery: datetime | None = None
         self.wake = asyncio.Event()
 
     # -- loop --------------------------------------------------------------------------------
@@ -74,7 +75,12 @@ class OutboxDispatcher:
         When `stop` is set (shutdown), the send under way finishes and the rest of the batch goes back
         to pending at once, rather than waiting out its lease or being cut off mid-send.
         """
-        await self._recover_abandoned()
+        now = self.clock.now()
+        if self._next_recovery is None or now >= self._next_recovery:
+            # Abandoned claims only matter after a lease: no need to look for them on every poll
+            # (on SQLite each look takes the write lock).
+            await self._recover_abandoned()
+            self._next_recovery = now + timedelta(seconds=self.config.lease_seconds / 4)
         ids = await self._claim()
         for position, row_id in enumerate(ids):
             if stop is not None and stop.is_set():

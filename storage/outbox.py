@@ -62,6 +62,8 @@ async def enqueue(session: AsyncSession, *, key: str, platform: str, reply: Repl
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
     result = await session.execute(statement)
+    if result.rowcount:
+        session.info["outbox_written"] = True  # the core wakes the dispatcher only after such events
     return bool(result.rowcount)
 
 

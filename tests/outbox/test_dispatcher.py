@@ -250,3 +250,18 @@ async def test_recovery_leaves_other_platforms_rows_alone(app, clock):
     clock.advance(seconds=CONFIG.lease_seconds + 1)
     await dispatcher(app).drain()  # a Telegram-only (here: memory) process must not judge it
     assert (await rows(app.db))[0].status == "sending"
+
+
+async def test_the_dispatcher_is_woken_only_by_events_that_queued_a_message(app, memory):
+    woken = []
+    app.core.after_commit = lambda: woken.append(True)
+    user = memory.user("1", "Ana")
+    await user.send("/aide")
+    assert woken == [], "a plain answer queues nothing"
+
+    @app.core.registry.command("ping_outbox", summary="help.summary")
+    async def ping(ctx):
+        await ctx.enqueue(key="ping", platform="memory", reply=Reply("pong"), user_id="1")
+
+    await user.send("/ping_outbox")
+    assert woken == [True]
