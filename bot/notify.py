@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,7 +68,3 @@ async def notify_chat(session: AsyncSession, chat: VenueChat, reply: Reply, *, k
     """Queue one message to a bound chat (a venue's announcements, the programme chat)."""
     return await enqueue(session, key=key, platform=chat.platform, reply=reply, chat_id=chat.chat_id,
                          purpose=purpose, now=now, not_before=not_before)
-
-
-def local_time(when: datetime, zone: str) -> datetime:
-    return when.astimezone(ZoneInfo(zone))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.types import UserRef
-from storage.models import Identity, Member, Role
+from storage.models import Identity
 
 SEEN_EVERY = timedelta(minutes=10)
 
@@ -44,7 +44,3 @@ async def touch_identity(session: AsyncSession, user: UserRef, now: datetime) ->
     if user.display_name and identity.display_name != user.display_name[:100]:
         identity.display_name = user.display_name[:100]
     return identity
-
-
-async def member_roles(session: AsyncSession, member: Member) -> list[Role]:
-    return list((await session.execute(select(Role).where(Role.member_id == member.id))).scalars())

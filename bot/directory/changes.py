@@ -72,11 +72,6 @@ class ChangeFeed:
 feed = ChangeFeed()
 
 
-def mark_member_changed(session: Session, member_id: int) -> None:
-    """For code that changes a member in a way the ORM cannot see (raw SQL): refresh them."""
-    session.info.setdefault(_MEMBERS, set()).add(member_id)
-
-
 def _url(session: Session) -> str:
     bind = session.bind
     return str(bind.url) if bind is not None else ""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.payloads import parse_id
-from storage.models import Member, Role, Venue, VenueChat
+from storage.models import Member, Venue, VenueChat
 from storage.models.events import Event, EventVenue, Rsvp
 
 
@@ -132,12 +132,6 @@ async def members_with_rsvp(session: AsyncSession, event_id: int, statuses: Sequ
                                  .where(Rsvp.event_id == event_id, Rsvp.status.in_(statuses))
                                  .order_by(Rsvp.queued_at, Rsvp.id))
     return [(member, rsvp) for member, rsvp in rows]
-
-
-async def hosted_venue_ids(session: AsyncSession, member_id: int) -> list[int]:
-    rows = await session.execute(select(Role.venue_id).where(Role.member_id == member_id, Role.role == "host",
-                                                             Role.venue_id.is_not(None)).order_by(Role.id))
-    return [venue_id for (venue_id,) in rows]
 
 
 async def get_event(session: AsyncSession, text: str) -> Event | None:

@@ -98,10 +98,6 @@ def place_keys(venue_ids: Iterable[int], location: str, venue_names: dict[int, s
     return frozenset(keys)
 
 
-def title_score(a: str, b: str) -> int:
-    return int(round(fuzz.token_set_ratio(normalise(a), normalise(b))))
-
-
 def compare(new: Candidate, old: Candidate) -> Match | None:
     """The verdict for two events, or None when they are different events."""
     if new.day != old.day or not (new.places & old.places):

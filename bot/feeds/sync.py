@@ -15,6 +15,7 @@ the source, its last good events stay, and the other feeds go on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -117,7 +118,7 @@ async def _sync_snapshot(db: Database, config: Config, snapshot: _Snapshot, now:
     outcome = SourceOutcome(source_id, snapshot.label, snapshot.venue_slug, "unchanged")
     try:
         fetched = await _fetch_and_parse(config, snapshot, now, client, public_client or client, pool)
-        async with write_lock or _no_lock():
+        async with write_lock or contextlib.nullcontext():
             outcome.report = await _apply(db, config, snapshot, fetched, now, index)
         if fetched.result is not None:
             outcome.status = "updated"
@@ -130,7 +131,7 @@ async def _sync_snapshot(db: Database, config: Config, snapshot: _Snapshot, now:
         outcome.status, outcome.error = "failed", f"internal error while syncing ({type(error).__name__})"
         outcome.error_kind = "internal"
     if outcome.error is not None:
-        async with write_lock or _no_lock():
+        async with write_lock or contextlib.nullcontext():
             await _record_failure(db, config, source_id, outcome.error, outcome.error_kind or "internal", now)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -183,14 +184,6 @@ async def sync_all(db: Database, config: Config, now: datetime, client: httpx.As
             await own.aclose()
         if own_pool is not None:
             own_pool.shutdown(wait=False, cancel_futures=True)
-
-
-class _no_lock:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 async def _snapshots(db: Database, ids: list[int]) -> dict[int, _Snapshot]:

@@ -15,7 +15,7 @@ from bot.features.members.venues import venue_from_payload, venue_picker
 from bot.languages import NAMES as LANGUAGES
 from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
-from bot.types import Button, ButtonPressed, Reply
+from bot.types import Button, Reply
 from storage import member_skills as store
 from storage.member_skills import label_of
 from storage.models import Member, Venue
@@ -23,10 +23,6 @@ from storage.venues import all_venues
 
 FLOW = "profile"
 VISIBILITIES = ("private", "venue", "network")
-
-
-def _pressed(ctx: Context) -> bool:
-    return isinstance(ctx.event, ButtonPressed)
 
 
 def _member(ctx: Context) -> Member:
