@@ -17,7 +17,8 @@ from bot import conversation as conversations
 from bot.i18n import Translator
 from bot.types import Button, ChatRef, Event, Reply, UserRef
 from storage import outbox
-from storage.models import Identity, Member, Role
+from storage.models import Identity, Member, Role, Venue
+from storage.venues import all_venues
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -58,19 +59,30 @@ class Context:
         return self.t.locale
 
     async def is_animator(self) -> bool:
-        if f"{self.identity.platform}:{self.identity.platform_user_id}" in self.config.network.animators:
-            return True
-        if self.member is None:
-            return False
-        return await self._has_role("animator", None)
+        # Asked several times per handler (menus, each button, each venue): answered once per event.
+        if "is_animator" not in self.extra:
+            configured = f"{self.identity.platform}:{self.identity.platform_user_id}" in self.config.network.animators
+            self.extra["is_animator"] = configured or (
+                self.member is not None and await self._has_role("animator", None))
+        return self.extra["is_animator"]
 
     async def hosted_venue_ids(self) -> set[int]:
         """Venues this person hosts (empty for non-hosts; animators are checked separately)."""
         if self.member is None:
             return set()
-        rows = await self.session.execute(
-            select(Role.venue_id).where(Role.member_id == self.member.id, Role.role == "host"))
-        return {venue_id for (venue_id,) in rows if venue_id is not None}
+        if "hosted" not in self.extra:
+            rows = await self.session.execute(
+                select(Role.venue_id).where(Role.member_id == self.member.id, Role.role == "host"))
+            self.extra["hosted"] = {venue_id for (venue_id,) in rows if venue_id is not None}
+        return set(self.extra["hosted"])
+
+    async def hostable_venues(self) -> list[Venue]:
+        """The venues this person may act for as a host: all of them for an animator."""
+        venues = await all_venues(self.session)
+        if await self.is_animator():
+            return venues
+        hosted = await self.hosted_venue_ids()
+        return [venue for venue in venues if venue.id in hosted]
 
     async def can_host(self, venue_id: int | None = None) -> bool:
         """Hosts of that venue (of any venue when None) and network animators."""

@@ -28,18 +28,9 @@ from bot.types import Button, Reply
 from storage.models.events import Event, FeedSource
 from storage.models.feeds import CalendarToken, EventDuplicateQuestion, FeedSourceState
 from storage.models.members import Member
-from storage.models.network import Venue
-from storage.venues import all_venues, venue_by_slug
+from storage.venues import venue_by_slug
 
 MAX_CHAT_FEEDS_PER_VENUE = 10
-
-
-async def _hostable(ctx: Context) -> list[Venue]:
-    venues = await all_venues(ctx.session)
-    if await ctx.is_animator():
-        return venues
-    hosted = await ctx.hosted_venue_ids()
-    return [venue for venue in venues if venue.id in hosted]
 
 
 async def feed_add(ctx: Context) -> Reply:
@@ -50,7 +41,7 @@ async def feed_add(ctx: Context) -> Reply:
     problem = chat_url_problem(url)
     if problem is not None:
         return Reply(ctx.t(f"feeds.{problem}"))
-    venues = await _hostable(ctx)
+    venues = await ctx.hostable_venues()
     if len(words) == 2:
         venue = await venue_by_slug(ctx.session, words[1].lower())
         if venue is None or venue not in venues:
@@ -80,7 +71,7 @@ async def feed_add(ctx: Context) -> Reply:
 
 
 async def feed_list(ctx: Context) -> Reply:
-    venues = {venue.id: venue for venue in await _hostable(ctx)}
+    venues = {venue.id: venue for venue in await ctx.hostable_venues()}
     rows = (await ctx.session.execute(
         select(FeedSource, FeedSourceState.error_kind)
         .outerjoin(FeedSourceState, FeedSourceState.source_id == FeedSource.id)

@@ -84,16 +84,8 @@ async def _slugs(ctx: Context) -> str:
     return ", ".join(v.slug for v in await all_venues(ctx.session))
 
 
-async def _linkable_venues(ctx: Context) -> list[Venue]:
-    venues = await all_venues(ctx.session)
-    if await ctx.is_animator():
-        return venues
-    hosted = await ctx.hosted_venue_ids()
-    return [v for v in venues if v.id in hosted]
-
-
 async def link_venue(ctx: Context) -> Reply:
-    venues = await _linkable_venues(ctx)
+    venues = await ctx.hostable_venues()
     if ctx.args:
         venue = await venue_by_slug(ctx.session, ctx.args.strip().lower())
         if venue is None or venue not in venues:

@@ -26,14 +26,6 @@ async def can_manage(ctx: Context, event: Event) -> bool:
     return bool(hosted & set(await venue_ids_of(ctx.session, event.id)))
 
 
-async def hostable_venues(ctx: Context) -> list[Venue]:
-    venues = await all_venues(ctx.session)
-    if await ctx.is_animator():
-        return venues
-    hosted = await ctx.hosted_venue_ids()
-    return [v for v in venues if v.id in hosted]
-
-
 async def default_venue(ctx: Context) -> Venue | None:
     """The venue an event is at unless the host says otherwise: the one they host (their home venue
     when they host several or are an animator)."""

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_when
 from bot.features.events.agenda_words import normalise, understand
-from bot.features.events.common import capitalised, default_venue, hostable_venues
+from bot.features.events.common import capitalised, default_venue
 from bot.features.events.draft import FLOW, Draft
 from bot.payloads import parse_id
 from bot.timeparse import WhenError, parse_end_or_duration, parse_when
@@ -335,7 +335,7 @@ async def venues_done(ctx: Context) -> Reply:
     draft = in_flow(ctx)
     if draft is None or ctx.conversation.step != "venues":
         return expired(ctx)
-    mine = {v.id for v in await hostable_venues(ctx)}
+    mine = {v.id for v in await ctx.hostable_venues()}
     main = next((venue_id for venue_id in draft.venues if venue_id in mine), None)
     if main is None:
         return Reply(ctx.t("events.error.venues"))

@@ -21,7 +21,7 @@ from bot.events.announce import announce_event
 from bot.events.queries import venues_of
 from bot.events.render import event_card
 from bot.features.events import create
-from bot.features.events.common import hostable_venues, reader_zone
+from bot.features.events.common import reader_zone
 from bot.features.events.draft import Draft
 from bot.feeds.records import add_cohost
 from bot.types import Button, Reply
@@ -71,7 +71,7 @@ async def cohost_pressed(ctx: Context) -> Reply | list[Reply]:
         return [Reply(ctx.t("events.duplicate.gone")), await create.preview(ctx, draft)]
     # Only venues this person hosts join someone else's event: joining one makes its hosts able to
     # edit and cancel it, and puts it in that venue's chats.
-    mine = {venue.id for venue in await hostable_venues(ctx)}
+    mine = {venue.id for venue in await ctx.hostable_venues()}
     added = [venue_id for venue_id in draft.venues
              if venue_id in mine and await add_cohost(ctx.session, event.id, venue_id, ctx.now)]
     if added and event.announced_at is not None:
