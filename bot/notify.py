@@ -44,15 +44,18 @@ def member_locale(member: Member, identity: Identity | None, default: str = "fr"
 
 async def notify_member(session: AsyncSession, config: Config, member: Member, render: Callable[[Translator], Reply],
                         *, key: str, purpose: str, now: datetime, nudge: bool = False,
-                        platform: str | None = None) -> bool:
+                        platform: str | None = None, over_budget: bool = False) -> bool:
     """Queue one message to a member. Returns False when nothing was written (no reachable
-    identity, attention budget spent, or the same key already queued)."""
+    identity, attention budget spent, or the same key already queued).
+
+    `over_budget=True` writes a nudge even when the budget is spent (still deferred past quiet
+    hours): for a message a person asked for, such as another member's introduction request."""
     identity = await member_identity(session, member.id, platform)
     if identity is None:
         return False
     not_before = now
     if nudge:
-        if await budget_left(session, member.id, now, config.attention) <= 0:
+        if not over_budget and await budget_left(session, member.id, now, config.attention) <= 0:
             return False
         zone = await member_timezone(session, member, config.network.timezone)
         not_before = next_allowed(now, zone, config.attention)

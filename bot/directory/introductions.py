@@ -24,16 +24,15 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attention import next_allowed
 from bot.config import Config
 from bot.contacts import contact_card, contact_lines
 from bot.directory.visibility import can_see, venues_of
 from bot.i18n import Translator
-from bot.notify import member_identity, member_locale, member_timezone, notify_member
+from bot.notify import member_identity, notify_member
 from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Skill, Venue
 from storage.models.intro_requests import ACCEPTED, CANCELLED, DECLINED, EXPIRED, PENDING, IntroRequest
-from storage.outbox import OPEN_STATUSES, enqueue
+from storage.outbox import OPEN_STATUSES
 
 REQUEST_TTL = timedelta(days=7)
 MAX_PENDING = 3
@@ -123,23 +122,6 @@ class RequestView:
         return Reply(text, buttons=buttons)
 
 
-async def _write_nudge_despite_budget(session: AsyncSession, config: Config, member: Member,
-                                      reply_of: Callable[[Translator], Reply],
-                                      key: str, now: datetime) -> bool:
-    """notify_member(nudge=True), and if only the attention budget stopped it, write it anyway."""
-    if await notify_member(session, config, member, reply_of, key=key, purpose=PURPOSE, now=now, nudge=True):
-        return True
-    identity = await member_identity(session, member.id)
-    if identity is None:
-        return False
-    zone = await member_timezone(session, member, config.network.timezone)
-    reply = reply_of(Translator(member_locale(member, identity, config.network.default_locale)))
-    reply = Reply(reply.text, reply.title, reply.buttons, silent=True)
-    return await enqueue(session, key=key, platform=identity.platform, reply=reply, user_id=identity.platform_user_id,
-                         member_id=member.id, purpose=PURPOSE, nudge=True, now=now,
-                         not_before=next_allowed(now, zone, config.attention))
-
-
 async def create_request(session: AsyncSession, config: Config, requester: Member, addressee: Member,
                          skill_id: int | None, context: str, now: datetime) -> IntroRequest | None:
     """Record the request and queue the addressee's message; None if the message cannot be written."""
@@ -149,7 +131,9 @@ async def create_request(session: AsyncSession, config: Config, requester: Membe
     session.add(request)
     await session.flush()
     view = RequestView(request.id, requester.display_name, await _venue_name(session, requester), skill, context)
-    if not await _write_nudge_despite_budget(session, config, addressee, view.render, ask_key(request.id), now):
+    # A nudge (quiet hours apply), but one a person asked for: written even when the budget is spent.
+    if not await notify_member(session, config, addressee, view.render, key=ask_key(request.id), purpose=PURPOSE,
+                               now=now, nudge=True, over_budget=True):
         await session.delete(request)
         await session.flush()
         return None
@@ -163,22 +147,13 @@ def neutral_reply(name: str) -> Callable[[Translator], Reply]:
     return render
 
 
-async def _tell_requester_neutral(session: AsyncSession, config: Config | None, request: IntroRequest,
-                                  addressee_name: str, now: datetime | None) -> None:
+async def _tell_requester_neutral(session: AsyncSession, config: Config, request: IntroRequest,
+                                  addressee_name: str, now: datetime) -> None:
     requester = await session.get(Member, request.requester_id) if request.requester_id else None
     if requester is None:
         return
-    key = f"ireq:{request.id}:closed"
-    if config is not None and now is not None:
-        await notify_member(session, config, requester, neutral_reply(addressee_name), key=key, purpose=PURPOSE,
-                            now=now)
-        return
-    identity = await member_identity(session, requester.id)  # /forget: no config at hand
-    if identity is not None:
-        reply = neutral_reply(addressee_name)(Translator(member_locale(requester, identity)))
-        # Due at once: the request's own creation time is in the past on any clock.
-        await enqueue(session, key=key, platform=identity.platform, reply=reply, user_id=identity.platform_user_id,
-                      member_id=requester.id, purpose=PURPOSE, not_before=request.created_at)
+    await notify_member(session, config, requester, neutral_reply(addressee_name), key=f"ireq:{request.id}:closed",
+                        purpose=PURPOSE, now=now)
 
 
 async def accept(session: AsyncSession, config: Config, request: IntroRequest, requester: Member, addressee: Member,

@@ -17,15 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.config import Config
-from bot.i18n import Translator
 from bot.matchmaking.run import ask_key
-from bot.notify import member_identity, member_locale
+from bot.notify import notify_member
 from bot.types import Reply
 from storage.models import Member, OutboxMessage
 from storage.models.matchmaking import (
     ACCEPTED, CANCELLED, PROPOSED, REVEALED, Introduction, IntroductionMember, IntroPreferences, MatchRound,
 )
-from storage.outbox import OPEN_STATUSES, enqueue
+from storage.outbox import OPEN_STATUSES
 
 
 async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -52,15 +51,10 @@ async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
     return {"settings": settings, "introductions": listed}
 
 
-async def _neutral_to(session: AsyncSession, intro_id: int, other: Member, forgotten_name: str,
+async def _neutral_to(session: AsyncSession, config: Config, intro_id: int, other: Member, forgotten_name: str,
                       now: datetime) -> None:
-    identity = await member_identity(session, other.id)
-    if identity is None:
-        return
-    t = Translator(member_locale(other, identity))
-    await enqueue(session, key=f"mm:{intro_id}:{other.id}:closed", platform=identity.platform,
-                  reply=Reply(t("matchmaking.neutral", name=forgotten_name)), user_id=identity.platform_user_id,
-                  member_id=other.id, purpose="mm.closed", now=now)
+    await notify_member(session, config, other, lambda t: Reply(t("matchmaking.neutral", name=forgotten_name)),
+                        key=f"mm:{intro_id}:{other.id}:closed", purpose="mm.closed", now=now)
 
 
 async def erase(session: AsyncSession, member: Member, *, config: Config, now: datetime) -> None:
@@ -80,7 +74,7 @@ async def erase(session: AsyncSession, member: Member, *, config: Config, now: d
                     OutboxMessage.key == ask_key(period, slot.member_id), OutboxMessage.status.in_(OPEN_STATUSES)))
                 other = await session.get(Member, slot.member_id)
                 if slot.response == ACCEPTED and other is not None:
-                    await _neutral_to(session, intro.id, other, member.display_name, now)
+                    await _neutral_to(session, config, intro.id, other, member.display_name, now)
         intro.reasons = []  # they name the member's skills
     await session.execute(update(IntroductionMember).where(IntroductionMember.member_id == member.id)
                           .values(member_id=None, met=None))
