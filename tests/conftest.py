@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.scratch import create_scratch, drop_scratch
-from testkit import PG_ENV, SHARED_DATA, T0, People, empty_postgres, make_config
+from testkit import PG_ENV, SHARED_DATA, T0, TEST_CONFIG, People, empty_postgres, make_config
 
 
 def pytest_collection_modifyitems(config, items):
@@ -120,3 +120,12 @@ async def any_app(database_url, memory, clock) -> App:
 def people(app, clock) -> People:
     """Members written straight into the database, for tests of features that need a network."""
     return People(app, clock)
+
+
+@pytest.fixture
+def config_file(tmp_path, sqlite_url, monkeypatch) -> str:
+    """The test network as a config file whose database is a migrated SQLite copy, for CLI tests."""
+    monkeypatch.setenv("MAILLAGE_DATABASE_URL", sqlite_url)
+    path = tmp_path / "config.toml"
+    path.write_text(TEST_CONFIG, encoding="utf-8")
+    return str(path)

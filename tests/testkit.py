@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select, text
 
 from bot.config import Config, DatabaseConfig, parse_config
+from bot.feeds.sync import sync_source
 from storage.db import Database
 from storage.models import Base, Identity, Member, MemberSkill, MemberVenue, Skill, Venue
+from storage.models.events import FeedSource
 
 PG_ENV = "MAILLAGE_TEST_DATABASE_URL"
 
@@ -111,3 +114,25 @@ class People:
     async def member(self, member_id: int) -> Member:
         async with self.app.db.session() as session:
             return await session.get(Member, member_id)
+
+
+async def add_source(app, slug: str, url: str, *, origin: str = "config", kind: str | None = None) -> int:
+    """A calendar feed of venue `slug` (a local .ics path or a URL); returns the source id."""
+    async with app.db.session() as session:
+        vid = (await session.execute(select(Venue.id).where(Venue.slug == slug))).scalar_one()
+        source = FeedSource(venue_id=vid, url=url, kind=kind or ("ics" if url.startswith("http") else "file"),
+                            origin=origin, enabled=True, error_streak=0, last_error_notified=False)
+        session.add(source)
+        await session.flush()
+        return source.id
+
+
+async def sync(app, source_id: int, client: httpx.AsyncClient | None = None):
+    """One sync of a feed source, as the job would run it."""
+    own = client is None
+    client = client or httpx.AsyncClient()
+    try:
+        return await sync_source(app.db, app.config, source_id, app.clock.now(), client)
+    finally:
+        if own:
+            await client.aclose()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-from testkit import TEST_CONFIG
 from sqlalchemy import select
 
 from bot.cli import main
@@ -14,14 +12,6 @@ from storage import member_skills
 from storage.db import Database
 from storage.models import Member, MemberSkill, Skill
 from storage.skills import sync_taxonomy
-
-
-@pytest.fixture
-def config_file(tmp_path, sqlite_url, monkeypatch) -> str:
-    monkeypatch.setenv("MAILLAGE_DATABASE_URL", sqlite_url)
-    path = tmp_path / "config.toml"
-    path.write_text(TEST_CONFIG, encoding="utf-8")
-    return str(path)
 
 
 def in_db(url: str, work):

@@ -7,7 +7,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from testkit import TEST_CONFIG
 from sqlalchemy import select
 
 from bot.cli import main
@@ -34,14 +33,6 @@ ade-coworking-nantes,ADE Coworking,coworking,,Nantes,47.245935,-1.505602,,9 Rue 
 stereolux-lab,Labo Arts & Techs / Stereolux,fablab,,Nantes,47.206011,-1.563948,Europe/Paris,,http://www.stereolux.org
 univ-nantes,Nantes Université,partner,university,Nantes,,,,,
 """
-
-
-@pytest.fixture
-def config_file(tmp_path, sqlite_url, monkeypatch) -> str:
-    monkeypatch.setenv("MAILLAGE_DATABASE_URL", sqlite_url)
-    path = tmp_path / "config.toml"
-    path.write_text(TEST_CONFIG, encoding="utf-8")
-    return str(path)
 
 
 def venues_in(url: str) -> dict[str, Venue]:

@@ -1,18 +1,18 @@
 """Helpers for the feed tests (imported by name: tests/feeds has no __init__.py): ICS builders,
-sources, members who host venues, a sync call."""
+members who host venues, queries. Adding a source and syncing it live in testkit (shared)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import httpx
 from sqlalchemy import func, select
 
-from bot.feeds.sync import sync_source
-from storage.models.events import Event, EventVenue, FeedSource, Rsvp
+from storage.models.events import Event, EventVenue, Rsvp
 from storage.models.members import Identity, Member
 from storage.models.network import Role, Venue
 from storage.models.runtime import OutboxMessage
+
+from testkit import add_source, sync  # noqa: F401  (re-exported for the feed tests)
 
 UTC = timezone.utc
 
@@ -37,16 +37,6 @@ def calendar(*events: str, header: str = "") -> bytes:
 async def venue_id(app, slug: str) -> int:
     async with app.db.session() as session:
         return (await session.execute(select(Venue.id).where(Venue.slug == slug))).scalar_one()
-
-
-async def add_source(app, slug: str, url: str, *, origin: str = "config", kind: str | None = None) -> int:
-    vid = await venue_id(app, slug)
-    async with app.db.session() as session:
-        source = FeedSource(venue_id=vid, url=url, kind=kind or ("ics" if url.startswith("http") else "file"),
-                            origin=origin, enabled=True, error_streak=0, last_error_notified=False)
-        session.add(source)
-        await session.flush()
-        return source.id
 
 
 async def add_member(app, user_id: str, name: str, *, host_of: str | None = None, locale: str = "fr") -> int:
@@ -95,13 +85,3 @@ async def outbox(app, purpose: str | None = None) -> list[OutboxMessage]:
 async def count(app, model) -> int:
     async with app.db.session() as session:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
-
-
-async def sync(app, source_id: int, client: httpx.AsyncClient | None = None):
-    own = client is None
-    client = client or httpx.AsyncClient()
-    try:
-        return await sync_source(app.db, app.config, source_id, app.clock.now(), client)
-    finally:
-        if own:
-            await client.aclose()

@@ -12,10 +12,9 @@ from adapters.web import build_asgi
 from bot.events.announce import cancel_event
 from bot.feeds.calendar_tokens import member_calendar_url
 from bot.feeds.export import event_uid
-from bot.feeds.sync import sync_source
-from storage.models.events import Event, FeedSource, Rsvp
+from storage.models.events import Event, Rsvp
 from storage.models.members import Identity, Member
-from storage.models.network import Venue
+from testkit import add_source, sync
 
 D = datetime(2026, 11, 27, 18, 30)
 
@@ -31,15 +30,7 @@ async def seed(app, tmp_path) -> list[Event]:
     path.write_bytes(("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + ics("a1", "Repair café", D)
                       + ics("a2", "Soirée jeux", D + timedelta(days=30)) + ics("a3", "Marché", datetime(2027, 1, 8, 9))
                       + "END:VCALENDAR\r\n").encode())
-    async with app.db.session() as session:
-        hangar = (await session.execute(select(Venue).where(Venue.slug == "hangar"))).scalar_one()
-        source = FeedSource(venue_id=hangar.id, url=str(path), kind="file", origin="config", enabled=True,
-                            error_streak=0, last_error_notified=False)
-        session.add(source)
-        await session.flush()
-        source_id = source.id
-    async with httpx.AsyncClient() as client:
-        await sync_source(app.db, app.config, source_id, app.clock.now(), client)
+    await sync(app, await add_source(app, "hangar", str(path)))
     async with app.db.session() as session:
         return list((await session.execute(select(Event).order_by(Event.starts_at))).scalars())
 

@@ -310,12 +310,14 @@ async def _skip(ctx: Context, draft: Draft, step: str) -> Reply:
     return await advance(ctx, draft, step)
 
 
-def _toggle(chosen: list, item) -> None:
-    """A tick box: pressing an option adds it, pressing it again removes it."""
+async def _tick(ctx: Context, draft: Draft, step: str, chosen: list, item) -> Reply:
+    """A tick box: pressing an option adds it, pressing it again removes it; the step is shown again."""
     if item in chosen:
         chosen.remove(item)
     else:
         chosen.append(item)
+    await ctx.set_step(step, **draft.dump())
+    return await prompt(ctx, draft, step)
 
 
 async def venue_pressed(ctx: Context) -> Reply:
@@ -323,12 +325,9 @@ async def venue_pressed(ctx: Context) -> Reply:
     venue_id = parse_id(ctx.args)
     if draft is None or ctx.conversation.step != "venues" or venue_id is None:
         return expired(ctx)
-    venue = await ctx.session.get(Venue, venue_id)
-    if venue is None:
+    if await ctx.session.get(Venue, venue_id) is None:
         return expired(ctx)
-    _toggle(draft.venues, venue.id)
-    await ctx.set_step("venues", **draft.dump())
-    return await prompt(ctx, draft, "venues")
+    return await _tick(ctx, draft, "venues", draft.venues, venue_id)
 
 
 async def venues_done(ctx: Context) -> Reply:
@@ -350,9 +349,7 @@ async def tag_pressed(ctx: Context) -> Reply:
     draft = in_flow(ctx)
     if draft is None or ctx.conversation.step != "audience" or ctx.args not in AUDIENCE_TAGS:
         return expired(ctx)
-    _toggle(draft.audience, ctx.args)
-    await ctx.set_step("audience", **draft.dump())
-    return await prompt(ctx, draft, "audience")
+    return await _tick(ctx, draft, "audience", draft.audience, ctx.args)
 
 
 async def tags_done(ctx: Context) -> Reply:

@@ -16,12 +16,11 @@ from sqlalchemy import select
 from adapters.web import build_asgi
 from bot.app import build_app
 from bot.feeds.calendar_tokens import member_by_token
-from bot.feeds.sync import sync_source
 from bot.types import Button
 from events_helpers import People, people, publish_fr  # noqa: F401 (fixture)
-from storage.models.events import Event, EventVenue, FeedSource
+from storage.models.events import Event, EventVenue
 from storage.models.network import Venue
-from testkit import make_config
+from testkit import add_source, make_config, sync
 
 THURSDAY = datetime(2026, 11, 26, 18, 30)  # "jeudi 18h30" seen from the test clock, Paris wall time
 
@@ -46,15 +45,7 @@ async def import_feed(app, tmp_path, slug: str, title: str, start: datetime = TH
         f"DTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/Paris:{start:%Y%m%dT%H%M%S}\r\n"
         f"DTEND;TZID=Europe/Paris:{end:%Y%m%dT%H%M%S}\r\nSUMMARY:{title}\r\n{where}END:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode())
-    async with app.db.session() as session:
-        venue = (await session.execute(select(Venue).where(Venue.slug == slug))).scalar_one()
-        source = FeedSource(venue_id=venue.id, url=str(path), kind="file", origin="config", enabled=True,
-                            error_streak=0, last_error_notified=False)
-        session.add(source)
-        await session.flush()
-        source_id = source.id
-    async with httpx.AsyncClient() as client:
-        await sync_source(app.db, app.config, source_id, app.clock.now(), client)
+    await sync(app, await add_source(app, slug, str(path)))
 
 
 async def programme(app) -> list[tuple[str, list[str]]]:
