@@ -20,7 +20,7 @@ from bot.types import (
 
 if TYPE_CHECKING:
     from bot.core import BotCore
-    from bot.dispatcher import OutboxDispatcher
+    from bot.outbox.dispatcher import OutboxDispatcher
 
 PLATFORM = "console"
 BOLD, DIM, CYAN, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"

@@ -29,11 +29,11 @@ import networkx as nx
 import numpy as np
 
 from bench.synthetic import synthetic_network
-from bot.matching import Candidate, History, Weights, pair_key, plan_round
-from bot.matching.graph import build_graph
-from bot.matching.round import order_candidates
-from bot.matching.scoring import allowed, explain
-from bot.matching.solver import exact_matching, local_matching, matching_weight
+from bot.matchmaking.engine import Candidate, History, Weights, pair_key, plan_round
+from bot.matchmaking.engine.graph import build_graph
+from bot.matchmaking.engine.round import order_candidates
+from bot.matchmaking.engine.scoring import allowed, explain
+from bot.matchmaking.engine.solver import exact_matching, local_matching, matching_weight
 
 
 W = Weights()
@@ -123,7 +123,7 @@ def quality_large(n: int) -> None:
 
 def _small_windows(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tuple[int, int]]:
     """The large-round method with windows much smaller than the graph, as at 10,000 candidates."""
-    import bot.matching.solver as solver
+    import bot.matchmaking.engine.solver as solver
 
     saved = solver.WINDOW
     solver.WINDOW = 500

@@ -31,7 +31,7 @@ from adapters.telegram.adapter import TelegramAdapter  # noqa: E402
 from adapters.telegram.limits import ThroughputLimiter  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import TelegramConfig  # noqa: E402
-from bot.dispatcher import OutboxDispatcher  # noqa: E402
+from bot.outbox.dispatcher import OutboxDispatcher  # noqa: E402
 from bot.types import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

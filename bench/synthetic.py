@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.matching.model import Candidate, VenuePreference
+from bot.matchmaking.engine.model import Candidate, VenuePreference
 
 DOMAINS: dict[str, list[str]] = {
     "making": [

@@ -10,13 +10,14 @@ import asyncio
 import logging
 import signal
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from bot.application import App
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.core import BotCore
-from bot.dispatcher import OutboxDispatcher
+from bot.outbox.dispatcher import OutboxDispatcher
 from bot.ports import ChatAdapter
+from bot.registry import Registry, load_features
 from bot.reference_data import sync_reference_data
 from storage.db import Database
 from storage.migrate import upgrade
@@ -25,21 +26,37 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 15
 
+# What the bot can do in chat, in one place: the features that belong to no capability, then each
+# capability's `chat` package. Each names a module with `register(registry)`.
+FEATURES = (
+    "bot.features.help",
+    "bot.features.cancel",
+    "bot.features.language",
+    "bot.features.privacy",
+    "bot.venues.chat",
+    "bot.members.chat",
+    "bot.skills.chat",
+    "bot.directory.chat",
+    "bot.hosts.chat",
+    "bot.events.chat",
+    "bot.feeds.chat",
+    "bot.matchmaking.chat",
 
-@dataclass
-class App:
-    config: Config
-    db: Database
-    core: BotCore
-    clock: Clock
-    adapters: dict[str, ChatAdapter] = field(default_factory=dict)
-    dispatcher: OutboxDispatcher | None = None
+    "bot.campaigns.chat",
 
-    def add_adapter(self, adapter: ChatAdapter) -> None:
-        self.adapters[adapter.platform] = adapter
+    "bot.wall.chat",
 
-    async def close(self) -> None:
-        await self.db.dispose()
+    "bot.report.chat",
+
+    "bot.partners.chat",
+)
+
+
+def build_registry() -> Registry:
+    """Every command, button, flow and personal-data holder of `FEATURES`."""
+    return load_features(FEATURES)
+
+
 
 
 async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clock: Clock | None = None,
@@ -53,7 +70,7 @@ async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clo
     if migrate:
         await upgrade(db)
     await sync_reference_data(db, config)
-    app = App(config, db, BotCore(config, db, clock=clock), clock)
+    app = App(config, db, BotCore(config, db, build_registry(), clock=clock), clock)
     for adapter in adapters:
         app.add_adapter(adapter)
     if platform_adapters:

@@ -20,7 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import Context
 from bot.i18n import Translator, normalize_locale
-from bot.registry import Access, Command, Registry, Where, load_features
+from bot.registry import Access, Command, Registry, Where
 from bot.types import (
     Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined, Reply,
     TextReceived,
@@ -37,11 +37,11 @@ SUGGESTION_SPREAD = 8
 
 
 class BotCore:
-    def __init__(self, config: Config, db: Database, registry: Registry | None = None,
+    def __init__(self, config: Config, db: Database, registry: Registry,
                  clock: Clock | None = None) -> None:
         self.config = config
         self.db = db
-        self.registry = registry or load_features()
+        self.registry = registry
         self.clock = clock or SystemClock()
         # Called after an event whose committed transaction queued outbox messages: the app wakes the
         # dispatcher, so a reveal or a promotion leaves at once instead of at the next poll.

@@ -8,9 +8,8 @@ commands) in both languages. Command names match `^[a-z0-9_]{1,32}$`, legal on b
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -169,13 +168,13 @@ class Registry:
         return sorted(self.commands.values(), key=lambda c: (c.order, c.name))
 
 
-def load_features(registry: Registry | None = None, package: str = "bot.features") -> Registry:
-    """Import every module of `bot.features` and call its `register(registry)`."""
+def load_features(modules: Iterable[str], registry: Registry | None = None) -> Registry:
+    """Import each named module (a feature, or a capability's `chat` package) and call its `register`.
+
+    The list is explicit (see `bot.app.FEATURES`): what the bot can do is read in one place, and a
+    stray module never registers commands by being present.
+    """
     registry = registry or Registry()
-    root = importlib.import_module(package)
-    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{package}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(registry)
+    for name in modules:
+        importlib.import_module(name).register(registry)
     return registry

@@ -20,14 +20,14 @@ from bot.config import Config
 from bot.events.queries import ProgrammeFilter, all_linked_chats, programme, venues_of
 from bot.events.render import format_span
 from bot.i18n import Translator
-from bot.notify import notify_chat
+from bot.outbox.notify import notify_chat
 from bot.types import Reply
 from storage.db import Database
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from bot.events.queries import venues_of
 from bot.events.render import event_card
 from bot.events.rsvp import promote_everywhere
 from bot.i18n import Translator
-from bot.notify import member_timezone, notify_member
+from bot.outbox.notify import member_timezone, notify_member
 from bot.types import Reply
 from storage.db import Database
 from storage.models import Member
@@ -37,7 +37,7 @@ from storage.models.events import Event, Rsvp
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from bot.feeds.sync import sync_all
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

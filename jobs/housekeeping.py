@@ -14,7 +14,7 @@ from storage.models import ConversationState, OutboxMessage
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.directory.introductions import expire_due
+from bot.directory.requests import expire_due
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.matchmaking.run import run_round
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 

@@ -11,16 +11,16 @@ already ran (unique periods, idempotency keys), so running a job twice is always
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import pkgutil
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 
+from bot.plugins import modules_with
+
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +28,7 @@ ADVISORY_LOCK_KEY = 0x4D41494C  # "MAIL": the scheduler's PostgreSQL advisory lo
 
 
 def job_modules() -> list:
-    import jobs
-
-    modules = []
-    for info in sorted(pkgutil.iter_modules(jobs.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"jobs.{info.name}")
-        if hasattr(module, "schedule"):
-            modules.append(module)
-    return modules
+    return modules_with("jobs", "schedule")
 
 
 def build_scheduler(app: "App") -> AsyncIOScheduler:

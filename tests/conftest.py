@@ -17,7 +17,8 @@ import pytest_asyncio
 from sqlalchemy.engine import make_url
 
 from adapters.memory import MemoryAdapter
-from bot.app import App, build_app
+from bot.app import build_app
+from bot.application import App
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.migrate import upgrade

@@ -1,4 +1,4 @@
-"""Tests for bot.timeparse: event starts, ends and durations typed in French and English.
+"""Tests for bot.timeparse.parser: event starts, ends and durations typed in French and English.
 
 Unless a case says otherwise, "now" is Wednesday 2026-11-25 10:00 in Europe/Paris (UTC+1).
 """
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeparse import (
+from bot.timeparse.parser import (
     REASONS,
     ParsedWhen,
     WhenError,

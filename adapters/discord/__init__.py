@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from adapters.discord.adapter import DiscordAdapter
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
     from bot.config import DiscordConfig
 
 __all__ = ["DiscordAdapter", "build_adapter"]

@@ -19,6 +19,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.views import build_view
 from bot.types import (
     Attachment, Button, ButtonPressed, ChatKind, ChatRef, CommandInvoked, Reply, TextReceived, UserRef,
 )
@@ -27,7 +28,6 @@ PLATFORM = "discord"
 MAX_CONTENT = 2000
 MAX_ROWS = 5
 MAX_PER_ROW = 5
-MAX_LABEL = 80
 
 
 @dataclass(frozen=True)
@@ -171,15 +171,8 @@ def render(reply: Reply) -> list[Outgoing]:
     return messages
 
 
-def label(text: str) -> str:
-    text = " ".join(text.split())
-    return (text[:MAX_LABEL - 1] + "…") if len(text) > MAX_LABEL else (text or "…")
-
-
 def message_kwargs(out: Outgoing, *, for_edit: bool = False) -> dict[str, Any]:
     """Keyword arguments for `send`, `send_message`, `followup.send` (or `edit_message`)."""
-    from adapters.discord.views import build_view  # views imports this module
-
     view = build_view(out.rows)
     kwargs: dict[str, Any] = {"content": out.content or None, "allowed_mentions": discord.AllowedMentions.none()}
     if for_edit:

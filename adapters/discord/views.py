@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from adapters.discord.convert import label
 from bot.types import Button
 
 if TYPE_CHECKING:
@@ -39,6 +38,15 @@ def custom_id(action: str, payload: str = "") -> str:
 
 def _handlers(interaction: discord.Interaction) -> "Handlers | None":
     return getattr(interaction.client, "maillage", None)
+
+
+MAX_LABEL = 80
+
+
+def label(text: str) -> str:
+    """A button label on one line, cut with an ellipsis to Discord's limit."""
+    text = " ".join(text.split())
+    return (text[:MAX_LABEL - 1] + "…") if len(text) > MAX_LABEL else (text or "…")
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=TEMPLATE):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from adapters.telegram.adapter import TelegramAdapter
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
     from bot.config import TelegramConfig
 
 __all__ = ["TelegramAdapter", "build_adapter"]

@@ -7,9 +7,7 @@ host and port and returns a handle whose `stop()` shuts the server down.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -19,9 +17,10 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.web.serve import RunningServer, serve_asgi
 from bot.config import WebConfig
+from bot.plugins import modules_with
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +30,8 @@ def build_asgi(app: "App") -> Starlette:
         return JSONResponse({"status": "ok", "network": app.config.network.name})
 
     routes: list[BaseRoute] = [Route("/healthz", health)]
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "routes"):
-            routes += module.routes(app)
+    for module in modules_with(__name__, "routes"):
+        routes += module.routes(app)
     return Starlette(routes=routes)
 
 

@@ -19,7 +19,7 @@ from bot.feeds.export import calendar_bytes, member_events, network_events, venu
 from storage.venues import venue_by_slug
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.application import App
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 

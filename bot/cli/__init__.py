@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
-import pkgutil
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -21,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError, load_config
+from bot.plugins import modules_with
 from storage.db import Database
 
 T = TypeVar("T")
@@ -36,11 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    package = sys.modules[__name__]
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "add_commands"):
-            module.add_commands(subparsers)
+    for module in modules_with(__name__, "add_commands"):
+        module.add_commands(subparsers)
     return parser
 
 

@@ -13,7 +13,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from adapters.console import PLATFORM, ConsoleAdapter
-from bot.app import App, build_app
+from bot.app import build_app
+from bot.application import App
 from bot.cli import config_from, run_async
 from bot.config import Config, DatabaseConfig, load_config
 from bot.types import UserRef

@@ -2,7 +2,7 @@
 
 Every row is checked first (columns, values, venues, identities, skills); if anything is wrong,
 every problem is printed with its line number and nothing is written. The logic lives in
-bot/members_import.py; this module only reads the file and prints.
+bot/imports/members.py; this module only reads the file and prints.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import config_from, run_async, with_database
-from bot.members_import import check, parse, write
+from bot.imports.members import check, parse, write
 from storage.models import utcnow
 
 EXIT_INVALID = 1

@@ -15,10 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.config.campaigns import CampaignsConfig
 from bot.config.events import EventsConfig, FeedConfig
 from bot.config.matchmaking import MatchmakingConfig
+from bot.config.partners import PartnersConfig
 from bot.config.platforms import DiscordConfig, TelegramConfig
+from bot.config.report import ReportConfig
 from bot.config.schema import ConfigError, build
+from bot.config.wall import WallConfig
 from bot.config.sections import (
     AttentionConfig,
     ConversationConfig,
@@ -53,6 +57,15 @@ class Config:
     conversations: ConversationConfig = field(default_factory=ConversationConfig)
     events: EventsConfig = field(default_factory=EventsConfig)
     matchmaking: MatchmakingConfig = field(default_factory=MatchmakingConfig)
+
+    campaigns: CampaignsConfig = field(default_factory=CampaignsConfig)
+
+    wall: WallConfig = field(default_factory=WallConfig)
+
+    report: ReportConfig = field(default_factory=ReportConfig)
+
+    partners: PartnersConfig = field(default_factory=PartnersConfig)
+
     source: str = field(default="", compare=False)
 
     def problems(self) -> list[str]:

@@ -3,7 +3,7 @@
 `[matchmaking]` sets the schedule (a cron expression in the network time zone, on every N-th
 matching week; animators can override both with `/matchmaking schedule`), the answer window, the
 follow-up delay and groups of three. `[matchmaking.weights]` maps one to one onto
-`bot.matching.Weights` (read its docstrings for what each term does); `weights()` builds it.
+`bot.matchmaking.engine.Weights` (read its docstrings for what each term does); `weights()` builds it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from bot.matching import Weights
+    from bot.matchmaking.engine import Weights
 
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
@@ -70,7 +70,7 @@ def cron_problem(expression: str, timezone: str = "UTC", start: datetime | None 
 
 @dataclass(frozen=True)
 class MatchWeightsConfig:
-    """`[matchmaking.weights]`: the scoring of a pair. Defaults are `bot.matching.Weights`'s."""
+    """`[matchmaking.weights]`: the scoring of a pair. Defaults are `bot.matchmaking.engine.Weights`'s."""
 
     need_offer: float = 10.0  # per direction where one needs what the other offers (the strongest term)
     need_offer_extra_skill: float = 2.0  # per further matching skill in that direction
@@ -121,7 +121,7 @@ class MatchmakingConfig:
 
     def weights_for_engine(self) -> "Weights":
         """The engine's `Weights`: `[matchmaking.weights]` plus min_score and repeat_window."""
-        from bot.matching import Weights  # numpy and the solver load only where rounds are planned
+        from bot.matchmaking.engine import Weights  # numpy and the solver load only where rounds are planned
 
         values = dataclasses.asdict(self.weights)
         return Weights(**values, min_score=self.min_score, repeat_window_rounds=self.repeat_window)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from bot.application import App
 from bot.events.announce import announce_event
 from bot.events.queries import set_venues
 from bot.events.rsvp import respond

@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.events.queries import announcement_chats, members_with_rsvp, venue_ids_of, venues_of
 from bot.events.render import event_card
 from bot.i18n import Translator
-from bot.notify import member_timezone, notify_chat, notify_member
+from bot.outbox.notify import member_timezone, notify_chat, notify_member
 from bot.types import Button, Reply
 from storage.models import Activity, Venue, VenueChat
 from storage.models.events import Event

@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.events.queries import venues_of
 from bot.events.render import event_card
 from bot.i18n import Translator
-from bot.notify import member_timezone, notify_member
+from bot.outbox.notify import member_timezone, notify_member
 from bot.types import Button, Reply
 from storage.models import Member
 from storage.models.events import Event, Rsvp

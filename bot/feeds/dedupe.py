@@ -28,7 +28,7 @@ from bot.events.rsvp import respond
 from bot.feeds.match import Candidate, DayIndex, Match, Verdict, best_match, normalise, place_keys
 from bot.feeds.records import add_cohost, occurrence_key, remove_cohost, source_tag
 from bot.i18n import Translator
-from bot.notify import notify_member
+from bot.outbox.notify import notify_member
 from bot.types import Button, Reply
 from storage.models.events import Event, EventVenue, FeedSource
 from storage.models.feeds import EventDuplicateQuestion, FeedLink

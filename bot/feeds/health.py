@@ -21,7 +21,7 @@ from adapters.sources.fetch import describe
 from bot.config import Config
 from bot.feeds.dedupe import venue_hosts
 from bot.i18n import Translator
-from bot.notify import notify_member
+from bot.outbox.notify import notify_member
 from bot.types import Button, Reply
 from storage.models.events import FeedSource
 from storage.models.feeds import FeedSourceState

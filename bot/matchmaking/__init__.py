@@ -1,4 +1,4 @@
-"""Matchmaking around the pure engine (`bot.matching`): who is due, rounds written exactly once,
+"""Matchmaking around the pure engine (`bot.matchmaking.engine`): who is due, rounds written exactly once,
 messages in each member's language, answers with consent before contacts, figures for animators.
 
 Modules: `periods` (schedule and period strings), `candidates` and `history` (the engine's inputs,

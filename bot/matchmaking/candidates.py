@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attention import budget_left
+from bot.outbox.attention import budget_left
 from bot.config import Config
 from bot.config.matchmaking import CADENCE_DAYS
-from bot.matching import Candidate, VenuePreference
+from bot.matchmaking.engine import Candidate, VenuePreference
 from storage.models import Identity, Member, MemberSkill, Skill, Venue
 from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.matching import History, pair_key
+from bot.matchmaking.engine import History, pair_key
 from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.config import Config
 from bot.matchmaking.run import ask_key
-from bot.notify import notify_member
+from bot.outbox.notify import notify_member
 from bot.types import Reply
 from storage.models import Member, OutboxMessage
 from storage.models.matchmaking import (

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.contacts import ContactPart
+from bot.members.contacts import ContactPart
 from bot.i18n import Translator
 from storage.models import Member, Skill, Venue
 

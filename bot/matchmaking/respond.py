@@ -24,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot import payloads
-from bot.attention import budget_left, is_quiet
+from bot.outbox.attention import budget_left, is_quiet
 from bot.config import Config
-from bot.contacts import contact_card
+from bot.members.contacts import contact_card
 from bot.i18n import Translator
 from bot.matchmaking import render
 from bot.matchmaking.run import ask_key
-from bot.notify import member_identity, member_timezone, notify_member
+from bot.outbox.notify import member_identity, member_timezone, notify_member
 from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Venue
 from storage.models.events import Event, EventVenue

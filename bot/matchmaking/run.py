@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.matching import RoundPlan, plan_round
+from bot.matchmaking.engine import RoundPlan, plan_round
 from bot.matchmaking import render
 from bot.matchmaking.candidates import Pool, build_pool
 from bot.matchmaking.history import build_history
 from bot.matchmaking.periods import effective_schedule, period_of
-from bot.notify import notify_member
+from bot.outbox.notify import notify_member
 from bot.types import Button, Reply
 from storage.db import Database
 from storage.models import Member, OutboxMessage

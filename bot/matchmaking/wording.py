@@ -4,7 +4,7 @@
 - `round_name` calls a round by its date ("tour du 16/11") instead of its period id ("2026-W47"),
   which stays the identifier in JSON, the CLI and the database;
 - `language_names` turns stored codes ("fr", "en") into the names /profile shows ("Français,
-  English": each language named in itself, from the shared `bot.languages`).
+  English": each language named in itself, from the shared `bot.members.languages`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.languages import NAMES
+from bot.members.languages import NAMES
 
 
 def number(value: float, t: Translator, digits: int = 1) -> str:

@@ -27,7 +27,7 @@ class IntroPreferences(Base):
     __tablename__ = "intro_preferences"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    # other_venues_preferred (default) | same_venue_ok | other_venues_only (bot.matching.VenuePreference)
+    # other_venues_preferred (default) | same_venue_ok | other_venues_only (bot.matchmaking.engine.VenuePreference)
     venue_preference: Mapped[str] = mapped_column(String(24), default="other_venues_preferred")
     never_with: Mapped[list] = mapped_column(default=list)  # member ids, private to this member
     languages: Mapped[list | None] = mapped_column(nullable=True)  # None: Member.languages
@@ -60,7 +60,7 @@ class Introduction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
-    reasons: Mapped[list] = mapped_column(default=list)  # [{"code": ..., "params": {...}}] (bot.matching.Reason)
+    reasons: Mapped[list] = mapped_column(default=list)  # [{"code": ..., "params": {...}}] (bot.matchmaking.engine.Reason)
     cross_venue: Mapped[bool] = mapped_column(Boolean, default=False)
     need_offer: Mapped[bool] = mapped_column(Boolean, default=False)
     repeat: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.members_import import check, parse, write
+from bot.imports.members import check, parse, write
 from storage.models import Identity, Member, MemberSkill, Skill
 
 GOOD = """name,venue,offers,needs,interests,languages,visibility,introductions,cadence,identities

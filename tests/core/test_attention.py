@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.attention import is_quiet, next_allowed
+from bot.outbox.attention import is_quiet, next_allowed
 from bot.config import AttentionConfig
-from bot.notify import notify_member
+from bot.outbox.notify import notify_member
 from bot.types import Reply
 from storage.models import Identity, Member, OutboxMessage
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.app import build_app
-from bot.registry import Registry, load_features
+from bot.app import build_registry
+from bot.registry import Registry
 from bot.types import Reply
 from testkit import make_config
 
@@ -70,7 +71,7 @@ async def test_commands_still_work_inside_a_flow(app, memory):
 def test_registry_rejects_illegal_or_duplicate_names():
     import pytest
 
-    registry = load_features()
+    registry = build_registry()
     with pytest.raises(ValueError, match="illegal command name"):
         registry.command("Bad-Name", summary="x")(lambda ctx: None)
     with pytest.raises(ValueError, match="declared twice"):
@@ -80,6 +81,6 @@ def test_registry_rejects_illegal_or_duplicate_names():
 def test_command_names_are_legal_on_both_platforms():
     import re
 
-    for command in load_features().commands.values():
+    for command in build_registry().commands.values():
         for name in (command.name, command.alias):
             assert re.fullmatch(r"[a-z0-9_]{1,32}", name), name

@@ -47,9 +47,9 @@ class Bot:
 
 
 def registered(name: str) -> bool:
-    from bot.registry import load_features
+    from bot.app import build_registry
 
-    return load_features().resolve(name) is not None
+    return build_registry().resolve(name) is not None
 
 
 def pending(*commands: str):

@@ -17,7 +17,8 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from adapters.telegram.adapter import TelegramAdapter
-from bot.app import App, build_app
+from bot.app import build_app
+from bot.application import App
 from bot.clock import ManualClock
 from bot.config import TelegramConfig
 from bot.types import ChatKind, ChatRef, CommandInvoked, Reply, UserRef

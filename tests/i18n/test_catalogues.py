@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.i18n import Translator, catalogue, normalize_locale, placeholders, translate
-from bot.registry import load_features
+from bot.app import build_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def test_plural_forms_are_complete():
 
 
 def test_every_command_has_its_texts_in_both_languages():
-    registry = load_features()
+    registry = build_registry()
     fr, en = catalogue("fr"), catalogue("en")
     for command in registry.commands.values():
         for key in filter(None, (command.summary_key, command.args_key)):

@@ -1,1 +1,1 @@
-"""Tests of the matchmaking engine (bot.matching)."""
+"""Tests of the matchmaking engine (bot.matchmaking.engine)."""

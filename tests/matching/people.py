@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bot.matching import Candidate, VenuePreference
+from bot.matchmaking.engine import Candidate, VenuePreference
 
 
 def person(member_id: int, venue: int | None = 1, *, offers=(), needs=(), interests=(), langs=("fr",),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import History, UnmatchedReason, VenuePreference, Weights, pair_key, plan_round
-from bot.matching.scoring import allowed, has_link
+from bot.matchmaking.engine import History, UnmatchedReason, VenuePreference, Weights, pair_key, plan_round
+from bot.matchmaking.engine.scoring import allowed, has_link
 
 from .people import person, random_people
 
@@ -142,7 +142,7 @@ def test_twelve_rounds_without_avoidable_repeat():
 
 
 def _viable(people, a: int, b: int) -> bool:
-    from bot.matching.scoring import viable
+    from bot.matchmaking.engine.scoring import viable
 
     by_id = {p.member_id: p for p in people}
     return viable(by_id[a], by_id[b], History(), Weights())

@@ -7,9 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from bot.matching import History, VenuePreference, Weights
-from bot.matching.graph import build_graph
-from bot.matching.scoring import allowed, distance_km, explain, viable
+from bot.matchmaking.engine import History, VenuePreference, Weights
+from bot.matchmaking.engine.graph import build_graph
+from bot.matchmaking.engine.scoring import allowed, distance_km, explain, viable
 
 from .people import person, random_people
 

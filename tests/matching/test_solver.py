@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from bot.matching.solver import exact_matching, local_matching, matching_weight
+from bot.matchmaking.engine.solver import exact_matching, local_matching, matching_weight
 
 
 def random_graph(n: int, degree: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -43,7 +43,7 @@ def test_local_matching_with_small_windows_stays_close(seed, monkeypatch):
     # Windows covering the whole graph make it exact.
     assert matching_weight(local_matching(400, edges, weights), edges, weights) == pytest.approx(optimum, rel=1e-4)
     # Windows much smaller than the graph (uniform random weights are the hard case).
-    monkeypatch.setattr("bot.matching.solver.WINDOW", 80)
+    monkeypatch.setattr("bot.matchmaking.engine.solver.WINDOW", 80)
     greedy_and_moves = matching_weight(local_matching(400, edges, weights, windows=0), edges, weights)
     pairs = local_matching(400, edges, weights, seed=seed)
     assert is_matching(pairs)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from adapters.memory import MemoryAdapter
 from bot.config import OutboxConfig
-from bot.dispatcher import OutboxDispatcher
+from bot.outbox.dispatcher import OutboxDispatcher
 from bot.ports import Capabilities, RateLimited, Rejected, Transient, Unreachable, UnknownOutcome
 from bot.types import Button, Reply
 from storage.models import Identity, OutboxMessage

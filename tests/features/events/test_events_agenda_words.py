@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.features.events.agenda_words import understand
+from bot.events.chat.agenda_words import understand
 from events_helpers import make_event, people  # noqa: F401 (fixture)
 from storage.models import Venue
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.memory import MemoryAdapter, MemoryUser
-from bot.app import App
+from bot.application import App
 from storage.models import Identity, Member, MemberSkill, Skill, Venue
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config.matchmaking import MatchmakingConfig, cron_problem
-from bot.features.matchmaking.settings import resolve_word
+from bot.matchmaking.chat.settings import resolve_word
 from bot.i18n import Translator
 from bot.matchmaking import preview
 from bot.matchmaking.schedule_words import parse_schedule

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from adapters.memory import MemoryAdapter
-from bot.features.members.link import normalise
+from bot.members.chat.link import normalise
 from storage.models import Identity, Member, Venue
 from storage.models.linking import LinkCode
 

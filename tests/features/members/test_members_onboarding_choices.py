@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.features.matchmaking import settings as matchmaking_settings
-from bot.languages import ALIASES, NAMES, language_code
+from bot.matchmaking.chat import settings as matchmaking_settings
+from bot.members.languages import ALIASES, NAMES, language_code
 from bot.types import Button
 from storage.models import Member, MemberSkill, Skill, Venue
 
@@ -97,6 +97,6 @@ async def test_profile_offers_the_languages_introductions_accept(app, memory):
 
 def test_one_language_list_for_profile_and_introductions():
     assert set(ALIASES.values()) == set(NAMES) and all(ALIASES[code] == code for code in NAMES)
-    # Until /introductions imports bot.languages, its typed words must name the same languages.
+    # Until /introductions imports bot.members.languages, its typed words must name the same languages.
     assert set(matchmaking_settings.LANGUAGES.values()) == set(NAMES)
     assert language_code("Anglais") == language_code("english") == "en" and language_code("klingon") is None

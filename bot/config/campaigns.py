@@ -1,0 +1,13 @@
+"""The [campaigns] section of the configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CampaignsConfig:
+    """[campaigns]: nothing to set yet."""
+
+    def problems(self) -> list[str]:
+        return []

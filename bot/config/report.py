@@ -1,0 +1,13 @@
+"""The [report] section of the configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """[report]: nothing to set yet."""
+
+    def problems(self) -> list[str]:
+        return []

@@ -1,0 +1,107 @@
+"""Venues from a CSV file: our columns, or the national tiers-lieux open data (CGET 2019) converted.
+
+Every row is checked with the same rules as the configuration's [[venues]] (`validate`), and `apply`
+upserts by slug, so a re-import updates and never duplicates (join codes are kept). The command
+that reads the file and prints is `bot.cli.imports`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import fields
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import VenueConfig
+from bot.imports.csv_reader import read_csv
+from bot.skills.normalize import normalize
+from storage.models import Venue
+from storage.venues import upsert_venue
+
+COLUMNS = tuple(f.name for f in fields(VenueConfig))
+REQUIRED = ("slug", "name", "kind")
+FLOATS = ("latitude", "longitude")
+MAX_LENGTHS = {"name": 200, "city": 120, "website": 300, "partner_kind": 20}  # the venues table's columns
+CGET_KINDS = {"Tiers lieux à dominante coworking": "coworking", "Tiers lieux à dominante fablab": "fablab"}
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """(line number, row) pairs of a venues CSV, and problems with the file itself."""
+    rows, problems = read_csv(path.read_text(encoding="utf-8-sig"), columns=COLUMNS, required=REQUIRED)
+    return [(line, {k: (v or "").strip() for k, v in row.items() if k}) for line, row in rows], problems
+
+
+def cget_rows(path: Path, limit: int | None = None, department: str | None = None) -> list[tuple[int, dict[str, str]]]:
+    """Rows of the CGET 2019 tiers-lieux file, converted to our columns (slug from name and town)."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.DictReader(file)
+        for source in reader:
+            if department and source.get("INSEEDEP", "").strip() != department:
+                continue
+            name, city = source["NOM_TL"].strip(), source["NOMCOM"].strip()
+            slug = "-".join(normalize(f"{name} {city}").split())[:55].strip("-") or "lieu"
+            if slug in seen:  # two places with the same name in one town: the file's id tells them apart
+                slug = f"{slug}-{source['ID'].strip()}"
+            seen.add(slug)
+            website = source.get("WEB", "").strip()
+            if website and "://" not in website:
+                website = "https://" + website
+            address = " ".join(p for p in (source.get("ADRESSE", "").strip(), source.get("CP", "").strip(), city) if p)
+            rows.append((reader.line_num, {
+                "slug": slug, "name": name, "kind": CGET_KINDS.get(source.get("TYPO", "").strip(), "tiers-lieu"),
+                "city": city, "latitude": source.get("LAT", "").strip(), "longitude": source.get("LONG", "").strip(),
+                "description": address, "website": website,
+            }))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def validate(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[VenueConfig], list[str]]:
+    """Venues from rows, and every problem as "line N: column: what is wrong"."""
+    venues: list[VenueConfig] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        values: dict[str, object] = {}
+        row_problems = [f"line {line}: {c}: required" for c in REQUIRED if not row.get(c)]
+        row_problems += [f"line {line}: {c}: longer than {n} characters" for c, n in MAX_LENGTHS.items()
+                         if len(row.get(c, "")) > n]
+        for column in COLUMNS:
+            raw = row.get(column, "")
+            if column in FLOATS:
+                try:
+                    values[column] = float(raw.replace(",", ".")) if raw else None
+                except ValueError:
+                    row_problems.append(f'line {line}: {column}: "{raw}" is not a number')
+            else:
+                values[column] = raw or (None if column in ("partner_kind", "timezone", "website") else "")
+        if row_problems:
+            problems += row_problems
+            continue
+        venue = VenueConfig(**values)  # type: ignore[arg-type]
+        problems += [f"line {line}: {problem}" for problem in venue.problems()]
+        if venue.slug in first_line:
+            problems.append(f'line {line}: slug: "{venue.slug}" already used on line {first_line[venue.slug]}')
+        first_line.setdefault(venue.slug, line)
+        venues.append(venue)
+    return venues, problems
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+async def apply(session, venues: list[VenueConfig], default_timezone: str, dry_run: bool) -> tuple[int, int]:
+    """(created, updated); with `dry_run`, only counted."""
+    existing = set((await session.execute(select(Venue.slug))).scalars())
+    created = sum(1 for venue in venues if venue.slug not in existing)
+    if not dry_run:
+        for venue in venues:
+            await upsert_venue(session, venue, default_timezone)
+    return created, len(venues) - created
+
+
