@@ -1,6 +1,6 @@
 """Dates and event cards as a reader sees them: their language, their time zone.
 
-French: "jeu. 3 déc. 18:30"; English: "Thu 3 Dec, 6:30 pm". The year is shown only when it is not
+French: "jeu. 3 déc. 18h30" (French typography writes hours with an h), English: "Thu 3 Dec, 6:30 pm". The year is shown only when it is not
 the reader's current year. Day and month names are formatting data (like a locale database), kept
 here rather than in the message catalogues.
 """
@@ -32,7 +32,7 @@ def _lang(locale: str) -> str:
 
 def format_clock(local: datetime, locale: str) -> str:
     if _lang(locale) == "fr":
-        return f"{local.hour:02d}:{local.minute:02d}"
+        return f"{local.hour}h{local.minute:02d}" if local.minute else f"{local.hour}h"
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     return f"{hour}:{local.minute:02d} {suffix}" if local.minute else f"{hour} {suffix}"
@@ -47,7 +47,7 @@ def format_day(local: datetime, locale: str, today: datetime | None = None) -> s
 
 
 def format_when(when: datetime, zone: str, locale: str, now: datetime | None = None) -> str:
-    """One instant as "jeu. 3 déc. 18:30" / "Thu 3 Dec, 6:30 pm" in time zone `zone`."""
+    """One instant as "jeu. 3 déc. 18h30" / "Thu 3 Dec, 6:30 pm" in time zone `zone`."""
     tz = ZoneInfo(zone)
     local = when.astimezone(tz)
     day = format_day(local, locale, now.astimezone(tz) if now else None)
@@ -56,7 +56,7 @@ def format_when(when: datetime, zone: str, locale: str, now: datetime | None = N
 
 
 def format_span(event: Event, zone: str, t: Translator, now: datetime | None = None) -> str:
-    """When an event happens, in `zone`: "jeu. 3 déc. 18:30–20:00", or "... (all day)"."""
+    """When an event happens, in `zone`: "jeu. 3 déc. 18h30–20h", or "... (all day)"."""
     tz = ZoneInfo(zone)
     if event.all_day:
         # All-day events are dates at the venue, whatever the reader's time zone.

@@ -22,7 +22,7 @@ async def test_agenda_lists_upcoming_events_with_period_venue_tag_and_near_filte
     assert everything.title == "Programme de Réseau Test (1/1)"
     assert "Café du matin" in everything.text and "Soudure" in everything.text and "Jam session" in everything.text
     assert "Passé" not in everything.text
-    assert "mer. 25 nov. 13:00–15:00 — Café du matin" in everything.text  # Paris time, French format
+    assert "mer. 25 nov. 13h–15h — Café du matin" in everything.text  # Paris time, French format
     assert "Le Moulin, Le Hangar" in everything.text
 
     today = (await ana.press("Aujourd'hui"))[0]

@@ -109,7 +109,7 @@ async def test_publishing_an_event_the_venue_calendar_already_has_shows_it_inste
     warning = await publish_fr(host, title="Repair café")
     assert warning[0].title == "Déjà au programme ?"
     assert "« Repair Café du jeudi » est déjà au programme de ton lieu" in warning[0].text
-    assert "jeu. 26 nov. 18:30–20:30" in warning[0].text and "Le Hangar" in warning[0].text
+    assert "jeu. 26 nov. 18h30–20h30" in warning[0].text and "Le Hangar" in warning[0].text
     labels = [b.label for b in warning[0].all_buttons()]
     assert labels == ["Publier le mien quand même", "Annuler"]  # the venue already hosts it: nothing to add
 

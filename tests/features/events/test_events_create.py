@@ -34,7 +34,7 @@ async def test_a_host_publishes_in_french_and_it_is_announced_once(app, memory, 
     [venue_post] = memory.to_chat("-100hangar")
     [programme_post] = memory.to_chat("-100prog")
     assert venue_post.reply.title == "Nouvel événement : Repair café"
-    assert "jeu. 26 nov. 18:30–20:00" in venue_post.text and "Le Hangar" in venue_post.text
+    assert "jeu. 26 nov. 18h30–20h" in venue_post.text and "Le Hangar" in venue_post.text
     assert "étudiant·es" in venue_post.text and "12 places libres sur 12" in venue_post.text
     assert [b.label for b in venue_post.reply.all_buttons()] == ["Je viens"]
     # Each group is told why it gets the post and how to stop it.
@@ -90,11 +90,11 @@ async def test_the_title_can_come_with_the_command_and_fields_can_be_edited_befo
     await host.press("Pas de lien")
     await host.press("Pas de limite")
     preview = await host.press("Terminé")
-    assert "sam. 12 déc. 09:00–11:00" in preview[0].text
+    assert "sam. 12 déc. 9h–11h" in preview[0].text
     await host.press("Modifier")
     await host.press("Date et heure")
     preview = await host.send("13/12 à 10h")
-    assert "dim. 13 déc. 10:00–12:00" in preview[0].text, "moving an event keeps its length"
+    assert "dim. 13 déc. 10h–12h" in preview[0].text, "moving an event keeps its length"
     await host.press("Publier")
     [event] = await _events(app)
     assert event.title == "Atelier couture"

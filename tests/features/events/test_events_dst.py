@@ -40,8 +40,8 @@ async def test_the_same_wall_time_on_both_sides_of_the_spring_change(app, people
     night = events[2]
     assert (night.ends_at - night.starts_at).total_seconds() == 3 * 3600
     agenda = (await host.send("/programme"))[0].text
-    assert "sam. 27 mars 18:30–20:00" in agenda and "lun. 29 mars 18:30–20:00" in agenda
-    assert "dim. 28 mars 01:00–05:00" in agenda  # 05:00 summer time is three hours after 01:00 winter time
+    assert "sam. 27 mars 18h30–20h" in agenda and "lun. 29 mars 18h30–20h" in agenda
+    assert "dim. 28 mars 1h–5h" in agenda  # 05:00 summer time is three hours after 01:00 winter time
 
 
 async def test_autumn_repeated_hour_is_its_first_occurrence(app, people, clock):
@@ -51,7 +51,7 @@ async def test_autumn_repeated_hour_is_its_first_occurrence(app, people, clock):
     async with app.db.session() as session:
         event = (await session.execute(select(Event))).scalar_one()
     assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=timezone.utc)  # 02:30 summer time
-    assert format_when(event.ends_at, "Europe/Paris", "fr") == "dim. 31 oct. 02:30"  # the second 02:30
+    assert format_when(event.ends_at, "Europe/Paris", "fr") == "dim. 31 oct. 2h30"  # the second 02:30
     assert format_when(event.starts_at, "America/Montreal", "en") == "Sat 30 Oct, 8:30 pm"
 
 
@@ -69,12 +69,12 @@ async def test_the_day_before_reminder_counts_real_hours_across_the_change(app, 
     await events_reminders.run(app.db, app.config, clock.now())
     await app.dispatcher.drain()
     [reminder] = ana.inbox()
-    assert "lun. 29 mars 18:30" in reminder.text
+    assert "lun. 29 mars 18h30" in reminder.text
 
 
 def test_dates_in_another_year_show_the_year():
     now = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
     assert format_when(datetime(2027, 1, 5, 17, 0, tzinfo=timezone.utc), "Europe/Paris", "fr", now) == \
-        "mar. 5 janv. 2027 18:00"
+        "mar. 5 janv. 2027 18h"
     assert format_when(datetime(2026, 12, 3, 17, 30, tzinfo=timezone.utc), "Europe/Paris", "fr", now) == \
-        "jeu. 3 déc. 18:30"
+        "jeu. 3 déc. 18h30"

@@ -95,7 +95,7 @@ async def test_the_preview_warns_about_long_or_overnight_events_and_edits_say_sa
     for label in ("Terminé", "Pas de description", "Pas de lien", "Pas de limite"):
         await host.press(label)
     preview = (await host.press("Terminé"))[0]
-    assert preview.text.startswith("Attention : ça dure 4 h, jusqu'au ven. 27 nov. 01:00. C'est bien ça ?")
+    assert preview.text.startswith("Attention : ça dure 4 h, jusqu'au ven. 27 nov. 1h. C'est bien ça ?")
     assert preview.text.endswith("On publie ?")
     await host.press("Publier")
     event = await _event(app)
@@ -106,7 +106,7 @@ async def test_the_preview_warns_about_long_or_overnight_events_and_edits_say_sa
     await host.press("Modifier")
     await host.press("Fin ou durée")
     long = (await host.send("10h"))[0]
-    assert long.text.startswith("Attention : ça dure 10 h, jusqu'au ") and "04:00" in long.text
+    assert long.text.startswith("Attention : ça dure 10 h, jusqu'au ") and "nov. 4h." in long.text
     bob = await people.member("11", "Bob", locale="en", host_of=("hangar",))
     await bob.send(f"/event edit {event.id}")
     await bob.press("End or length")

@@ -36,7 +36,7 @@ async def test_a_change_of_time_is_sent_once_per_change_to_people_going(app, mem
     await host.press("jeu. 26 nov.")
     await host.press("Date et heure")
     preview = await host.send("vendredi 18h30")
-    assert "ven. 27 nov. 18:30–20:00" in preview[0].text
+    assert "ven. 27 nov. 18h30–20h" in preview[0].text
     assert "2 personnes" in (await host.press("Enregistrer"))[0].text  # going and waiting
     await app.dispatcher.drain()
     [notice] = going.inbox()
@@ -101,7 +101,7 @@ async def test_reminders_go_to_people_going_only_once_each(app, memory, people, 
         await events_reminders.run(app.db, app.config, clock.now())
     await app.dispatcher.drain()
     [day_before] = going.inbox()
-    assert day_before.reply.title == "Rappel : Repair café" and "jeu. 26 nov. 18:30" in day_before.text
+    assert day_before.reply.title == "Rappel : Repair café" and "jeu. 26 nov. 18h30" in day_before.text
     assert waiting.inbox() == [] and outsider.inbox() == [] and host.inbox() == []
     clock.set(THURSDAY - timedelta(minutes=50))
     for _ in range(2):

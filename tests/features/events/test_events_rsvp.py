@@ -86,7 +86,7 @@ async def test_myevents_lists_my_rsvps_and_my_venues_events(app, people):
     event_id = await make_event(app, "Repair café", THURSDAY)
     await bob.press(Button("x", "rsvp", f"{event_id}:y"))
     mine = (await bob.send("/mesevenements"))[0]
-    assert "jeu. 26 nov. 18:30–20:30 — Repair café (Le Hangar)" in mine.text and mine.private
+    assert "jeu. 26 nov. 18h30–20h30 — Repair café (Le Hangar)" in mine.text and mine.private
     await bob.press("Je ne viens plus")
     assert "Tu n'es inscrit·e à rien" in (await bob.send("/mesevenements"))[0].text
     hosted = (await host.send("/mesevenements"))[0]
