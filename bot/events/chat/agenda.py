@@ -1,8 +1,9 @@
 """/agenda (/programme), alias /events (/evenements): the network's upcoming events, with filters.
 
 Filters travel in the buttons' payload ("period,venue,tag,near,page", well under 64 bytes), so the
-view needs no server-side state: period (a: all, d: today, w: this week, m: this month, in the
-reader's time zone), one venue, one audience tag, "near me" (venues within `events.near_km` of my
+view needs no server-side state: period (a: all, d: today, t: tomorrow, e: this weekend, w: this
+week, m: this month, 0-6: the next Monday..Sunday, in the reader's time zone; only the first four
+have buttons, the others come from typed words), one venue, one audience tag, "near me" (venues within `events.near_km` of my
 home venue, by great-circle distance), and the page. The words typed after /agenda are read by
 `agenda_words`; a word it does not understand is said back rather than ignored.
 """
@@ -10,7 +11,7 @@ home venue, by great-circle distance), and the page. The words typed after /agen
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,14 +20,15 @@ from bot.context import Context
 from bot.events.announce import rsvp_buttons
 from bot.events.geo import haversine_km
 from bot.events.queries import ProgrammeFilter, get_event, programme, programme_count, venues_of
-from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_span
+from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_day, format_span
 from bot.events.chat.agenda_words import understand
 from bot.events.chat.common import capitalised, reader_zone
 from bot.types import Button, Reply
 from storage.models import Venue
 from storage.venues import all_venues
 
-PERIODS = ("d", "w", "m", "a")
+PERIODS = ("d", "w", "m", "a")  # the period buttons
+TYPED_PERIODS = ("t", "e", *(str(day) for day in range(7)))  # named by words only
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,20 @@ class View:
         if len(parts) != 5:
             return cls()
         period, venue, tag, near, page = parts
-        return cls(period if period in PERIODS else "a", int(venue) if venue.isdigit() else None,
+        return cls(period if period in PERIODS + TYPED_PERIODS else "a", int(venue) if venue.isdigit() else None,
                    tag if tag in AUDIENCE_TAGS else None, near == "1", min(int(page), 1000) if page.isdigit() else 0)
 
 
 def window(period: str, now: datetime, zone: str) -> tuple[datetime, datetime | None]:
-    """From now to the end of today / this week (Sunday night) / this month, in the reader's zone."""
+    """From now to the end of today / this week (Sunday night) / this month; or one coming day
+    (tomorrow, the next Friday...) or this weekend, from its start: in the reader's zone."""
     local = now.astimezone(ZoneInfo(zone))
     if period == "a":
         return now, None
+    if period in TYPED_PERIODS:
+        first, days = _typed_days(period, local.date())
+        start = max(now, datetime.combine(first, time(0), ZoneInfo(zone)))
+        return start, datetime.combine(first + timedelta(days=days), time(0), ZoneInfo(zone))
     if period == "d":
         end_day = local.date() + timedelta(days=1)
     elif period == "w":
@@ -62,6 +69,28 @@ def window(period: str, now: datetime, zone: str) -> tuple[datetime, datetime | 
     else:
         end_day = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
     return now, datetime.combine(end_day, time(0), ZoneInfo(zone))
+
+
+def _typed_days(period: str, today: date) -> tuple[date, int]:
+    """The first day and the number of days of a typed period."""
+    if period == "t":
+        return today + timedelta(days=1), 1
+    if period == "e":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7) if today.weekday() < 5 else today
+        return saturday, 7 - saturday.weekday()
+    return today + timedelta(days=(int(period) - today.weekday()) % 7), 1
+
+
+def _period_note(ctx: Context, view: View, zone: str) -> str | None:
+    """"Demain, ven. 11 déc. :" above a typed day's events, so the reader sees which day was understood."""
+    if view.period not in TYPED_PERIODS:
+        return None
+    local = ctx.now.astimezone(ZoneInfo(zone))
+    first, days = _typed_days(view.period, local.date())
+    day = format_day(datetime.combine(first, time(12)), ctx.locale, local)
+    if view.period == "e":
+        return ctx.t("events.agenda.for_weekend", day=day)
+    return ctx.t("events.agenda.for_tomorrow" if view.period == "t" else "events.agenda.for_day", day=day)
 
 
 async def agenda(ctx: Context) -> Reply:
@@ -100,6 +129,9 @@ async def render(ctx: Context, view: View, notes: list[str] | None = None) -> Re
     start, end = window(view.period, ctx.now, zone)
     venue_ids: set[int] | None = {view.venue} if view.venue else None
     notes = list(notes or [])
+    period_note = _period_note(ctx, view, zone)
+    if period_note:
+        notes.append(period_note)
     distances: dict[int, float] = {}
     if view.near:
         near = await _near_venues(ctx)

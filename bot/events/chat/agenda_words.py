@@ -1,7 +1,7 @@
 """Reading the words after /agenda (/programme): a period, a venue, an audience, "near me".
 
 People type what they see, not our codes: "/programme hangar", "/programme la fabrique",
-"/programme étudiants", "/agenda this week". Words are compared without accents or case; venues
+"/programme étudiants", "/agenda this week", "/programme demain", "/agenda friday". Words are compared without accents or case; venues
 match their slug, their name, their name without its article ("Le Hangar" -> "hangar") or one
 distinctive word of the name ("fabrique"), and a small typo is forgiven (rapidfuzz, on words of 4
 letters or more). Audiences match their codes and their labels in every language. Small words
@@ -22,8 +22,13 @@ from bot.events.render import AUDIENCE_TAGS
 from bot.i18n import Translator
 from storage.models import Venue
 
-PERIOD_WORDS = {"today": "d", "aujourdhui": "d", "aujourd hui": "d", "jour": "d", "week": "w", "semaine": "w",
-                "month": "m", "mois": "m", "all": "a", "tout": "a", "everything": "a"}
+PERIOD_WORDS = {"today": "d", "aujourdhui": "d", "aujourd hui": "d", "jour": "d", "tonight": "d", "soir": "d",
+                "tomorrow": "t", "demain": "t", "weekend": "e", "week end": "e",
+                "week": "w", "semaine": "w", "month": "m", "mois": "m", "all": "a", "tout": "a", "everything": "a"}
+# A day of the week names its next occurrence (today if it is that day): the period is its number.
+WEEKDAY_WORDS = {word: str(number) for number, words in enumerate((
+    ("lundi", "monday"), ("mardi", "tuesday"), ("mercredi", "wednesday"), ("jeudi", "thursday"),
+    ("vendredi", "friday"), ("samedi", "saturday"), ("dimanche", "sunday"))) for word in words}
 NEAR_WORDS = ("near", "near me", "nearby", "pres", "pres de moi", "proche", "autour", "autour de moi")
 FILLERS = frozenset({"ce", "cette", "cet", "this", "le", "la", "les", "l", "de", "du", "des", "d", "the", "a", "au",
                      "aux", "pour", "for", "me", "moi", "en", "in", "at", "chez"})
@@ -52,7 +57,7 @@ class Understood:
 def vocabulary(venues: Iterable[Venue]) -> dict[str, tuple[str, object]]:
     """Normalised phrase -> (kind, value): every way of naming a filter."""
     vocab: dict[str, tuple[str, object]] = {}
-    for word, period in PERIOD_WORDS.items():
+    for word, period in {**PERIOD_WORDS, **WEEKDAY_WORDS}.items():
         vocab[normalise(word)] = ("period", period)
     for word in NEAR_WORDS:
         vocab[normalise(word)] = ("near", True)

@@ -88,3 +88,31 @@ async def test_programme_filters_work_on_both_databases(any_app):
         venue = ProgrammeFilter(start=NOW, venue_ids=frozenset({fabrique}))
         assert [e.title for e in await programme(session, venue)] == ["Everyone"]
         assert await programme_count(session, ProgrammeFilter(start=NOW, end=NOW + timedelta(days=1))) == 1
+
+
+async def test_agenda_understands_tomorrow_a_weekday_and_the_weekend_in_both_languages(app, people):
+    # NOW is Wednesday 25 November, 10:00 in Paris.
+    await make_event(app, "Café du matin", NOW + timedelta(hours=3))  # today
+    await make_event(app, "Soudure", NOW + timedelta(days=1, hours=8))  # Thursday
+    await make_event(app, "Apéro", NOW + timedelta(days=2, hours=9))  # Friday 19:00
+    await make_event(app, "Jam session", NOW + timedelta(days=3, hours=1))  # Saturday
+    await make_event(app, "Vendredi suivant", NOW + timedelta(days=9, hours=9))  # the Friday after
+    ana = await people.member("1", "Ana")
+    bob = await people.member("2", "Bob", locale="en")
+
+    tomorrow = (await ana.send("/programme demain"))[0]
+    assert "Soudure" in tomorrow.text and "Café" not in tomorrow.text and "Apéro" not in tomorrow.text
+    assert tomorrow.text.startswith("Demain, jeu. 26 nov. :")
+    assert "Soudure" in (await bob.send("/agenda tomorrow"))[0].text
+
+    friday = (await ana.send("/programme vendredi"))[0]
+    assert "Apéro" in friday.text and "Vendredi suivant" not in friday.text and "Soudure" not in friday.text
+    assert friday.text.startswith("Le ven. 27 nov. :")
+    english = (await bob.send("/agenda friday"))[0]
+    assert "Apéro" in english.text and english.text.startswith("On Fri 27 Nov:")
+
+    today = (await ana.send("/programme mercredi"))[0]  # today's weekday: today, from now on
+    assert "Café du matin" in today.text and "Soudure" not in today.text
+    weekend = (await ana.send("/programme ce week-end"))[0]
+    assert "Jam session" in weekend.text and "Apéro" not in weekend.text
+    assert "aujourd'hui|demain|vendredi" in (await ana.send("/aide"))[0].text
