@@ -24,6 +24,7 @@ from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_
 from bot.events.chat.agenda_words import understand
 from bot.events.chat.common import capitalised, reader_zone
 from bot.types import Button, Reply
+from bot.shorten import shorten
 from storage.models import Venue
 from storage.venues import all_venues
 
@@ -158,7 +159,7 @@ async def render(ctx: Context, view: View, notes: list[str] | None = None) -> Re
         if km is not None:
             where += " · " + ctx.t("events.agenda.km", km=f"{km:.0f}")
         lines.append(f"{number}. {format_span(event, zone, ctx.t, ctx.now)} — {event.title}\n    {where}")
-        rows.append((Button(f"{number}. {event.title}"[:48], "ev.show", str(event.id)),))
+        rows.append((Button(shorten(f"{number}. {event.title}", 48), "ev.show", str(event.id)),))
     if not events:
         filtered = replace(view, page=0) != View()
         lines.append(ctx.t("events.agenda.empty" if filtered else "events.agenda.empty_all"))

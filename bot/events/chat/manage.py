@@ -27,6 +27,7 @@ from bot.events.chat.common import can_manage, reader_zone
 from bot.events.chat.draft import FLOW, Draft
 from bot.feeds.calendar_tokens import member_calendar_url
 from bot.types import Button, Reply
+from bot.shorten import shorten
 from storage.models.events import Event, EventVenue, Rsvp
 
 EDIT_WORDS = {"edit", "modifier", "modif", "change"}
@@ -58,7 +59,7 @@ async def _pick_or_act(ctx: Context, text: str, action: str, act, none_key: str)
     if not events:
         return Reply(ctx.t(none_key))
     zone = await reader_zone(ctx)
-    buttons = tuple((Button(f"{format_span(e, zone, ctx.t)} · {e.title}"[:60], action, str(e.id)),) for e in events)
+    buttons = tuple((Button(shorten(f"{format_span(e, zone, ctx.t)} · {e.title}", 60), action, str(e.id)),) for e in events)
     return Reply(ctx.t("events.manage.pick"), buttons=buttons)
 
 
@@ -221,7 +222,7 @@ async def myevents(ctx: Context) -> Reply:
             where = ", ".join(v.name for v in venues.get(event.id, []))
             lines.append(ctx.t(f"events.mine.{status}", when=format_span(event, zone, ctx.t, ctx.now),
                                title=event.title, where=where))
-            rows.append((Button(ctx.t("events.mine.leave_button", title=event.title[:30].rstrip()), "rsvp", f"{event.id}:n"),))
+            rows.append((Button(ctx.t("events.mine.leave_button", title=shorten(event.title, 30)), "rsvp", f"{event.id}:n"),))
     if await ctx.can_host():
         hosted = await manageable_events(ctx)
         if hosted:

@@ -21,6 +21,7 @@ from bot.registry import Access, Registry, Where
 from bot.skills.normalize import sort_key
 from bot.skills.resolver import MatchStatus
 from bot.types import Button, Reply
+from bot.shorten import shorten
 from storage import member_skills as store
 from storage.member_skills import AddOutcome, label_of
 from storage.models import Skill
@@ -77,7 +78,7 @@ def _choice_reply(ctx: Context, kind: str, text: str, options: list[tuple[int, s
     """One ambiguous text: its candidates (database id, label) as buttons, and "keep my words"
     when the text fits in a button. `pick` and `keep` are the buttons' actions (onboarding has its
     own, which also move on to the next step)."""
-    rows = [(Button(label[:60], pick, f"{LETTER[kind]}:{skill_id}"),) for skill_id, label in options]
+    rows = [(Button(shorten(label, 60), pick, f"{LETTER[kind]}:{skill_id}"),) for skill_id, label in options]
     keep_button = Button(ctx.t("skills.keep_mine", text=text[:40]), keep, f"{LETTER[kind]}:{text}")
     try:
         keep_button.data  # noqa: B018 - raises when the typed text is too long for a button
