@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.feeds.calendar_tokens import member_by_token
-from bot.feeds.export import calendar_bytes, member_events, network_events, venue_events
+from bot.feeds.export import calendar_bytes, member_calendar_bytes, network_events, venue_events
 from storage.venues import venue_by_slug
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def routes(app: "App") -> list[BaseRoute]:
         now = app.clock.now()
         async with app.db.session() as session:
             body = await calendar_bytes(session, await network_events(session, now), config.network.name,
-                                        config.network.timezone)
+                                        config.network.timezone, locale=config.network.default_locale)
         return _ics(request, body, "network.ics")
 
     async def venue(request: Request) -> Response:
@@ -54,7 +54,8 @@ def routes(app: "App") -> list[BaseRoute]:
             if row is None:
                 return PlainTextResponse("unknown venue", status_code=404)
             body = await calendar_bytes(session, await venue_events(session, row.id, now),
-                                        f"{row.name} — {config.network.name}", row.timezone)
+                                        f"{row.name} — {config.network.name}", row.timezone,
+                                        locale=config.network.default_locale)
         return _ics(request, body, f"{slug}.ics")
 
     async def member(request: Request) -> Response:
@@ -63,8 +64,8 @@ def routes(app: "App") -> list[BaseRoute]:
             person = await member_by_token(session, request.path_params["token"])
             if person is None:
                 return PlainTextResponse("not found", status_code=404)
-            body = await calendar_bytes(session, await member_events(session, person.id, now),
-                                        config.network.name, config.network.timezone)
+            body = await member_calendar_bytes(session, person.id, now, config.network.name, config.network.timezone,
+                                               config.network.default_locale)
         return _ics(request, body, "my-events.ics", private=True)
 
     return [

@@ -93,13 +93,14 @@ async def export_files(config: Config, out: Path, now: datetime) -> list[Path]:
             out.mkdir(parents=True, exist_ok=True)
             path = out / "network.ics"
             path.write_bytes(await calendar_bytes(session, await network_events(session, now), config.network.name,
-                                                  config.network.timezone))
+                                                  config.network.timezone, locale=config.network.default_locale))
             written.append(path)
             (out / "venue").mkdir(exist_ok=True)
             for venue in (await session.execute(select(Venue).order_by(Venue.slug))).scalars():
                 path = out / "venue" / f"{venue.slug}.ics"
                 path.write_bytes(await calendar_bytes(session, await venue_events(session, venue.id, now),
-                                                      f"{venue.name} — {config.network.name}", venue.timezone))
+                                                      f"{venue.name} — {config.network.name}", venue.timezone,
+                                                      locale=config.network.default_locale))
                 written.append(path)
     finally:
         await db.dispose()

@@ -7,7 +7,9 @@ What calendar apps (Google, Apple, Thunderbird) need to subscribe reliably:
   reusing the source's UID would clash with the source calendar if both are subscribed);
 - SEQUENCE, DTSTAMP and LAST-MODIFIED from the event row, so an unchanged programme exports
   byte-identical files (cheap ETags, no spurious updates);
-- cancelled events kept, with STATUS:CANCELLED, so subscribers see them disappear.
+- cancelled events kept, with STATUS:CANCELLED, so subscribers see them disappear;
+- audiences as readable CATEGORIES in the network's language ("Étudiant·es", not "students");
+- in a member's own calendar, events they are only waiting for are TENTATIVE and say so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events.queries import venues_of
+from bot.events.render import audience_label
+from bot.i18n import DEFAULT_LOCALE, Translator
 from storage.models.events import Event, EventVenue, Rsvp
 from storage.models.network import Venue
 
@@ -54,13 +58,25 @@ async def _events(session: AsyncSession, statement, now: datetime) -> list[Event
     return list((await session.execute(statement.order_by(Event.starts_at, Event.id))).scalars())
 
 
-async def calendar_bytes(session: AsyncSession, events: Sequence[Event], name: str, default_zone: str) -> bytes:
-    """An iCalendar file of `events`, named `name` in calendar apps."""
+async def calendar_bytes(session: AsyncSession, events: Sequence[Event], name: str, default_zone: str, *,
+                         locale: str = DEFAULT_LOCALE, waiting: frozenset[int] = frozenset()) -> bytes:
+    """An iCalendar file of `events`, named `name` in calendar apps, labelled in `locale`;
+    events whose id is in `waiting` are the reader's waiting-list places (TENTATIVE)."""
     hosts = await venues_of(session, [event.id for event in events])
-    return build_calendar(events, hosts, name, default_zone).to_ical()
+    return build_calendar(events, hosts, name, default_zone, locale=locale, waiting=waiting).to_ical()
 
 
-def build_calendar(events: Sequence[Event], hosts: dict[int, list[Venue]], name: str, default_zone: str) -> Calendar:
+async def member_calendar_bytes(session: AsyncSession, member_id: int, now: datetime, name: str, default_zone: str,
+                                locale: str = DEFAULT_LOCALE) -> bytes:
+    """A member's private calendar: what they go to, and what they wait for, marked as such."""
+    events = await member_events(session, member_id, now)
+    waiting = frozenset((await session.execute(
+        select(Rsvp.event_id).where(Rsvp.member_id == member_id, Rsvp.status == "waitlist"))).scalars())
+    return await calendar_bytes(session, events, name, default_zone, locale=locale, waiting=waiting)
+
+
+def build_calendar(events: Sequence[Event], hosts: dict[int, list[Venue]], name: str, default_zone: str, *,
+                   locale: str = DEFAULT_LOCALE, waiting: frozenset[int] = frozenset()) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -68,13 +84,19 @@ def build_calendar(events: Sequence[Event], hosts: dict[int, list[Venue]], name:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", default_zone)
+    t = Translator(locale)
     for event in events:
-        calendar.add_component(_vevent(event, hosts.get(event.id, [])))
+        calendar.add_component(_vevent(event, hosts.get(event.id, []), t, waiting=event.id in waiting))
     if events:
         # Transitions covering every event, on year boundaries so the output is stable.
         first = min(e.starts_at for e in events).year - 1
         last = max(e.ends_at for e in events).year + 2
         calendar.add_missing_timezones(date(first, 1, 1), date(last, 1, 1))
+        # icalendar adds the VTIMEZONEs in set order, which follows the hash seed: sort them, so two
+        # exports of one programme are byte-identical in any process (the ETags depend on it).
+        zones = sorted((c for c in calendar.subcomponents if c.name == "VTIMEZONE"), key=lambda c: str(c["TZID"]))
+        others = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+        calendar.subcomponents[:] = zones + others
     return calendar
 
 
@@ -85,7 +107,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _vevent(event: Event, venues: Sequence[Venue]) -> VEvent:
+def _vevent(event: Event, venues: Sequence[Venue], t: Translator, *, waiting: bool = False) -> VEvent:
     item = VEvent()
     item.add("uid", event_uid(event))
     zone = _zone(event.timezone)
@@ -101,8 +123,8 @@ def _vevent(event: Event, venues: Sequence[Venue]) -> VEvent:
     item.add("created", event.created_at)
     item.add("last-modified", event.updated_at)
     item.add("sequence", event.sequence)
-    item.add("summary", event.title)
-    item.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    item.add("summary", t("events.calendar.waiting_summary", title=event.title) if waiting else event.title)
+    item.add("status", "CANCELLED" if event.status == "cancelled" else "TENTATIVE" if waiting else "CONFIRMED")
     place = ", ".join(venue.name for venue in venues)
     if event.location:
         place = f"{place} — {event.location}" if place else event.location
@@ -113,5 +135,5 @@ def _vevent(event: Event, venues: Sequence[Venue]) -> VEvent:
     if event.url:
         item.add("url", event.url)
     if event.audience:
-        item.add("categories", list(event.audience))
+        item.add("categories", [audience_label(tag, t) for tag in event.audience])
     return item
