@@ -90,12 +90,14 @@ async def _tell_attendees(session: AsyncSession, config: Config, event: Event, n
     """One notice to each member going or waiting, in their language and time zone."""
     venues = (await venues_of(session, [event.id])).get(event.id, [])
     written = 0
-    for member, _rsvp in await members_with_rsvp(session, event.id, ("going", "waitlist")):
+    for member, rsvp in await members_with_rsvp(session, event.id, ("going", "waitlist")):
         zone = await member_timezone(session, member, config.network.timezone)
+        # Someone on the waiting list is not going yet: their notice says so, not "free your seat".
+        body = f"events.notice.{notice}_waiting_body" if rsvp.status == "waitlist" else f"events.notice.{notice}_body"
 
-        def render(t: Translator, zone: str = zone) -> Reply:
+        def render(t: Translator, zone: str = zone, body: str = body) -> Reply:
             card = event_card(event, venues, zone, t, now, details=False)
-            return Reply(t(f"events.notice.{notice}_body", card=card, button=t("events.rsvp.not_going_button")),
+            return Reply(t(body, card=card, button=t("events.rsvp.not_going_button")),
                          title=t(f"events.notice.{notice}_title", title=event.title),
                          buttons=rsvp_buttons(event, t, going=False) if with_rsvp else ())
 

@@ -24,6 +24,7 @@ from bot.timeparse.parser import WhenError, parse_end_or_duration, parse_when
 from bot.types import Button, Reply
 from bot.words import is_skip
 from storage.models import Venue
+from storage.models.events import Event
 from storage.venues import all_venues
 
 STEPS = ("title", "when", "end", "venues", "description", "link", "capacity", "audience", "preview")
@@ -85,7 +86,11 @@ def ask_end(ctx: Context) -> str:
 
 async def preview(ctx: Context, draft: Draft) -> Reply:
     venues = await _venues(ctx, draft.venues)
-    card = event_card(draft.as_event(), venues, draft.zone, ctx.t, ctx.now)
+    shown = draft.as_event()
+    if draft.event_id:  # an edit: the seats already taken count, as in the notice that follows
+        saved = await ctx.session.get(Event, draft.event_id)
+        shown.going_count = saved.going_count if saved is not None else 0
+    card = event_card(shown, venues, draft.zone, ctx.t, ctx.now)
     publish = "events.flow.save_button" if draft.event_id else "events.flow.publish_button"
     drop = "events.flow.discard_button" if draft.event_id else "events.flow.drop_button"
     buttons = ((Button(ctx.t(publish), "ev.pub"), Button(ctx.t("events.flow.edit_button"), "ev.edit"),

@@ -37,12 +37,16 @@ async def test_a_change_of_time_is_sent_once_per_change_to_people_going(app, mem
     await host.press("Date et heure")
     preview = await host.send("vendredi 18h30")
     assert "ven. 27 nov. 18h30–20h" in preview[0].text
+    assert "Complet" in preview[0].text and "places libres" not in preview[0].text  # as in the notice
     assert "2 personnes" in (await host.press("Enregistrer"))[0].text  # going and waiting
     await app.dispatcher.drain()
     [notice] = going.inbox()
     assert notice.reply.title == "Changement : Repair café" and "ven. 27 nov." in notice.text
     assert notice.text.endswith("Tu ne peux plus venir ? Touche « Je ne viens pas » pour libérer ta place.")
     assert len(waiting.inbox()) == 1 and outsider.inbox() == [] and host.inbox() == []
+    [waiting_notice] = waiting.inbox()
+    assert "sur liste d'attente" in waiting_notice.text and "libérer ta place" not in waiting_notice.text
+    assert waiting_notice.text.endswith("pour quitter la liste d'attente.")
     # A change of the description only is not a change of time or place: nobody is told.
     await host.send(f"/evenement modifier {event_id}")
     await host.press("Description")
