@@ -43,10 +43,10 @@ class ApplyReport:
     """What one sync did to the programme; printed by `maillage feeds sync`, logged by the job."""
 
     inserted: int = 0
-    updated: int = 0
+    updated: int = 0  # every event whose row changed, re-keyed ones included
     unchanged: int = 0
     cancelled: int = 0
-    rekeyed: int = 0
+    rekeyed: int = 0  # of the updated, those that took a new key from their feed
     merged: int = 0
     questions: int = 0
     unlinked: int = 0

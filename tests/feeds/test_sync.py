@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.cli.feeds import outcome_line
 from storage.models.events import Event, FeedSource
 from feeds_helpers import (
     add_member, add_rsvp, add_source, calendar, events, outbox, sync, vevent,
@@ -127,6 +128,7 @@ async def test_a_feed_whose_uids_change_at_every_fetch_does_not_duplicate(any_ap
         write("a.ics", feed(n))
         outcome = await sync(app, source_id)
         assert outcome.report.rekeyed == 3 and outcome.report.inserted == 0 and outcome.report.cancelled == 0
+        assert outcome_line(outcome).split()[3:5] == ["0", "3"]  # `feeds sync` says: 0 new, 3 changed (not 6)
     rows = await events(app)
     assert sorted(e.id for e in rows) == ids and all(e.status == "published" for e in rows)
     assert {e.source_uid for e in rows} == {"random-3-1", "random-3-2", "random-3-3"}
