@@ -31,7 +31,7 @@ from bot.i18n import Translator
 from bot.outbox.notify import notify_member
 from bot.types import Button, Reply
 from storage.models.events import Event, EventVenue, FeedSource
-from storage.models.feeds import EventDuplicateQuestion, FeedLink
+from storage.models.feeds import EventDuplicateQuestion, FeedLink, FeedSourceState
 from storage.models.members import Member
 from storage.models.network import Role, Venue
 
@@ -167,8 +167,14 @@ async def hand_over(session: AsyncSession, event: Event, source: FeedSource, now
         return False
     event.source = source_tag(heir_source.id)
     event.feed_source_id = heir_source.id
-    event.source_uid, event.recurrence_id, event.fingerprint = heir.source_uid, heir.recurrence_id, heir.fingerprint
+    # The event still shows the dropped feed's copy. No fingerprint, and the heir's body marked as
+    # never parsed, make the heir's next sync read its own copy and take over its title and time
+    # (telling people going if the time or place moves) instead of finding it "unchanged".
+    event.source_uid, event.recurrence_id, event.fingerprint = heir.source_uid, heir.recurrence_id, None
     event.updated_at = now
+    state = await session.get(FeedSourceState, heir_source.id)
+    if state is not None:
+        state.parsed_at = None
     await session.delete(heir)
     await session.flush()
     hosts = [venue_id for venue_id in await venue_ids_of(session, event.id) if venue_id != source.venue_id]

@@ -126,3 +126,20 @@ async def test_a_stranger_cannot_answer_the_question(app, memory, write):
     replies = await marc.press(Button("x", "feed.dup", f"{question.id}:y"))
     assert "n'animes pas" in replies[0].text
     assert len(await events(app)) == 2
+
+
+async def test_the_feed_that_takes_over_a_shared_event_brings_its_own_title_and_time(any_app, write):
+    app = any_app
+    a = await add_source(app, "hangar", write("a.ics", calendar(vevent("a1", "Repair Café", D, location="La Fabrique"))))
+    b = await add_source(app, "fabrique", write("b.ics", calendar(
+        vevent("b1", "Repair café", D + timedelta(minutes=30), location="La Fabrique"))))
+    await sync(app, a)
+    assert (await sync(app, b)).report.merged == 1
+    (shared,) = await events(app)
+    assert shared.title == "Repair Café" and shared.starts_at == UTC_D  # the owner's copy is shown
+    write("a.ics", calendar())  # the owner drops it
+    await sync(app, a)
+    await sync(app, b)  # b's file did not change: its copy must be read again all the same
+    (kept,) = await events(app)
+    assert kept.feed_source_id == b and kept.status == "published"
+    assert kept.title == "Repair café" and kept.starts_at == UTC_D + timedelta(minutes=30)
