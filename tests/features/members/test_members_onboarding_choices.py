@@ -100,3 +100,16 @@ def test_one_language_list_for_profile_and_introductions():
     # Until /introductions imports bot.members.languages, its typed words must name the same languages.
     assert set(matchmaking_settings.LANGUAGES.values()) == set(NAMES)
     assert language_code("Anglais") == language_code("english") == "en" and language_code("klingon") is None
+
+
+async def test_cancelling_onboarding_says_what_was_kept_and_how_to_erase_it(app, memory):
+    ana = await start(app, memory, "1", "Ana", "fr")
+    await ana.send("impression 3D")
+    cancelled = (await ana.send("/annuler"))[0].text
+    assert "Rien de ce que tu étais en train de faire" not in cancelled  # it was kept: say so
+    assert "Tu fais partie du réseau" in cancelled and "privé" in cancelled
+    assert "Impression 3D" in cancelled and "/oublier" in cancelled
+    bob = await start(app, memory, "2", "Bob", "en")
+    cancelled = (await bob.send("/cancel"))[0].text
+    assert cancelled.startswith("Stopped here.") and "Already on" not in cancelled and "/forget" in cancelled
+    assert (await bob.send("/cancel"))[0].text.startswith("There was nothing")
