@@ -22,7 +22,7 @@ from bot.context import Context
 from bot.i18n import Translator, normalize_locale
 from bot.registry import Access, Command, Registry, Where
 from bot.types import (
-    Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined, Reply,
+    MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined, Reply,
     TextReceived,
 )
 from storage.db import Database
@@ -105,7 +105,7 @@ class BotCore:
     async def _command(self, ctx: Context, word: str, args: str):
         command = self.registry.resolve(word.strip().lstrip("/"))
         if command is None:
-            return self._unknown_command(ctx, word)
+            return self._unknown_command(ctx, word, args)
         refusal = await self._refusal(ctx, command.access, command.where)
         if refusal is not None:
             return refusal
@@ -114,7 +114,8 @@ class BotCore:
 
     async def _button(self, ctx: Context, event: ButtonPressed):
         if event.action == "run":  # a button that runs a command, e.g. a "did you mean" suggestion
-            return await self._command(ctx, event.payload, "")
+            name, _, args = event.payload.partition(" ")
+            return await self._command(ctx, name, args)
         action = self.registry.actions.get(event.action)
         if action is None:
             return Reply(ctx.t("core.button_expired"))
@@ -151,7 +152,7 @@ class BotCore:
             return Reply(ctx.t("core.join_first"), private=True)
         return None
 
-    def _unknown_command(self, ctx: Context, word: str) -> Reply:
+    def _unknown_command(self, ctx: Context, word: str, args: str = "") -> Reply:
         word = word.strip().lstrip("/").lower()[:64]
         names = {}
         for command in self.registry.commands.values():
@@ -169,7 +170,7 @@ class BotCore:
         if not suggestions:
             return Reply(ctx.t("core.unknown_command", command=word))
         listed = ", ".join("/" + c.name_for(ctx.locale) for c in suggestions)
-        buttons = (tuple(Button("/" + c.name_for(ctx.locale), "run", c.name) for c in suggestions),)
+        buttons = (tuple(Button("/" + c.name_for(ctx.locale), "run", _run_payload(c.name, args)) for c in suggestions),)
         return Reply(ctx.t("core.did_you_mean", command=word, suggestions=listed), buttons=buttons)
 
     # -- platform housekeeping ---------------------------------------------------------------
@@ -210,3 +211,11 @@ def _is_busy_database() -> bool:
 
     error = sys.exc_info()[1]
     return isinstance(error, OperationalError) and "locked" in str(error).lower()
+
+
+def _run_payload(name: str, args: str) -> str:
+    """A suggestion button's payload: the command and what was typed after it ("/chrecher impression 3d"
+    -> "find impression 3d"), when it fits the button's 64 bytes; else the command alone."""
+    args = " ".join(args.split())
+    payload = f"{name} {args}" if args else name
+    return payload if len(f"run:{payload}".encode()) <= MAX_CALLBACK_BYTES else name

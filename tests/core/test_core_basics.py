@@ -92,3 +92,16 @@ async def test_plain_aliases_stay_out_of_help_but_work(app, memory):
     user = memory.user("1", "Ana")
     assert "/evenements" not in (await user.send("/aide"))[0].text
     assert [r.text for r in await user.send("/evenements")] == [r.text for r in await user.send("/programme")]
+
+
+async def test_a_suggestion_keeps_what_was_typed_after_the_command(app, memory):
+    # "/agnda semaine" -> pressing /programme shows the week, not the whole programme.
+    user = memory.user("1", "Ana")
+    reply = (await user.send("/agnda semaine"))[0]
+    button = next(b for row in reply.buttons for b in row if b.label == "/programme")
+    assert button.payload == "agenda semaine"
+    pressed = (await user.press(button))[0]
+    assert "(1/1)" in pressed.title and any(b.label == "✓ Semaine" for b in pressed.all_buttons())
+    # Words too long for a button's 64 bytes: the command alone, never a broken button.
+    long = (await user.send("/agnda " + "semaine " * 10))[0]
+    assert all(len(f"{b.action}:{b.payload}".encode()) <= 64 for row in long.buttons for b in row)
