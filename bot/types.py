@@ -99,6 +99,26 @@ class Reply:
         return [button for row in self.buttons for button in row]
 
 
+class Replies(list):
+    """What the core answers to one event: the `Reply`s in order, and what the adapter must know next.
+
+    A plain list of `Reply` (so `for reply in await core.handle(event)` and `== [...]` keep working)
+    with two facts the adapter cannot see by itself:
+
+    Attributes:
+        awaits_text: True when, after this event, the person is inside a conversation whose next step
+            is free text. An adapter that cannot read a person's next message where they are (Discord
+            servers: no message-content intent) offers a way to type it, e.g. a form behind a button.
+        locale: the language the replies are written in ("fr" or "en"), for anything the adapter adds
+            to them (that button's label).
+    """
+
+    def __init__(self, replies=(), *, awaits_text: bool = False, locale: str | None = None) -> None:
+        super().__init__(replies)
+        self.awaits_text = awaits_text
+        self.locale = locale
+
+
 @dataclass(frozen=True)
 class CommandInvoked:
     """`/name args` written by a user in a chat."""

@@ -164,7 +164,6 @@ def test_the_cycle_finder_finds_a_circle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10, item 3: the discord and web adapters still reach past the core")
 def test_adapters_enter_the_core_by_its_front_door():
     # Adapters talk to BotCore and the neutral types; sessions, conversations and handler contexts
     # are the core's business (issue 10).
