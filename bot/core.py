@@ -172,7 +172,7 @@ class BotCore:
             return await self._command(ctx, event.payload, "")
         action = self.registry.actions.get(event.action)
         if action is None:
-            return Reply(ctx.t("core.button_expired"))
+            return ctx.expired()
         refusal = await self._refusal(ctx, action.access, Where.ANY)
         if refusal is not None:
             return refusal

@@ -21,7 +21,7 @@ from discord import app_commands
 
 from adapters.discord import completion
 from adapters.discord.convert import (
-    PLATFORM, answer_event, button_event, command_event, dm_event, is_ephemeral_message, locale_code,
+    answer_event, button_event, command_event, dm_event, is_ephemeral_message, locale_code,
     message_kwargs, render, user_ref,
 )
 from adapters.discord.respond import Responder

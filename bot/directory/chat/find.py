@@ -121,7 +121,7 @@ async def page_pressed(ctx: Context) -> Reply:
     page_text, _, query = ctx.args.partition(":")
     query = normalize(query)  # the payload is untrusted: re-normalised, and the page re-checked
     if ctx.member is None or not page_text.isdigit() or not query or int(page_text) > 10_000:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await _render(ctx, query, query, int(page_text))
 
 
