@@ -50,7 +50,7 @@ class Context:
         event: the neutral event (`CommandInvoked`, `ButtonPressed`, `TextReceived`, `MemberJoined`).
         identity: the person as this platform knows them (recorded on first contact).
         now: the core clock's time when the event arrived; use it rather than the wall clock.
-        t: the translator in the person's language: `ctx.t("area.key", name=...)`.
+        t: the translator in the person's language, called with a catalogue key and its values.
         config: the network's configuration.
         registry: every command, action, flow and personal-data holder (for /help, /mydata).
         directory: the member directory's in-memory index (None where the app was built without it).

@@ -139,11 +139,12 @@ class BotCore:
     async def _dispatch(self, ctx: Context):
         event = ctx.event
         text = getattr(event, "args", None) or getattr(event, "text", None) or getattr(event, "payload", "")
-        if len(text) > MAX_INPUT_CHARS:
-            return ctx.reply("core.too_long", limit=MAX_INPUT_CHARS)
+        # Loaded first, so even an answer refused as too long leaves the adapter knowing one is awaited.
         ctx.conversation = await conversations.load(ctx.session, ctx.identity.platform,
                                                     ctx.identity.platform_user_id, ctx.now)
         ctx.loaded_conversation = ctx.conversation is not None
+        if len(text) > MAX_INPUT_CHARS:
+            return ctx.reply("core.too_long", limit=MAX_INPUT_CHARS)
         if isinstance(event, CommandInvoked):
             return await self._command(ctx, event.command, event.args)
         if isinstance(event, ButtonPressed):

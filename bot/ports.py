@@ -139,7 +139,10 @@ class ChatAdapter(Protocol):
         """
 
     async def stop(self) -> None:
-        """Disconnect cleanly: stop receiving, let sends under way finish. Never raises."""
+        """Disconnect cleanly: stop receiving, let sends under way finish.
+
+        Should not raise; `run_app` logs a failure and goes on stopping the other parts.
+        """
 
     async def send(self, chat: ChatRef, reply: Reply, *, idempotency_key: str | None = None) -> SentMessage:
         """Post `reply` in a chat (a group, a channel, or a DM by its chat id).
