@@ -7,19 +7,21 @@ writes nor disturbs its index.
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from adapters.memory import MemoryAdapter
 from bot.app import build_app
+from bot.config import DatabaseConfig, parse_config
 from bot.directory import changes
 from storage.models import Member
-from testkit import People, make_config
+from testkit import TEST_CONFIG, People, make_config
 
 
 async def test_two_apps_in_one_process_keep_their_own_directory(sqlite_url, tmp_path, sqlite_template, clock):
-    import shutil
-
     other_path = tmp_path / "other.sqlite"
     shutil.copy(sqlite_template, other_path)
     first_memory, second_memory = MemoryAdapter(), MemoryAdapter()
@@ -74,3 +76,18 @@ async def test_a_rolled_back_edit_publishes_nothing(app, people, clock):
         session.add(Member(display_name="Bob", locale="fr", visibility="network"))
         await session.flush()
     assert feed.position == before + 1
+
+
+async def test_the_platform_adapters_get_only_what_they_use(sqlite_url, clock):
+    # Built (not started) from the config: the callback and the registry are the core's, wired here.
+    tokens = {"TELEGRAM_TOKEN": "123456:test-token", "DISCORD_TOKEN": "discord-test-token"}
+    config = dataclasses.replace(parse_config(TEST_CONFIG + "\n[telegram]\n[discord]\n", environ=tokens),
+                                 database=DatabaseConfig(url=sqlite_url))
+    app = await build_app(config, clock=clock, migrate=False, platform_adapters=True)
+    try:
+        telegram, discord = app.adapters["telegram"], app.adapters["discord"]
+        assert telegram.on_chat_migrated == app.core.chat_migrated
+        assert telegram.default_locale == discord.default_locale == "fr"
+        assert discord.registry is app.core.registry and discord.core is None  # the core comes with start()
+    finally:
+        await app.close()
