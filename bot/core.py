@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import conversation as conversations
 from bot.clock import Clock, SystemClock
@@ -123,7 +125,7 @@ class BotCore:
             log.exception("completing %r failed for %r", name, text)
             return []
 
-    def _context(self, session, event: Event, identity: Identity, now, locale: str) -> Context:
+    def _context(self, session: AsyncSession, event: Event, identity: Identity, now: datetime, locale: str) -> Context:
         return Context(session, event, identity, now, Translator(locale), config=self.config,
                        registry=self.registry, directory=self.directory)
 
