@@ -140,7 +140,7 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
             populate_s = time.perf_counter() - started
             builds = []
             for _ in range(3):
-                directory = Directory(str(app.db.engine.url))
+                directory = Directory(app.core.directory.feed)
                 async with app.db.session() as session:
                     started = time.perf_counter()
                     index, skill_map = await directory.current(session)

@@ -6,10 +6,12 @@ The seam between the core and the platforms
     types         neutral value types: UserRef, ChatRef, events in, Reply and Button out
     ports         the ChatAdapter protocol an adapter implements, and its typed delivery errors
     registry      commands, button actions, flows, completers, personal-data holders
-    core          BotCore.handle(event) -> [Reply]: one transaction per event, roles checked
+    core          BotCore.handle(event) -> Replies: one transaction per event, roles checked;
+                  BotCore.complete(event, name, text) for autocomplete
     context       what a handler gets (the person, their language, the session, the services)
     conversation  multi-step flows kept in the database
     payloads      strict parsing of what a button carries (forgeable)
+    platform_state  what adapters keep about their platform, read and written through the core
     clock, words  time for tests and jobs; the words people type instead of pressing a button
 
 The composition

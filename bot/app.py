@@ -15,6 +15,8 @@ from bot.application import App
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.core import BotCore
+from bot.directory.changes import ChangeFeed
+from bot.directory.service import Directory
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.ports import ChatAdapter
 from bot.registry import Registry, load_features
@@ -69,28 +71,36 @@ async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clo
     db = Database(config.database.url)
     if migrate:
         await upgrade(db)
+    # The directory's change feed watches this database only, from before the first write of the
+    # app's life (the reference data), and the directory index lives as long as this core.
+    feed = ChangeFeed()
+    feed.watch(db)
     await sync_reference_data(db, config)
-    app = App(config, db, BotCore(config, db, build_registry(), clock=clock), clock)
+    core = BotCore(config, db, build_registry(), clock=clock, directory=Directory(feed))
+    app = App(config, db, core, clock)
     for adapter in adapters:
         app.add_adapter(adapter)
     if platform_adapters:
-        for adapter in _platform_adapters(config, app):
+        for adapter in _platform_adapters(config, core):
             app.add_adapter(adapter)
     app.dispatcher = OutboxDispatcher(db, app.adapters, config.outbox, clock)
     app.core.after_commit = app.dispatcher.wake.set
     return app
 
 
-def _platform_adapters(config: Config, app: App) -> list[ChatAdapter]:
+def _platform_adapters(config: Config, core: BotCore) -> list[ChatAdapter]:
+    """The Telegram and Discord adapters of the config, each given only what it uses."""
     found: list[ChatAdapter] = []
     if config.telegram is not None:
         from adapters.telegram import build_adapter as build_telegram
 
-        found.append(build_telegram(config.telegram, app))
+        found.append(build_telegram(config.telegram, default_locale=config.network.default_locale,
+                                    on_chat_migrated=core.chat_migrated))
     if config.discord is not None:
         from adapters.discord import build_adapter as build_discord
 
-        found.append(build_discord(config.discord, app))
+        found.append(build_discord(config.discord, registry=core.registry,
+                                   default_locale=config.network.default_locale))
     return found
 
 

@@ -1,7 +1,9 @@
 """What a handler gets: the event, the person, their language, a database session, the services.
 
 Handlers run inside one transaction (`ctx.session`): everything they write, including outbox
-messages, is committed together when they return, or rolled back together if they raise.
+messages, is committed together when they return, or rolled back together if they raise. The
+services (the config, the registry, the directory) are fields the core fills from what the
+composition root built: a handler never reaches for a global or for the core itself.
 """
 
 from __future__ import annotations
@@ -22,26 +24,54 @@ from storage.venues import all_venues
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.core import BotCore
+    from bot.directory.service import Directory
+    from bot.registry import Registry
+
+
+class Expired(Exception):
+    """Raised by a handler when a button press (or a step's answer) refers to something gone.
+
+    The core rolls the transaction back and answers "this button has expired" in the person's
+    language; `private` sends that answer privately. `return ctx.expired()` says the same without
+    undoing what the handler already wrote.
+    """
+
+    def __init__(self, *, private: bool = False) -> None:
+        super().__init__("button expired")
+        self.private = private
 
 
 @dataclass
 class Context:
-    core: "BotCore"
+    """One event being handled: who, where, when, in which language, and the services.
+
+    Attributes:
+        session: the event's transaction; committed when the handler returns.
+        event: the neutral event (`CommandInvoked`, `ButtonPressed`, `TextReceived`, `MemberJoined`).
+        identity: the person as this platform knows them (recorded on first contact).
+        now: the core clock's time when the event arrived; use it rather than the wall clock.
+        t: the translator in the person's language, called with a catalogue key and its values.
+        config: the network's configuration.
+        registry: every command, action, flow and personal-data holder (for /help, /mydata).
+        directory: the member directory's in-memory index (None where the app was built without it).
+        args: the command's argument, the button's payload, or the text typed in a flow.
+        conversation: the person's conversation under way, if any (see `start_flow`).
+    """
+
     session: AsyncSession
     event: Event
     identity: Identity
     now: datetime
     t: Translator
+    config: "Config"
+    registry: "Registry"
+    directory: "Directory | None" = None
     args: str = ""
     conversation: conversations.Conversation | None = None
+    loaded_conversation: bool = False  # a conversation was under way when the event arrived
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -- who ---------------------------------------------------------------------------------
-    @property
-    def config(self) -> "Config":
-        return self.core.config
-
     @property
     def user(self) -> UserRef:
         return self.event.user  # type: ignore[union-attr]
@@ -101,6 +131,10 @@ class Context:
     # -- answering ---------------------------------------------------------------------------
     def reply(self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **params: Any) -> Reply:
         return Reply(self.t(key, **params), buttons=buttons)
+
+    def expired(self, *, private: bool = False) -> Reply:
+        """The answer to a stale or forged button press: "this button has expired" (see `Expired`)."""
+        return Reply(self.t("core.button_expired"), private=private)
 
     # -- conversations -----------------------------------------------------------------------
     async def start_flow(self, flow: str, step: str, data: dict[str, Any] | None = None) -> None:

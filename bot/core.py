@@ -1,33 +1,42 @@
-"""BotCore: turns one neutral event into the replies to send, inside one database transaction.
+"""BotCore: the core's one front door. Turns one neutral event into the replies to send.
 
-The core knows nothing of Telegram or Discord. It finds (or records) the person, picks their
-language, checks the command's access rules, runs the feature's handler, and guarantees that no
-input can take the bot down: a handler that raises rolls back its transaction, the person gets a
-polite apology in their language, the operator a log line with the traceback.
+The core knows nothing of Telegram or Discord. For each event it finds (or records) the person,
+picks their language, checks the command's access rules, runs the feature's handler inside one
+database transaction, and guarantees that no input can take the bot down: a handler that raises
+rolls back its transaction, the person gets a polite apology in their language, the operator a log
+line with the traceback. Adapters call only `handle` (an event in, `Replies` out) and `complete`
+(autocomplete while a command's argument is typed); they never open a session themselves.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import conversation as conversations
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.context import Context
+from bot.context import Context, Expired
 from bot.i18n import Translator, normalize_locale
 from bot.registry import Access, Command, Registry, Where
 from bot.types import (
-    MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined, Reply,
+    MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined,
+    Replies, Reply,
     TextReceived,
 )
 from storage.db import Database
-from storage.identities import find_identity, touch_identity
+from storage.identities import find_identity, set_dm_status, touch_identity
 from storage.models import Identity, VenueChat
+
+if TYPE_CHECKING:
+    from bot.directory.service import Directory
 
 log = logging.getLogger(__name__)
 
@@ -37,41 +46,89 @@ SUGGESTION_SPREAD = 8
 
 
 class BotCore:
+    """The core as the adapters see it: `handle` every event, `complete` what is being typed.
+
+    Built once by the composition root (`bot.app.build_app`), which hands it the services the
+    handlers need (the directory); adapters receive it in `ChatAdapter.start`.
+    """
+
     def __init__(self, config: Config, db: Database, registry: Registry,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, *, directory: "Directory | None" = None) -> None:
         self.config = config
         self.db = db
         self.registry = registry
         self.clock = clock or SystemClock()
+        self.directory = directory
         # Called after an event whose committed transaction queued outbox messages: the app wakes the
         # dispatcher, so a reveal or a promotion leaves at once instead of at the next poll.
         self.after_commit: Callable[[], None] | None = None
 
-    # -- entry point -------------------------------------------------------------------------
-    async def handle(self, event: Event) -> list[Reply]:
-        """Everything the bot answers to `event`. Never raises."""
+    # -- entry points ------------------------------------------------------------------------
+    async def handle(self, event: Event) -> Replies:
+        """Everything the bot answers to `event`, in order. Never raises.
+
+        The replies come with `awaits_text` (the person's next free text is the answer to a
+        conversation's step) and `locale` (the language they are written in): see `Replies`.
+        """
         if isinstance(event, ChatMigrated):
             await self._safely(self._migrate_chat(event))
-            return []
+            return Replies()
         if isinstance(event, DmStatusChanged):
             await self._safely(self._set_dm_status(event.user.platform, event.user.user_id, event.reachable))
-            return []
+            return Replies()
         locale = normalize_locale(event.user.language, self.config.network.default_locale)
+        ctx: Context | None = None
         try:
             async with self.db.session() as session:
                 now = self.clock.now()
                 identity = await touch_identity(session, event.user, now)
                 locale = self.locale_of(identity, event.user.language)
-                ctx = Context(self, session, event, identity, now, Translator(locale))
+                ctx = self._context(session, event, identity, now, locale)
                 replies = await self._dispatch(ctx)
             if self.after_commit is not None and session.info.pop("outbox_written", False):
                 self.after_commit()
-            return _as_list(replies)
-        except Exception:
+            return Replies(_as_list(replies), awaits_text=ctx.conversation is not None, locale=locale)
+        except Exception as error:
+            # The transaction rolled back: a conversation under way before this event still is.
+            awaiting = ctx is not None and ctx.loaded_conversation
+            if isinstance(error, Expired):
+                return Replies([Reply(Translator(locale)("core.button_expired"), private=error.private)],
+                               awaits_text=awaiting, locale=locale)
             log.exception("handler failed for %s from %s:%s", type(event).__name__, event.user.platform,
                           event.user.user_id)
             key = "core.busy" if _is_busy_database() else "core.error"
-            return [Reply(Translator(locale)(key))]
+            return Replies([Reply(Translator(locale)(key))], awaits_text=awaiting, locale=locale)
+
+    async def complete(self, event: CommandInvoked, name: str, text: str) -> list[tuple[str, str]]:
+        """Suggestions `(value, label)`, best first, for the argument of `event`'s command as typed so far.
+
+        `name` is the completer the command declared (`Command.complete`, e.g. "skills"); a name no
+        feature completes gets no suggestions. The person is looked up, never recorded: a keystroke
+        registers no one. Read-only, and never raises (a failure is logged and suggests nothing);
+        the adapter applies its platform's limits (Discord: 25 choices of 100 characters).
+        """
+        completer = self.registry.completers.get(name)
+        if completer is None:
+            return []
+        try:
+            async with self.db.session() as session:
+                identity = await find_identity(session, event.user.platform, event.user.user_id)
+                if identity is None:
+                    identity = Identity(platform=event.user.platform, platform_user_id=event.user.user_id,
+                                        display_name=event.user.display_name)
+                ctx = self._context(session, event, identity, self.clock.now(),
+                                    self.locale_of(identity, event.user.language))
+                ctx.args = text
+                found = list(await completer(ctx, text))
+                await session.rollback()  # nothing a completer touched is kept
+                return found
+        except Exception:
+            log.exception("completing %r failed for %r", name, text)
+            return []
+
+    def _context(self, session: AsyncSession, event: Event, identity: Identity, now: datetime, locale: str) -> Context:
+        return Context(session, event, identity, now, Translator(locale), config=self.config,
+                       registry=self.registry, directory=self.directory)
 
     def locale_of(self, identity: Identity, platform_language: str | None = None) -> str:
         default = self.config.network.default_locale
@@ -85,10 +142,12 @@ class BotCore:
     async def _dispatch(self, ctx: Context):
         event = ctx.event
         text = getattr(event, "args", None) or getattr(event, "text", None) or getattr(event, "payload", "")
-        if len(text) > MAX_INPUT_CHARS:
-            return ctx.reply("core.too_long", limit=MAX_INPUT_CHARS)
+        # Loaded first, so even an answer refused as too long leaves the adapter knowing one is awaited.
         ctx.conversation = await conversations.load(ctx.session, ctx.identity.platform,
                                                     ctx.identity.platform_user_id, ctx.now)
+        ctx.loaded_conversation = ctx.conversation is not None
+        if len(text) > MAX_INPUT_CHARS:
+            return ctx.reply("core.too_long", limit=MAX_INPUT_CHARS)
         if isinstance(event, CommandInvoked):
             return await self._command(ctx, event.command, event.args)
         if isinstance(event, ButtonPressed):
@@ -118,7 +177,7 @@ class BotCore:
             return await self._command(ctx, name, args)
         action = self.registry.actions.get(event.action)
         if action is None:
-            return Reply(ctx.t("core.button_expired"))
+            return ctx.expired()
         refusal = await self._refusal(ctx, action.access, Where.ANY)
         if refusal is not None:
             return refusal
@@ -176,12 +235,15 @@ class BotCore:
     # -- platform housekeeping ---------------------------------------------------------------
     async def _set_dm_status(self, platform: str, user_id: str, reachable: bool) -> None:
         async with self.db.session() as session:
-            identity = await find_identity(session, platform, user_id)
-            if identity is not None:
-                identity.dm_status = "open" if reachable else "unreachable"
+            await set_dm_status(session, platform, user_id, reachable=reachable)
 
     async def mark_unreachable(self, platform: str, user_id: str) -> None:
+        """A reply to this person's event could not reach their DMs (they blocked the bot)."""
         await self._set_dm_status(platform, user_id, reachable=False)
+
+    async def chat_migrated(self, event: ChatMigrated) -> None:
+        """A chat changed id while a message was being sent to it (Telegram's supergroup upgrade)."""
+        await self._safely(self._migrate_chat(event))
 
     async def _migrate_chat(self, event: ChatMigrated) -> None:
         async with self.db.session() as session:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
+
+from bot.types import Reply
 
 if TYPE_CHECKING:
     from bot.context import Context  # noqa: F401 (used in string annotations)
@@ -20,8 +22,10 @@ if TYPE_CHECKING:
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 ACTION_NAME = re.compile(r"^[a-z0-9_.]{1,16}$")
 
-# A handler returns a Reply, a list of them, or None (nothing to say).
-Handler = Callable[["Context"], Awaitable[Any]]
+# A handler answers with one Reply, several in order, or None (nothing to say). It may raise
+# `bot.context.Expired` for a stale button; anything else it raises rolls its transaction back and
+# the person gets an apology (see BotCore.handle).
+Handler = Callable[["Context"], Awaitable[Reply | Sequence[Reply] | None]]
 
 
 class Access(str, Enum):

@@ -1,8 +1,13 @@
 """Neutral value types that cross the seam between the core and the chat platforms.
 
-Adapters turn platform updates into the events below and render the `Reply`s the core returns.
-Nothing here knows about Telegram or Discord: ids are strings (lossless for Telegram's 52-bit ids,
-Discord's 64-bit snowflakes and the console's names alike).
+Adapters turn platform updates into the events below, hand them to `BotCore.handle`, and render
+the `Reply`s it returns. Nothing here knows about Telegram or Discord: ids are strings (lossless
+for Telegram's 52-bit ids, Discord's 64-bit snowflakes and the console's names alike). Every value
+is frozen: an event or a reply can be logged, queued or compared safely.
+
+What an adapter must supply in the events it makes: the `UserRef` and `ChatRef` of where it
+happened, with the platform's own ids as strings; `language` when the platform tells it (it picks
+the language of someone who has not chosen one); `message_id` when a reply may edit that message.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ class ChatKind(str, Enum):
 
 @dataclass(frozen=True)
 class UserRef:
-    """A person as one platform knows them."""
+    """A person as one platform knows them.
+
+    Attributes:
+        platform: the adapter's `platform` name.
+        user_id: the platform's id of the person, as a string.
+        display_name: the name to show (first and last name, or the nickname); may be empty.
+        handle: @username on Telegram, the user name on Discord; None when they have none.
+        language: the platform's language code for the person, e.g. "fr", "en-GB"; None if unknown.
+    """
 
     platform: str
     user_id: str
@@ -34,7 +47,14 @@ class UserRef:
 
 @dataclass(frozen=True)
 class ChatRef:
-    """A chat on one platform: a DM, a group, a channel."""
+    """A chat on one platform: a DM, a group, a channel.
+
+    Attributes:
+        platform: the adapter's `platform` name.
+        chat_id: the platform's id of the chat, as a string (on Discord a DM's is the person's id).
+        kind: private (one-to-one with the bot), group or channel.
+        title: the chat's name, when it has one (for operators' messages and logs).
+    """
 
     platform: str
     chat_id: str
@@ -48,7 +68,19 @@ class ChatRef:
 
 @dataclass(frozen=True)
 class Button:
-    """A choice under a message. Pressing it sends back `action` and `payload`."""
+    """A choice under a message. Pressing it sends back `action` and `payload` as a `ButtonPressed`.
+
+    The wire form `action:payload` must fit in 64 bytes (Telegram's limit), checked by `data`.
+    A payload comes back from the person's device, so it can be forged: handlers parse it strictly
+    (`bot.payloads.parse_id`) and re-check rights on every press.
+
+    Attributes:
+        label: the text on the button, already translated.
+        action: a registered action's name (`Registry.action`), or "run" to run the command named
+            in `payload`.
+        payload: what the action needs, e.g. an id.
+        url: a link to open instead; a link button carries no action.
+    """
 
     label: str
     action: str
@@ -71,7 +103,13 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a reply (a JSON export, a PNG heatmap, a QR code)."""
+    """A file sent with a reply (a JSON export, a PNG heatmap, a QR code); never through the outbox.
+
+    Attributes:
+        filename: the name offered to the person.
+        content: the file's bytes.
+        mime_type: its media type.
+    """
 
     filename: str
     content: bytes
@@ -80,10 +118,19 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message the bot says.
+    """One message the bot says, in the words of the person's language.
 
-    `text` is plain text: adapters escape it for their markup. `title`, when set, is shown in bold
-    above the text. `chat=None` answers in the chat the event came from.
+    Attributes:
+        text: plain text; adapters escape it for their markup and split it if too long.
+        title: shown in bold above the text, when set.
+        buttons: rows of buttons under the message (the adapter respects `Capabilities`).
+        chat: where to post it; None answers in the chat the event came from.
+        private: personal content: ephemeral in Discord servers, sent by DM from other shared chats,
+            never shown to a group.
+        edit: replace the message whose button was pressed instead of sending a new one (when the
+            platform can; otherwise it is sent anew).
+        silent: deliver without a notification sound (nudges, quiet reminders).
+        attachment: a file sent with the message.
     """
 
     text: str
@@ -99,9 +146,35 @@ class Reply:
         return [button for row in self.buttons for button in row]
 
 
+class Replies(list):
+    """What the core answers to one event: the `Reply`s in order, and what the adapter must know next.
+
+    A plain list of `Reply` (so `for reply in await core.handle(event)` and `== [...]` keep working)
+    with two facts the adapter cannot see by itself:
+
+    Attributes:
+        awaits_text: True when, after this event, the person is inside a conversation whose next step
+            is free text. An adapter that cannot read a person's next message where they are (Discord
+            servers: no message-content intent) offers a way to type it, e.g. a form behind a button.
+        locale: the language the replies are written in ("fr" or "en"), for anything the adapter adds
+            to them (that button's label).
+    """
+
+    def __init__(self, replies=(), *, awaits_text: bool = False, locale: str | None = None) -> None:
+        super().__init__(replies)
+        self.awaits_text = awaits_text
+        self.locale = locale
+
+
 @dataclass(frozen=True)
 class CommandInvoked:
-    """`/name args` written by a user in a chat."""
+    """`/name args` written by a user in a chat (or a slash command with its options on Discord).
+
+    Attributes:
+        command: the command's name as typed, without "/" (either language's name, any case).
+        args: the rest of the line, as typed (the core strips it).
+        message_id: the platform's id of the message, when there is one.
+    """
 
     user: UserRef
     chat: ChatRef
@@ -112,7 +185,13 @@ class CommandInvoked:
 
 @dataclass(frozen=True)
 class ButtonPressed:
-    """A press on one of the bot's buttons. The payload is untrusted: handlers re-check rights."""
+    """A press on one of the bot's buttons. The payload is untrusted: handlers re-check rights.
+
+    Attributes:
+        action: the pressed button's action (`Button.action`).
+        payload: its payload, as it came back (possibly forged).
+        message_id: the message the button was under, so a reply marked `edit` can replace it.
+    """
 
     user: UserRef
     chat: ChatRef
@@ -123,7 +202,11 @@ class ButtonPressed:
 
 @dataclass(frozen=True)
 class TextReceived:
-    """Free text: an answer inside a conversation, or a stray message."""
+    """Free text: an answer inside a conversation, or a stray message.
+
+    Adapters hand the core text written in private chats, and in shared chats only what is
+    addressed to the bot (a reply to its message, a Discord form); the core ignores group chatter.
+    """
 
     user: UserRef
     chat: ChatRef
@@ -141,7 +224,11 @@ class MemberJoined:
 
 @dataclass(frozen=True)
 class DmStatusChanged:
-    """The user blocked or unblocked the bot (Telegram's my_chat_member, Discord's 50007)."""
+    """The bot learned whether it can write to this person privately.
+
+    Telegram's my_chat_member (blocked, unblocked), a DM received on Discord (reachable). The core
+    records it (`storage.identities.set_dm_status`) and answers nothing.
+    """
 
     user: UserRef
     reachable: bool
@@ -149,7 +236,11 @@ class DmStatusChanged:
 
 @dataclass(frozen=True)
 class ChatMigrated:
-    """A chat changed id (a Telegram group upgraded to a supergroup)."""
+    """A chat changed id (a Telegram group upgraded to a supergroup): bindings follow it.
+
+    Made by an adapter from an update, or met while sending (then reported through the callback
+    the composition root gives the adapter). The core answers nothing.
+    """
 
     platform: str
     old_chat_id: str
@@ -161,7 +252,12 @@ Event = CommandInvoked | ButtonPressed | TextReceived | MemberJoined | DmStatusC
 
 @dataclass(frozen=True)
 class SentMessage:
-    """What a platform answered after delivering a message."""
+    """What a platform answered after delivering a message.
+
+    Attributes:
+        message_id: the platform's id of the (last) message sent, as a string.
+        extra: anything else worth logging (the ids of every part of a split reply).
+    """
 
     message_id: str
     extra: dict = field(default_factory=dict)

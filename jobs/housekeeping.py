@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 
 from storage.db import Database
 from storage.models import ConversationState, OutboxMessage
+from storage.models.runtime import OutboxStatus
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 TEXT_RETENTION = timedelta(days=90)  # what a finished message said is kept this long (for /mydata)...
 KEY_RETENTION = timedelta(days=400)  # ...its idempotency key this long, so nothing is ever sent twice
-FINISHED = ("sent", "cancelled", "dead", "rejected", "unreachable", "unknown")
+FINISHED = OutboxStatus.FINISHED
 
 
 async def purge(db: Database, now: datetime) -> tuple[int, int]:

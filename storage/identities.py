@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,9 @@ from bot.types import UserRef
 from storage.models import Identity
 
 SEEN_EVERY = timedelta(minutes=10)
+
+# What `Identity.dm_status` says of a person's private chat with the bot on that platform.
+DM_UNKNOWN, DM_OPEN, DM_UNREACHABLE = "unknown", "open", "unreachable"
 
 
 async def find_identity(session: AsyncSession, platform: str, user_id: str) -> Identity | None:
@@ -44,3 +47,14 @@ async def touch_identity(session: AsyncSession, user: UserRef, now: datetime) ->
     if user.display_name and identity.display_name != user.display_name[:100]:
         identity.display_name = user.display_name[:100]
     return identity
+
+
+async def set_dm_status(session: AsyncSession, platform: str, user_id: str, *, reachable: bool) -> None:
+    """The one writer of `Identity.dm_status`: whether the bot can write to this person privately.
+
+    Called when a platform says so (they blocked or unblocked the bot, they wrote to it), when the
+    outbox dispatcher meets `Unreachable`, and when a direct reply bounced. An unknown person is
+    left unknown (no identity is created for a status).
+    """
+    await session.execute(update(Identity).where(Identity.platform == platform, Identity.platform_user_id == user_id)
+                          .values(dm_status=DM_OPEN if reachable else DM_UNREACHABLE))

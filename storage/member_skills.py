@@ -5,9 +5,10 @@ taxonomy (synced at start) or custom skills typed by members (`custom=True`) unt
 merges them into another skill (`merged_into_id`; the custom label then becomes one more name of
 the target, so the next person typing it lands on the right skill).
 
-The fuzzy resolver (bot/skills/resolver.py) takes ~0.1 s to index, so one instance is kept per
-process and rebuilt only when the custom skills in the database differ from what it was built
-with (a cheap query on a small table, run before each resolution).
+The fuzzy resolver (bot/skills/resolver.py) takes ~0.1 s to index, so it is built once per set of
+custom skills and merges (a pure function of them, memoised) and rebuilt only when the custom
+skills in the database differ from what it was built with (a cheap query on a small table, run
+before each resolution).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +39,7 @@ CUSTOM_PREFIX = "custom-"
 _SEPARATORS = re.compile(r"[,;\n]+")
 
 _Signature = tuple[tuple[int, str, str, int | None], ...]
-_cache: tuple[_Signature, SkillResolver] | None = None
+_MERGE_TARGETS = tuple[tuple[int, str], ...]
 
 
 class AddOutcome(StrEnum):
@@ -77,14 +79,20 @@ async def _custom_signature(session: AsyncSession) -> _Signature:
 
 
 async def resolver(session: AsyncSession) -> SkillResolver:
-    """The process's resolver, in step with the custom skills and merges in the database."""
-    global _cache
+    """The resolver in step with the custom skills and merges in the database (built once per state)."""
     signature = await _custom_signature(session)
-    if _cache is not None and _cache[0] == signature:
-        return _cache[1]
     slugs = {id_: slug for id_, slug, _, _ in signature}
+    targets: _MERGE_TARGETS = ()
     if any(merged is not None and merged not in slugs for *_, merged in signature):
-        slugs.update({id_: slug for id_, slug in await session.execute(select(Skill.id, Skill.slug))})
+        wanted = {merged for *_, merged in signature if merged is not None and merged not in slugs}
+        rows = await session.execute(select(Skill.id, Skill.slug).where(Skill.id.in_(wanted)).order_by(Skill.id))
+        targets = tuple((id_, slug) for id_, slug in rows)
+    return _build_resolver(signature, targets)
+
+
+@lru_cache(maxsize=8)  # a few databases per process at most (the tests); each state built once
+def _build_resolver(signature: _Signature, targets: _MERGE_TARGETS) -> SkillResolver:
+    slugs = {id_: slug for id_, slug, _, _ in signature} | dict(targets)
     built = SkillResolver()
     for _, slug, label, merged in signature:
         if merged is None:
@@ -98,7 +106,6 @@ async def resolver(session: AsyncSession) -> SkillResolver:
                 built.add_alias(slugs[merged], label)
             except KeyError:
                 log.warning("merge target %s of %r is not a known skill", slugs[merged], label)
-    _cache = (signature, built)
     return built
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import Button, Reply
 from storage.models import OutboxMessage, utcnow
+from storage.models.runtime import OutboxStatus
 
-OPEN_STATUSES = ("pending", "claimed")
+OPEN_STATUSES = OutboxStatus.OPEN  # the older name, kept for its callers
 BUDGET_WINDOW = timedelta(days=30)
 
 
@@ -55,7 +56,7 @@ async def enqueue(session: AsyncSession, *, key: str, platform: str, reply: Repl
     now = now or utcnow()
     values = dict(
         key=key, platform=platform, chat_id=chat_id, user_id=user_id, member_id=member_id, purpose=purpose,
-        nudge=nudge, payload=reply_to_payload(reply), status="pending", attempts=0,
+        nudge=nudge, payload=reply_to_payload(reply), status=OutboxStatus.PENDING, attempts=0,
         next_attempt_at=not_before or now, created_at=now,
     )
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -73,7 +74,7 @@ async def nudges_in_window(session: AsyncSession, member_id: int, now: datetime)
         OutboxMessage.member_id == member_id,
         OutboxMessage.nudge.is_(True),
         OutboxMessage.created_at >= now - BUDGET_WINDOW,
-        OutboxMessage.status.notin_(("cancelled", "rejected", "unreachable", "dead")),
+        OutboxMessage.status.notin_(OutboxStatus.NOT_DELIVERED),
     )
     return int((await session.execute(statement)).scalar_one())
 

@@ -164,7 +164,6 @@ def test_the_cycle_finder_finds_a_circle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10, item 3: the discord and web adapters still reach past the core")
 def test_adapters_enter_the_core_by_its_front_door():
     # Adapters talk to BotCore and the neutral types; sessions, conversations and handler contexts
     # are the core's business (issue 10).
@@ -172,4 +171,98 @@ def test_adapters_enter_the_core_by_its_front_door():
     graph = import_graph()
     offenders = sorted(f"{name} imports {target}" for name, targets in graph.items() if name.startswith("adapters.")
                        for target in targets if target.startswith(forbidden))
+    assert offenders == []
+
+
+# -- no state at module level -------------------------------------------------------------------
+# Module-level state outlives the app that filled it: two apps in one process (the tests, the demo)
+# would share it, and nothing closes it. State belongs to the objects the composition root builds.
+# Checked in the core (bot/, storage/, jobs/); adapters keep theirs on the adapter objects.
+# Constant lookup tables are fine: an UPPERCASE name, never changed after import. Memoised pure
+# functions (functools.cache on a deterministic function) are not state and are not checked.
+STATE_CONTAINERS = {"defaultdict", "OrderedDict", "deque", "Counter", "WeakKeyDictionary", "WeakValueDictionary",
+                    "WeakSet", "ChainMap"}
+CONTAINER_CALLS = {"dict", "list", "set"}
+MUTATORS = {"append", "add", "update", "setdefault", "pop", "popitem", "clear", "extend", "insert", "remove",
+            "discard", "sort", "reverse", "appendleft", "popleft", "move_to_end", "difference_update",
+            "intersection_update", "symmetric_difference_update"}
+
+
+def _call_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        func = node.func
+        return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return ""
+
+
+def module_state(source: str, where: str) -> list[str]:
+    """What in the module `source` (the file `where`) looks like state kept at module level."""
+    tree = ast.parse(source, where)
+    found: list[str] = []
+    containers: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for name in (t.id for t in targets if isinstance(t, ast.Name)):
+            call = _call_name(value)
+            if call in STATE_CONTAINERS:
+                found.append(f"{where}:{node.lineno} {name} = {call}(...)")
+            elif isinstance(value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)) \
+                    or call in CONTAINER_CALLS:
+                if name != "__all__" and not name.lstrip("_").isupper():
+                    found.append(f"{where}:{node.lineno} {name}: a mutable container under a variable's name")
+                containers.add(name)
+            elif call[:1].isupper() and not name.lstrip("_").isupper():
+                found.append(f"{where}:{node.lineno} {name} = {call}(...): an object kept at module level")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            found.append(f"{where}:{node.lineno} global {', '.join(node.names)}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in containers:
+            found.append(f"{where}:{node.lineno} {node.func.value.id}.{node.func.attr}(...) changes a module constant")
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            for target in node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]:
+                base = target.value if isinstance(target, ast.Subscript) else target
+                if isinstance(base, ast.Name) and base.id in containers and (
+                        isinstance(target, ast.Subscript) or isinstance(node, ast.AugAssign)):
+                    found.append(f"{where}:{node.lineno} {base.id}[...] changes a module constant")
+    return found
+
+
+def test_no_module_level_state_outside_the_composition_root():
+    found = [line for path in python_files(*CORE_PACKAGES) if "migrations" not in path.parts
+             for line in module_state(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert found == []
+
+
+def test_the_state_finder_finds_state():
+    # The check above must be able to fail: each kind of module-level state is found, constants are not.
+    sample = ("import weakref\nfrom collections import deque\n"
+              "CONSTANT = {'a': 1}\nWORDS = frozenset({'x'})\n"
+              "_cores = weakref.WeakKeyDictionary()\nrecent = deque()\nseen = {}\nfeed = ChangeFeed()\n"
+              "TABLE = {}\ndef f():\n    global seen\n    TABLE['k'] = 1\n    CONSTANT.update(b=2)\n")
+    found = [line.split(" ", 1)[1] for line in module_state(sample, "sample.py")]
+    assert found == [
+        "_cores = WeakKeyDictionary(...)",
+        "recent = deque(...)",
+        "seen: a mutable container under a variable's name",
+        "feed = ChangeFeed(...): an object kept at module level",
+        "global seen",
+        "TABLE[...] changes a module constant",
+        "CONSTANT.update(...) changes a module constant",
+    ]
+
+
+def test_platform_adapters_are_not_handed_the_app():
+    # build_adapter takes the narrow things an adapter uses (its config section, the registry, the
+    # default locale, a callback); the core reaches it in `start`. Only the web face's `routes(app)`
+    # plugins receive the App, as jobs do.
+    offenders = [str(path.relative_to(ROOT)) for package in ("adapters/telegram", "adapters/discord")
+                 for path in (ROOT / package).rglob("*.py")
+                 if "bot.application" in {node.module for node in ast.walk(ast.parse(path.read_text()))
+                                          if isinstance(node, ast.ImportFrom)}]
     assert offenders == []

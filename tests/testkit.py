@@ -136,3 +136,22 @@ async def sync(app, source_id: int, client: httpx.AsyncClient | None = None):
     finally:
         if own:
             await client.aclose()
+
+
+def add_echo_flow(registry) -> None:
+    """A two-step conversation for tests of the core: /survey asks a name, then a city."""
+    from bot.types import Reply
+
+    @registry.command("survey", summary="help.summary")
+    async def survey(ctx):
+        await ctx.start_flow("survey", "name")
+        return Reply("name?")
+
+    @registry.flow("survey")
+    async def step(ctx):
+        if ctx.conversation.step == "name":
+            await ctx.set_step("city", name=ctx.args)
+            return Reply("city?")
+        name = ctx.conversation.data["name"]
+        await ctx.end_flow()
+        return Reply(f"{name} from {ctx.args}")

@@ -25,7 +25,6 @@ from bot.config import DiscordConfig
 from bot.ports import Capabilities, DeliveryError, Rejected
 from bot.registry import Registry
 from bot.types import ChatKind, ChatRef, Reply, SentMessage
-from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.core import BotCore
@@ -40,12 +39,15 @@ class DiscordAdapter:
     platform = PLATFORM
     capabilities = CAPABILITIES
 
-    def __init__(self, config: DiscordConfig, db: Database, registry: Registry) -> None:
+    def __init__(self, config: DiscordConfig, registry: Registry, *, default_locale: str = "fr") -> None:
+        """`registry` gives the slash commands to publish; the database is reached through the core
+        `start` receives, so the adapter holds nothing of the app's but what it uses."""
         self.config = config
         self.registry = registry
+        self.default_locale = default_locale
         self.core: BotCore | None = None
         self.handlers = Handlers(self)
-        self.client = MaillageClient(config, db, self.handlers)
+        self.client = MaillageClient(config, self.handlers)
         self.mirror = ScheduledEventMirror(self)
         self._connection: asyncio.Task | None = None
 

@@ -21,8 +21,8 @@ from discord import app_commands
 from adapters.discord import sync
 from adapters.discord.commands import CatalogueTranslator, add_commands
 from adapters.discord.views import ActionButton
+from bot import platform_state
 from bot.config import DiscordConfig
-from storage.db import Database
 
 if TYPE_CHECKING:
     from adapters.discord.handlers import Handlers
@@ -38,11 +38,10 @@ def intents() -> discord.Intents:
 
 
 class MaillageClient(discord.Client):
-    def __init__(self, config: DiscordConfig, db: Database, handlers: "Handlers") -> None:
+    def __init__(self, config: DiscordConfig, handlers: "Handlers") -> None:
         super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
                          max_ratelimit_timeout=config.max_ratelimit_wait)
         self.config = config
-        self.db = db
         self.maillage = handlers  # the views and modals reach the adapter through the client
         self.tree = app_commands.CommandTree(self)
         self.translator = CatalogueTranslator()
@@ -68,11 +67,13 @@ class MaillageClient(discord.Client):
             self.tree.copy_global_to(guild=guild)
         scope = sync.scope_key(self.config.test_guild_id)
         digest = sync.payload_hash(await self.command_payload(guild))
-        if not force and await sync.stored_hash(self.db, scope) == digest:
+        core = self.maillage.adapter.core
+        assert core is not None, "commands are published once the adapter has started"
+        if not force and await platform_state.remembered(core.db, scope) == digest:
             log.info("slash commands unchanged (%s): not published again", scope)
             return False
         published = await self.tree.sync(guild=guild)
-        await sync.store_hash(self.db, scope, digest)
+        await platform_state.remember(core.db, scope, digest)
         log.info("published %d slash commands (%s)", len(published), scope)
         return True
 

@@ -5,8 +5,9 @@ Every entry point turns the Discord object into a neutral event (convert.py), aw
 
 Conversations: in a DM the next answer is simply the person's next message (Discord delivers the
 content of DMs to bots without the privileged message-content intent). In a server the bot cannot
-read messages, so while a person is inside a conversation the bot's answer carries an "Answer"
-button that opens a form (a modal); what they type there reaches the conversation the same way.
+read messages, so while the core says the person's next text is awaited (`Replies.awaits_text`)
+the bot's answer carries an "Answer" button that opens a form (a modal); what they type there
+reaches the conversation the same way.
 """
 
 from __future__ import annotations
@@ -20,16 +21,14 @@ from discord import app_commands
 
 from adapters.discord import completion
 from adapters.discord.convert import (
-    PLATFORM, answer_event, button_event, command_event, dm_event, is_ephemeral_message, locale_code,
+    answer_event, button_event, command_event, dm_event, is_ephemeral_message, locale_code,
     message_kwargs, render, user_ref,
 )
 from adapters.discord.respond import Responder
 from adapters.discord.views import ANSWER_ACTION, AnswerForm
-from bot import conversation as conversations
 from bot.i18n import normalize_locale, translate
 from bot.registry import Command, Where
-from bot.types import Button, DmStatusChanged, Event, Reply
-from storage.identities import find_identity
+from bot.types import Button, DmStatusChanged, Event, Replies, Reply
 
 if TYPE_CHECKING:
     from adapters.discord.adapter import DiscordAdapter
@@ -61,8 +60,8 @@ class Handlers:
                            personal=personal, component=True)
 
     async def open_answer_form(self, interaction: discord.Interaction) -> None:
-        locale = normalize_locale(locale_code(interaction.locale))
-        form = AnswerForm(translate(normalize_locale(locale), "discord.answer_title"), translate(normalize_locale(locale), "discord.answer_label"),
+        locale = normalize_locale(locale_code(interaction.locale), self.adapter.default_locale)
+        form = AnswerForm(translate(locale, "discord.answer_title"), translate(locale, "discord.answer_label"),
                           interaction_id=interaction.id)
         await interaction.response.send_modal(form)
 
@@ -90,33 +89,22 @@ class Handlers:
 
         async def work() -> list[Reply]:
             replies = await core.handle(event)
-            if interaction.guild_id is not None and replies:
-                replies = await self._with_answer_button(interaction, replies)
+            if interaction.guild_id is not None and replies and replies.awaits_text:
+                return self._with_answer_button(replies)
             return replies
 
         await responder.run(work(), self.adapter.config.defer_after_seconds)
 
-    async def _with_answer_button(self, interaction: discord.Interaction, replies: list[Reply]) -> list[Reply]:
+    def _with_answer_button(self, replies: Replies) -> list[Reply]:
         """In a server, a person inside a conversation gets a button to type the next answer."""
-        core = self.adapter.core
-        assert core is not None
-        user_id = str(interaction.user.id)
-        try:
-            async with core.db.session() as session:
-                if await conversations.load(session, PLATFORM, user_id, core.clock.now()) is None:
-                    return replies
-                identity = await find_identity(session, PLATFORM, user_id)
-                locale = core.locale_of(identity, locale_code(interaction.locale)) if identity else "fr"
-        except Exception:  # the answers matter more than the extra button: never leave them unsent
-            log.exception("could not check for a conversation under way; answering without the button")
-            return replies
+        locale = replies.locale or self.adapter.default_locale
         last = len(replies) - 1
         while last >= 0 and replies[last].chat is not None:
             last -= 1
         if last < 0:
             return replies
         reply = replies[last]
-        row = (Button(translate(normalize_locale(locale), "discord.answer_button"), ANSWER_ACTION, ""),)
+        row = (Button(translate(locale, "discord.answer_button"), ANSWER_ACTION, ""),)
         changed = Reply(reply.text, reply.title, reply.buttons + (row,), reply.chat, reply.private, reply.edit,
                         reply.silent, reply.attachment)
         return replies[:last] + [changed] + replies[last + 1:]

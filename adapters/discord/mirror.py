@@ -9,8 +9,9 @@ platform-free), finds the server of each channel, and reconciles each server's s
 - a cancelled event is cancelled on Discord (deleted if Discord refuses, e.g. once it has started);
 - an event no longer in a server's programme (unbound venue, deleted event) is deleted there.
 
-What was created is remembered in `discord_scheduled_events` (one row per event and server), so a
-restart never creates a duplicate. Creating is not idempotent on Discord's side, so the row is
+What was created is remembered in `discord_scheduled_events` (one row per event and server, read and
+written through `bot.platform_state`: the adapter never opens a session), so a restart never
+creates a duplicate. Creating is not idempotent on Discord's side, so the row is
 written first, in state "creating", and completed once Discord answers: a row still "creating" at
 the next tick means the process died in between, and the server's scheduled events are searched
 for one made by this bot with the same name and start, which is adopted rather than made twice. A
@@ -33,13 +34,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
-from sqlalchemy import delete, select
-
 from adapters.discord.convert import PLATFORM
 from adapters.discord.scheduled import CANCELED, EXTERNAL, SCHEDULED, event_payload, payload_digest, same_start
-from bot.events.mirror import MirroredEvent, events_to_mirror
+from bot.events.mirror import MirroredEvent
 from bot.i18n import translate
-from storage.models.discord_mirror import DiscordScheduledEvent
+from bot.platform_state import LIVE_MIRROR_STATES as LIVE
+from bot.platform_state import MirrorRow as Known
+from bot.platform_state import forget_mirrored, mirror_snapshot, save_mirrored
 
 if TYPE_CHECKING:
     from adapters.discord.adapter import DiscordAdapter
@@ -50,7 +51,6 @@ T = TypeVar("T")
 START_MARGIN = timedelta(minutes=2)  # Discord refuses to create an event whose start has passed
 PRUNE_AFTER = timedelta(days=1)  # rows of events over for a day are forgotten
 FOOTER_KEY = "discord.mirror_footer"
-LIVE = ("creating", "scheduled", "refused")  # rows that still follow their event (see DiscordScheduledEvent)
 
 
 class _RateLimited(Exception):
@@ -78,18 +78,6 @@ class MirrorCounts:
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
-
-
-@dataclass(frozen=True)
-class Known:
-    """A row of `discord_scheduled_events`, read at the start of a tick."""
-
-    event_id: int
-    guild_id: str
-    scheduled_event_id: str
-    digest: str
-    state: str
-    ends_at: datetime
 
 
 class ScheduledEventMirror:
@@ -134,17 +122,11 @@ class ScheduledEventMirror:
                 return MirrorCounts()
             tick = _Tick(self, core.clock.now(), translate(core.config.network.default_locale, FOOTER_KEY),
                          core.config.network.name)
-            async with core.db.session() as session:
-                await session.execute(delete(DiscordScheduledEvent).where(
-                    DiscordScheduledEvent.ends_at < tick.now - PRUNE_AFTER))
-                for row in (await session.execute(select(DiscordScheduledEvent))).scalars():
-                    tick.known[(row.event_id, row.guild_id)] = Known(row.event_id, row.guild_id,
-                                                                     row.scheduled_event_id, row.digest, row.state,
-                                                                     row.ends_at)
-                shown = {key[0] for key, known in tick.known.items() if known.state in LIVE}
-                records = await events_to_mirror(
-                    session, core.config, PLATFORM, tick.now,
-                    tick.now + timedelta(days=self.adapter.config.mirror_days_ahead), keep_ids=shown)
+            rows, records = await mirror_snapshot(
+                core.db, core.config, PLATFORM, tick.now,
+                tick.now + timedelta(days=self.adapter.config.mirror_days_ahead),
+                prune_before=tick.now - PRUNE_AFTER)
+            tick.known = {(row.event_id, row.guild_id): row for row in rows}
             try:
                 await tick.run(records)
             except _RateLimited:
@@ -395,23 +377,12 @@ class _Tick:
         # would forget a created event is as short as it can be (and `_orphan` covers it).
         core = self.mirror.adapter.core
         assert core is not None
-        async with core.db.session() as session:
-            row = await session.get(DiscordScheduledEvent, (record.event_id, guild_id))
-            if row is None:
-                row = DiscordScheduledEvent(event_id=record.event_id, guild_id=guild_id)
-                session.add(row)
-            row.scheduled_event_id = scheduled_event_id
-            row.sequence = record.sequence
-            row.digest = digest
-            row.state = state
-            row.ends_at = record.ends_at
-        self.known[(record.event_id, guild_id)] = Known(record.event_id, guild_id, scheduled_event_id, digest, state,
-                                                        record.ends_at)
+        row = Known(record.event_id, guild_id, scheduled_event_id, digest, state, record.ends_at)
+        await save_mirrored(core.db, row, sequence=record.sequence)
+        self.known[(record.event_id, guild_id)] = row
 
     async def _forget(self, known: Known) -> None:
         core = self.mirror.adapter.core
         assert core is not None
-        async with core.db.session() as session:
-            await session.execute(delete(DiscordScheduledEvent).where(
-                DiscordScheduledEvent.event_id == known.event_id, DiscordScheduledEvent.guild_id == known.guild_id))
+        await forget_mirrored(core.db, known.event_id, known.guild_id)
         self.known.pop((known.event_id, known.guild_id), None)

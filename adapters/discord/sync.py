@@ -3,6 +3,7 @@
 Discord limits command updates (200 a day per guild) and a global update takes a while to show, so
 `maillage run` must not re-publish an unchanged set at every start. The hash covers exactly what
 would be sent (names, descriptions, options, French localisations), per scope: "global" or one guild.
+The hash is remembered through the core (`bot.platform_state`), in the database.
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
-
-from storage.db import Database
-from storage.models.discord_state import DiscordState
 
 
 def payload_hash(payload: list[dict[str, Any]]) -> str:
@@ -24,17 +21,3 @@ def payload_hash(payload: list[dict[str, Any]]) -> str:
 
 def scope_key(guild_id: str | None) -> str:
     return f"commands:guild:{guild_id}" if guild_id else "commands:global"
-
-
-async def stored_hash(db: Database, scope: str) -> str | None:
-    async with db.session() as session:
-        return (await session.execute(select(DiscordState.value).where(DiscordState.key == scope))).scalar_one_or_none()
-
-
-async def store_hash(db: Database, scope: str, digest: str) -> None:
-    async with db.session() as session:
-        row = await session.get(DiscordState, scope)
-        if row is None:
-            session.add(DiscordState(key=scope, value=digest))
-        else:
-            row.value = digest

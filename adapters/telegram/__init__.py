@@ -7,17 +7,22 @@ limits.py (outgoing pace), commands.py (the "/" menus), webhook.py (webhook mode
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from adapters.telegram.adapter import TelegramAdapter
 
 if TYPE_CHECKING:
-    from bot.application import App
     from bot.config import TelegramConfig
+    from bot.types import ChatMigrated
 
 __all__ = ["TelegramAdapter", "build_adapter"]
 
 
-def build_adapter(config: "TelegramConfig", app: "App") -> TelegramAdapter:
-    """The adapter for the `[telegram]` section; `maillage run` starts it with the app's core."""
-    return TelegramAdapter(config, default_locale=app.config.network.default_locale)
+def build_adapter(config: "TelegramConfig", *, default_locale: str = "fr",
+                  on_chat_migrated: "Callable[[ChatMigrated], Awaitable[object]] | None" = None) -> TelegramAdapter:
+    """The adapter for the `[telegram]` section; `maillage run` starts it with the app's core.
+
+    `on_chat_migrated` hears of a group's new id met while sending (see `TelegramAdapter`).
+    """
+    return TelegramAdapter(config, default_locale=default_locale, on_chat_migrated=on_chat_migrated)

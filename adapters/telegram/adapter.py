@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -68,8 +69,13 @@ class TelegramAdapter:
                                 can_edit=True, can_send_silently=True, has_ephemeral=False, idempotent_send=False)
 
     def __init__(self, config: TelegramConfig, *, default_locale: str = "fr", request: BaseRequest | None = None,
-                 limiter: ThroughputLimiter | None = None) -> None:
-        """`request` replaces the HTTP layer (tests, benchmarks); `limiter` the pace limiter."""
+                 limiter: ThroughputLimiter | None = None,
+                 on_chat_migrated: Callable[[ChatMigrated], Awaitable[object]] | None = None) -> None:
+        """`request` replaces the HTTP layer (tests, benchmarks); `limiter` the pace limiter.
+
+        `on_chat_migrated` is told when a send finds that its group became a supergroup with a new
+        id (the composition root records it in the core); without it the new id is only logged.
+        """
         # The token is part of every Bot API URL: httpx logs request lines (INFO) and PTB's bot logs
         # its base URLs (DEBUG). Keep those loggers above the levels that would print it.
         for noisy, floor in (("httpx", logging.WARNING), ("httpcore", logging.WARNING),
@@ -79,6 +85,7 @@ class TelegramAdapter:
                 logger.setLevel(floor)
         self.config = config
         self.default_locale = default_locale
+        self.on_chat_migrated = on_chat_migrated
         self.limiter = limiter or ThroughputLimiter(
             global_per_second=config.global_per_second, private_per_second=config.private_per_second,
             private_burst=config.private_burst, group_per_minute=config.group_per_minute)
@@ -315,11 +322,11 @@ class TelegramAdapter:
         try:
             return await self._post(chat_id, reply)
         except tg.ChatMigrated as migrated:
-            # A group became a supergroup: record the new id, then send there.
+            # A group became a supergroup: have the new id recorded, then send there.
             new_id = migrated.new_chat_id
             log.info("Telegram chat %s migrated to %s", chat_id, new_id)
-            if self.core is not None:
-                await self.core.handle(ChatMigrated(PLATFORM, str(chat_id), str(new_id)))
+            if self.on_chat_migrated is not None:
+                await self.on_chat_migrated(ChatMigrated(PLATFORM, str(chat_id), str(new_id)))
             try:
                 return await self._post(new_id, reply)
             except tg.TelegramError as error:

@@ -1,8 +1,8 @@
 """ICS over HTTP: /calendar/network.ics, /calendar/venue/{slug}.ics, /calendar/member/{token}.ics.
 
-Files are built by bot.feeds.export from the database at each request (a network's programme is a
-few hundred events: milliseconds), with a strong ETag so calendar apps polling every few minutes
-get a 304 when nothing changed. An unknown venue or token is a plain 404: a token is never hinted at.
+Files are built by bot.feeds.calendar_files from the database at each request (a network's
+programme is a few hundred events: milliseconds), with a strong ETag so calendar apps polling
+every few minutes get a 304 when nothing changed. An unknown venue or token is a plain 404: a token is never hinted at.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.feeds.calendar_tokens import member_by_token
-from bot.feeds.export import calendar_bytes, member_calendar_bytes, network_events, venue_events
-from storage.venues import venue_by_slug
+from bot.feeds.calendar_files import member_calendar, network_calendar, venue_calendar
 
 if TYPE_CHECKING:
     from bot.application import App
@@ -37,36 +35,23 @@ def _ics(request: Request, body: bytes, filename: str, private: bool = False) ->
 
 
 def routes(app: "App") -> list[BaseRoute]:
-    config = app.config
+    config, db, clock = app.config, app.db, app.clock
 
     async def network(request: Request) -> Response:
-        now = app.clock.now()
-        async with app.db.session() as session:
-            body = await calendar_bytes(session, await network_events(session, now), config.network.name,
-                                        config.network.timezone, locale=config.network.default_locale)
-        return _ics(request, body, "network.ics")
+        found = await network_calendar(db, config, clock.now())
+        return _ics(request, found.body, found.filename)
 
     async def venue(request: Request) -> Response:
-        slug = request.path_params["slug"]
-        now = app.clock.now()
-        async with app.db.session() as session:
-            row = await venue_by_slug(session, slug) if len(slug) <= 63 else None
-            if row is None:
-                return PlainTextResponse("unknown venue", status_code=404)
-            body = await calendar_bytes(session, await venue_events(session, row.id, now),
-                                        f"{row.name} — {config.network.name}", row.timezone,
-                                        locale=config.network.default_locale)
-        return _ics(request, body, f"{slug}.ics")
+        found = await venue_calendar(db, config, request.path_params["slug"], clock.now())
+        if found is None:
+            return PlainTextResponse("unknown venue", status_code=404)
+        return _ics(request, found.body, found.filename)
 
     async def member(request: Request) -> Response:
-        now = app.clock.now()
-        async with app.db.session() as session:
-            person = await member_by_token(session, request.path_params["token"])
-            if person is None:
-                return PlainTextResponse("not found", status_code=404)
-            body = await member_calendar_bytes(session, person.id, now, config.network.name, config.network.timezone,
-                                               config.network.default_locale)
-        return _ics(request, body, "my-events.ics", private=True)
+        found = await member_calendar(db, config, request.path_params["token"], clock.now())
+        if found is None:
+            return PlainTextResponse("not found", status_code=404)
+        return _ics(request, found.body, found.filename, private=True)
 
     return [
         Route("/calendar/network.ics", network),

@@ -2,7 +2,7 @@
 
 Freshness, decided and in order of cost:
 
-1. **Writes in this process** are published by `changes.feed` when they commit. Before answering,
+1. **Writes in this process** are published by the app's `ChangeFeed` when they commit. Before answering,
    the directory reloads just the members that changed (a few rows), or the skill map when skills
    changed, or everything after a bulk statement. A profile edit shows up in the next /find.
 2. **Writes by other processes** (`maillage import members` while the bot runs, a second bot
@@ -26,14 +26,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.directory.changes import feed
+from bot.directory.changes import ChangeFeed
 from bot.directory.index import DirectoryIndex, Profile
 from bot.directory.visibility import LISTED
 from bot.skills.resolver import SkillResolver
@@ -143,10 +142,14 @@ async def build(session: AsyncSession) -> tuple[DirectoryIndex, SkillMap]:
 
 
 class Directory:
-    """The process's index for one database, refreshed before each use (see the module docstring)."""
+    """The process's index for one database, refreshed before each use (see the module docstring).
 
-    def __init__(self, url: str, ttl: float = FINGERPRINT_TTL) -> None:
-        self.url = url
+    Built by the composition root with the `ChangeFeed` watching that database, and handed to
+    handlers as `ctx.directory`.
+    """
+
+    def __init__(self, feed: ChangeFeed, ttl: float = FINGERPRINT_TTL) -> None:
+        self.feed = feed
         self.ttl = ttl
         self.index: DirectoryIndex | None = None
         self.skills: SkillMap | None = None
@@ -160,7 +163,7 @@ class Directory:
 
     async def current(self, session: AsyncSession) -> tuple[DirectoryIndex, SkillMap]:
         async with self._lock:
-            changes = feed.since(self._position, self.url)
+            changes = self.feed.since(self._position)
             self._position = changes.position
             if self.index is None or changes.everything:
                 await self._rebuild(session)
@@ -214,14 +217,3 @@ class Directory:
         self.builds += 1
         log.info("directory index built: %d listed profiles in %.0f ms", len(self.index),
                  (time.perf_counter() - started) * 1000)
-
-
-_directories: "weakref.WeakKeyDictionary[object, Directory]" = weakref.WeakKeyDictionary()
-
-
-def directory_for(owner: object, url: str) -> Directory:
-    """The directory kept for `owner` (the BotCore): one per running bot, dropped with it."""
-    directory = _directories.get(owner)
-    if directory is None:
-        directory = _directories[owner] = Directory(url)
-    return directory

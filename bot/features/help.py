@@ -30,7 +30,7 @@ def _line(ctx: Context, command: Command) -> str:
 
 
 async def show_help(ctx: Context) -> Reply:
-    registry = ctx.core.registry
+    registry = ctx.registry
     if ctx.args:
         command = registry.resolve(ctx.args.split()[0].lstrip("/"))
         if command is None:

@@ -30,7 +30,7 @@ async def _set(ctx: Context, locale: str) -> Reply:
 
 async def pressed(ctx: Context) -> Reply:
     if ctx.args not in LOCALES:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await _set(ctx, ctx.args)
 
 

@@ -122,13 +122,13 @@ async def _erase_activity(session: AsyncSession, member: Member, *, config: Conf
 
 async def export_member(ctx: Context, member: Member) -> dict[str, Any]:
     document: dict[str, Any] = {"network": ctx.config.network.name, "exported_at": ctx.now.isoformat()}
-    for name, holder in sorted(ctx.core.registry.personal_data.items()):
+    for name, holder in sorted(ctx.registry.personal_data.items()):
         document[name] = await holder.export(ctx.session, member)
     return document
 
 
 async def erase_member(ctx: Context, member: Member) -> None:
-    for holder in ctx.core.registry.personal_data.values():
+    for holder in ctx.registry.personal_data.values():
         await holder.erase(ctx.session, member, config=ctx.config, now=ctx.now)
     identities = (await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()
     for identity in identities:

@@ -31,12 +31,15 @@ from bot.config import OutboxConfig
 from bot.ports import ChatAdapter, RateLimited, Rejected, Transient, UnknownOutcome, Unreachable
 from bot.types import ChatRef, ChatKind
 from storage.db import Database
+from storage.identities import DM_UNREACHABLE, set_dm_status
 from storage.models import Identity, OutboxMessage
+from storage.models.runtime import OutboxStatus
 from storage.outbox import payload_to_reply
 
 log = logging.getLogger(__name__)
 
 FINISH_ATTEMPTS = 4
+RETRY = "retry"  # an outcome, not a status: becomes pending (with backoff) or dead
 
 
 class OutboxDispatcher:
@@ -95,8 +98,8 @@ class OutboxDispatcher:
     async def _release(self, ids: list[int]) -> None:
         async with self.db.session() as session:
             await session.execute(update(OutboxMessage).where(
-                OutboxMessage.id.in_(ids), OutboxMessage.status == "claimed", OutboxMessage.claimed_by == self.worker_id,
-            ).values(status="pending", claimed_by=None, claimed_at=None))
+                OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_by == self.worker_id,
+            ).values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None))
 
     async def drain(self, max_rounds: int = 100) -> int:
         """Deliver until nothing is due (tests, scripted console runs)."""
@@ -120,7 +123,7 @@ class OutboxDispatcher:
         now = self.clock.now()
         async with self.db.session() as session:
             statement = (select(OutboxMessage.id)
-                         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now,
                                 OutboxMessage.platform.in_(platforms))
                          .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                          .limit(self.config.batch_size))
@@ -129,7 +132,7 @@ class OutboxDispatcher:
             ids = list((await session.execute(statement)).scalars())
             if ids:
                 await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                      .values(status="claimed", claimed_by=self.worker_id, claimed_at=now))
+                                      .values(status=OutboxStatus.CLAIMED, claimed_by=self.worker_id, claimed_at=now))
         return ids
 
     async def _recover_abandoned(self) -> None:
@@ -141,16 +144,16 @@ class OutboxDispatcher:
         mine = OutboxMessage.platform.in_(list(self.adapters))
         async with self.db.session() as session:
             await session.execute(update(OutboxMessage).where(
-                mine, OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale,
-            ).values(status="pending", claimed_by=None, claimed_at=None))
+                mine, OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_at < stale,
+            ).values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None))
             idempotent = [p for p, a in self.adapters.items() if a.capabilities.idempotent_send]
-            sending = and_(mine, OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale)
+            sending = and_(mine, OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < stale)
             if idempotent:
                 await session.execute(update(OutboxMessage).where(sending, OutboxMessage.platform.in_(idempotent))
-                                      .values(status="pending", claimed_by=None, claimed_at=None))
+                                      .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None))
             result = await session.execute(
                 update(OutboxMessage).where(sending, OutboxMessage.platform.notin_(idempotent))
-                .values(status="unknown", last_error="the process stopped while sending; not resent to avoid a duplicate")
+                .values(status=OutboxStatus.UNKNOWN, last_error="the process stopped while sending; not resent to avoid a duplicate")
                 .returning(OutboxMessage.id))
             for (row_id,) in result:
                 log.warning("outbox message %s: outcome unknown after a crash; check it by hand", row_id)
@@ -161,15 +164,15 @@ class OutboxDispatcher:
             # Locked on PostgreSQL, so a /forget cancelling this row cannot be overwritten by "sending".
             row = await session.get(OutboxMessage, row_id, with_for_update=self.db.dialect == "postgresql",
                                     populate_existing=True)
-            if row is None or row.status != "claimed" or row.claimed_by != self.worker_id:
+            if row is None or row.status != OutboxStatus.CLAIMED or row.claimed_by != self.worker_id:
                 return
             if self._paused_until.get(row.platform, self.clock.now()) > self.clock.now():
-                row.status, row.claimed_by, row.claimed_at = "pending", None, None
+                row.status, row.claimed_by, row.claimed_at = OutboxStatus.PENDING, None, None
                 return
             if row.user_id is not None and await self._known_unreachable(session, row):
-                row.status, row.last_error = "unreachable", "the person cannot be reached on this platform"
+                row.status, row.last_error = OutboxStatus.UNREACHABLE, "the person cannot be reached on this platform"
                 return
-            row.status = "sending"
+            row.status = OutboxStatus.SENDING
             row.attempts += 1
             row.claimed_at = self.clock.now()
             platform, chat_id, user_id, key = row.platform, row.chat_id, row.user_id, row.key
@@ -181,28 +184,28 @@ class OutboxDispatcher:
                 sent = await adapter.send_dm(user_id, reply, idempotency_key=key)
             else:
                 sent = await adapter.send(ChatRef(platform, chat_id or "", ChatKind.GROUP), reply, idempotency_key=key)
-            outcome = {"status": "sent", "sent_at": self.clock.now(), "platform_message_id": sent.message_id,
+            outcome = {"status": OutboxStatus.SENT, "sent_at": self.clock.now(), "platform_message_id": sent.message_id,
                        "last_error": None}
         except Unreachable as error:
-            outcome = {"status": "unreachable", "last_error": str(error) or "unreachable"}
+            outcome = {"status": OutboxStatus.UNREACHABLE, "last_error": str(error) or "unreachable"}
             if user_id is not None:
                 await self._mark_identity(platform, user_id)
         except RateLimited as error:
             until = self.clock.now() + timedelta(seconds=max(error.retry_after, 0.0))
             self._paused_until[platform] = until
-            outcome = {"status": "pending", "next_attempt_at": until, "last_error": str(error)}
+            outcome = {"status": OutboxStatus.PENDING, "next_attempt_at": until, "last_error": str(error)}
             outcome["attempts"] = None  # waiting as asked is not a failed attempt
         except Transient as error:
-            outcome = {"status": "retry", "last_error": str(error) or "transient failure"}
+            outcome = {"status": RETRY, "last_error": str(error) or "transient failure"}
         except UnknownOutcome as error:
-            outcome = {"status": "unknown", "last_error": str(error) or "unknown outcome"}
+            outcome = {"status": OutboxStatus.UNKNOWN, "last_error": str(error) or "unknown outcome"}
             log.warning("outbox message %s (%s): delivery outcome unknown; not resent", row_id, key)
         except Rejected as error:
-            outcome = {"status": "rejected", "last_error": str(error)}
+            outcome = {"status": OutboxStatus.REJECTED, "last_error": str(error)}
             log.error("outbox message %s (%s) rejected by %s: %s", row_id, key, platform, error)
         except Exception as error:  # an adapter bug: treat like a transient failure, but log loudly
             log.exception("adapter %s raised an untyped error for outbox message %s", platform, row_id)
-            outcome = {"status": "retry", "last_error": repr(error)}
+            outcome = {"status": RETRY, "last_error": repr(error)}
         await self._finish(row_id, outcome)
 
     async def _finish(self, row_id: int, outcome: dict) -> None:
@@ -226,31 +229,29 @@ class OutboxDispatcher:
             status = outcome.pop("status")
             if outcome.pop("attempts", 0) is None:
                 row.attempts = max(row.attempts - 1, 0)
-            if status == "retry":
+            if status == RETRY:
                 if row.attempts >= self.config.max_attempts:
-                    status = "dead"
+                    status = OutboxStatus.DEAD
                     log.error("outbox message %s gave up after %s attempts: %s", row_id, row.attempts,
                               outcome.get("last_error"))
                 else:
                     delay = self.config.backoff_seconds * 2 ** (row.attempts - 1)
                     outcome["next_attempt_at"] = self.clock.now() + timedelta(seconds=delay)
-                    status = "pending"
+                    status = OutboxStatus.PENDING
             row.status = status
             row.claimed_by = None
             row.claimed_at = None
             for name, value in outcome.items():
                 setattr(row, name, value)
-            delivered = row if status == "sent" else None
+            delivered = row if status == OutboxStatus.SENT else None
         if delivered is not None and self.on_delivered is not None:
             self.on_delivered(delivered)
 
     async def _known_unreachable(self, session, row: OutboxMessage) -> bool:
         status = (await session.execute(select(Identity.dm_status).where(
             Identity.platform == row.platform, Identity.platform_user_id == row.user_id))).scalar_one_or_none()
-        return status == "unreachable"
+        return status == DM_UNREACHABLE
 
     async def _mark_identity(self, platform: str, user_id: str) -> None:
         async with self.db.session() as session:
-            await session.execute(update(Identity).where(Identity.platform == platform,
-                                                         Identity.platform_user_id == user_id)
-                                  .values(dm_status="unreachable"))
+            await set_dm_status(session, platform, user_id, reachable=False)

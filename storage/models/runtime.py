@@ -10,6 +10,29 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models.base import PLATFORM_ID, Base, utcnow
 
 
+class OutboxStatus:
+    """The states of an `OutboxMessage` (see its docstring for the life of a row), named once.
+
+    `FINISHED`: nothing more will happen to the row (housekeeping may delete it). `OPEN`: still
+    waiting for its turn (another write of the same message would be a duplicate). `NOT_DELIVERED`:
+    finished without reaching the person, so it never counted against their attention budget.
+    """
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    UNREACHABLE = "unreachable"
+    DEAD = "dead"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+    CANCELLED = "cancelled"
+
+    OPEN = (PENDING, CLAIMED)
+    FINISHED = (SENT, CANCELLED, DEAD, REJECTED, UNREACHABLE, UNKNOWN)
+    NOT_DELIVERED = (CANCELLED, REJECTED, UNREACHABLE, DEAD)
+
+
 class OutboxMessage(Base):
     """A proactive message, written in the same transaction as its cause, delivered by the dispatcher.
 
@@ -30,7 +53,7 @@ class OutboxMessage(Base):
     purpose: Mapped[str] = mapped_column(String(40), default="message")  # intro, reminder, digest...
     nudge: Mapped[bool] = mapped_column(Boolean, default=False)  # counts against the attention budget
     payload: Mapped[dict] = mapped_column()
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)  # also "not before" (quiet hours)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

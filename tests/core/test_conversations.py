@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from bot.app import build_app
 from bot.app import build_registry
-from bot.registry import Registry
-from bot.types import Reply
-from testkit import make_config
-
-
-def add_echo_flow(registry: Registry) -> None:
-    @registry.command("survey", summary="help.summary")
-    async def survey(ctx):
-        await ctx.start_flow("survey", "name")
-        return Reply("name?")
-
-    @registry.flow("survey")
-    async def step(ctx):
-        if ctx.conversation.step == "name":
-            await ctx.set_step("city", name=ctx.args)
-            return Reply("city?")
-        name = ctx.conversation.data["name"]
-        await ctx.end_flow()
-        return Reply(f"{name} from {ctx.args}")
+from testkit import add_echo_flow, make_config
 
 
 async def test_a_flow_survives_a_restart(sqlite_url, memory, clock):

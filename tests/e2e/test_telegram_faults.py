@@ -67,6 +67,7 @@ async def rig(sqlite_url, clock) -> AsyncIterator[Rig]:
         object.__setattr__(config, "token", TOKEN)
         adapter = TelegramAdapter(config)
         app = await build_app(make_config(sqlite_url), adapters=[adapter], clock=clock, migrate=False)
+        adapter.on_chat_migrated = app.core.chat_migrated  # as bot.app wires it for `maillage run`
         await adapter.start(app.core)
         try:
             yield Rig(emu, app, adapter, clock)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.directory.index import Hit, Ranking, Viewer
-from bot.directory.service import Directory, directory_for
+from bot.directory.service import Directory
 from bot.directory.visibility import viewer_venues, visible_members
 from bot.registry import Access, Registry, Where
 from bot.skills.normalize import normalize, tokens
@@ -41,7 +41,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def _directory(ctx: Context) -> Directory:
-    return directory_for(ctx.core, str(ctx.core.db.engine.url))
+    assert ctx.directory is not None, "build_app gives the core its directory"
+    return ctx.directory
 
 
 async def _rank(ctx: Context, member: Member, venues: frozenset[int], query: str) -> Ranking:
@@ -120,7 +121,7 @@ async def page_pressed(ctx: Context) -> Reply:
     page_text, _, query = ctx.args.partition(":")
     query = normalize(query)  # the payload is untrusted: re-normalised, and the page re-checked
     if ctx.member is None or not page_text.isdigit() or not query or int(page_text) > 10_000:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await _render(ctx, query, query, int(page_text))
 
 

@@ -38,7 +38,7 @@ def _refused(ctx: Context, reason: intros.Refusal, addressee: Member | None) -> 
 async def ask_pressed(ctx: Context) -> Reply:
     ids = _ids(ctx.args, 2)
     if ids is None or ctx.member is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     addressee = await ctx.session.get(Member, ids[0])
     reason = await intros.refusal(ctx.session, ctx.member, addressee, ctx.now)
     if reason is not None:
@@ -79,7 +79,7 @@ async def _open_request(ctx: Context) -> tuple[IntroRequest | None, Reply | None
     """The request a button names, if the presser may answer it now; else the answer to give."""
     ids = _ids(ctx.args, 1)
     if ids is None or ctx.member is None:
-        return None, Reply(ctx.t("core.button_expired"))
+        return None, ctx.expired()
     request = await ctx.session.get(IntroRequest, ids[0])
     if request is None or request.addressee_id != ctx.member.id:
         return None, Reply(ctx.t("intro_requests.not_for_you"))

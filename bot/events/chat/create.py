@@ -281,7 +281,7 @@ def in_flow(ctx: Context) -> Draft | None:
 
 
 def expired(ctx: Context) -> Reply:
-    return Reply(ctx.t("core.button_expired"))
+    return ctx.expired()
 
 
 async def skip_pressed(ctx: Context) -> Reply:

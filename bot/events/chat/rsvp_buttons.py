@@ -13,7 +13,7 @@ async def rsvp_pressed(ctx: Context) -> Reply:
     event_id, _, answer = ctx.args.partition(":")
     event = await get_event(ctx.session, event_id)
     if event is None or event.status == "draft" or answer not in ("y", "n"):
-        return Reply(ctx.t("core.button_expired"), private=True)
+        return ctx.expired(private=True)
     if ctx.member is None:
         return Reply(ctx.t("core.join_first"), private=True)
     if event.status == "cancelled":

@@ -63,7 +63,7 @@ async def pressed(ctx: Context) -> Reply:
     if ctx.args.startswith(CONFIRM):
         return await run_confirmed(ctx, ctx.args[len(CONFIRM):])
     handler = handlers.get(ctx.args)
-    return await handler(ctx) if handler else Reply(ctx.t("core.button_expired"), private=True)
+    return await handler(ctx) if handler else ctx.expired(private=True)
 
 
 def _name(ctx: Context, period: str | None, fire_time: datetime | None = None) -> str:

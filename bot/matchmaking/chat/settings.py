@@ -205,7 +205,7 @@ async def pressed(ctx: Context) -> Reply:
         return await _never_list(ctx)
     if payload[:1] in "+-" and (member_id := parse_id(payload[1:])) is not None:
         return await _never_toggle(ctx, member_id, add=payload[0] == "+")
-    return Reply(ctx.t("core.button_expired"), private=True)
+    return ctx.expired(private=True)
 
 
 async def flow(ctx: Context) -> Reply:

@@ -74,14 +74,14 @@ async def _choose_venue(ctx: Context, page: int = 0, edit: bool = False) -> Repl
 async def join_pressed(ctx: Context) -> Reply | list[Reply]:
     venue = await venue_from_payload(ctx)
     if venue is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await join_venue(ctx, venue)
 
 
 async def join_page(ctx: Context) -> Reply:
     page = parse_id(ctx.args)
     if page is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await _choose_venue(ctx, page, edit=True)
 
 
@@ -198,7 +198,7 @@ async def step_pressed(ctx: Context) -> Reply | list[Reply]:
         step = ctx.conversation.step
         if step in STEP_KIND:  # skips the open question if there is one, else the step
             return await _carry_on(ctx, step, [], _pending(ctx)[1:])
-    return Reply(ctx.t("core.button_expired"))
+    return ctx.expired()
 
 
 def _choice_pressed(choose: Callable[[Context, str], Awaitable[tuple[str, list[str]] | None]]) -> Handler:
@@ -207,7 +207,7 @@ def _choice_pressed(choose: Callable[[Context, str], Awaitable[tuple[str, list[s
     async def handle(ctx: Context) -> Reply | list[Reply]:
         result = await choose(ctx, ctx.args)
         if result is None:
-            return Reply(ctx.t("core.button_expired"))
+            return ctx.expired()
         kind, lines = result
         conversation = ctx.conversation
         waiting = (conversation is not None and conversation.flow == FLOW

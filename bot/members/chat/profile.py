@@ -104,7 +104,7 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
         member.intro_opt_in = not member.intro_opt_in
         member.updated_at = ctx.now
         return await render(ctx, edit=True)
-    return Reply(ctx.t("core.button_expired"))
+    return ctx.expired()
 
 
 def _cancel(ctx: Context) -> tuple[tuple[Button, ...], ...]:
@@ -162,7 +162,7 @@ async def _venues_view(ctx: Context, page: int = 0, edit: bool = False) -> Reply
 async def venues_page(ctx: Context) -> Reply:
     page = parse_id(ctx.args)
     if page is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await _venues_view(ctx, page, edit=True)
 
 
@@ -171,7 +171,7 @@ async def venue_chosen(ctx: Context) -> Reply:
     member = _member(ctx)
     venue = await venue_from_payload(ctx)
     if venue is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     back = Button(ctx.t("skills.back_button"), "prof", "venues")
     if venue.id == member.home_venue_id:
         return Reply(ctx.t("profile.venue_is_home", venue=venue.name), buttons=((back,),), edit=True)
@@ -189,7 +189,7 @@ async def venue_change(ctx: Context) -> Reply:
     venue_id = parse_id(raw)
     venue = await ctx.session.get(Venue, venue_id) if venue_id is not None else None
     if venue is None or what not in ("h", "a", "r"):
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     if what == "h":
         await accounts.make_home(ctx.session, member, venue.id, ctx.now)
         text = ctx.t("profile.home_changed", venue=venue.name)
@@ -217,7 +217,7 @@ async def language_toggled(ctx: Context) -> Reply:
     member = _member(ctx)
     code = ctx.args
     if code not in LANGUAGES:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     spoken = list(member.languages or [])
     if code in spoken:
         if len(spoken) == 1:
@@ -242,7 +242,7 @@ async def visibility_chosen(ctx: Context) -> Reply:
 
     member = _member(ctx)
     if ctx.args not in VISIBILITIES:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     member.visibility = ctx.args
     if member.consent_at is None:  # choosing who sees the profile is agreeing to the notice
         member.consent_at, member.consent_version = ctx.now, NOTICE_VERSION

@@ -196,14 +196,14 @@ async def keep_choice(ctx: Context, payload: str) -> tuple[str, list[str]] | Non
 async def pick_pressed(ctx: Context) -> Reply:
     result = await pick_choice(ctx, ctx.args)
     if result is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return Reply("\n".join(result[1]), edit=True)
 
 
 async def keep_pressed(ctx: Context) -> Reply:
     result = await keep_choice(ctx, ctx.args)
     if result is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return Reply("\n".join(result[1]), edit=True)
 
 
@@ -228,7 +228,7 @@ async def remove_pressed(ctx: Context) -> Reply:
     parsed = _parse(ctx.args)
     skill_id = parse_id(parsed[1]) if parsed else None
     if parsed is None or skill_id is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     assert ctx.member is not None
     await store.remove_member_skill(ctx.session, ctx.member.id, parsed[0], skill_id)
     return await kind_view(ctx, parsed[0], edit=True)

@@ -80,7 +80,7 @@ async def venues_command(ctx: Context) -> Reply:
 async def venues_page(ctx: Context) -> Reply:
     page = parse_id(ctx.args)
     if page is None:
-        return Reply(ctx.t("core.button_expired"))
+        return ctx.expired()
     return await list_venues(ctx, page, edit=True)
 
 

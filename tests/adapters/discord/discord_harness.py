@@ -241,7 +241,8 @@ class DiscordHarness:
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> DiscordAdapter:
-        adapter = build_adapter(self.config, self.app)
+        adapter = build_adapter(self.config, registry=self.app.core.registry,
+                                default_locale=self.app.config.network.default_locale)
         http = self.http_class(self.recorder, adapter.client)
         adapter.client.http = http
         adapter.client._connection.http = http

@@ -156,6 +156,7 @@ async def test_an_introduction_between_discord_and_telegram_end_to_end(app, harn
     # Bob, in a server: /find answers privately, with one button per person.
     [found] = answers(await harness.slash(BOB, "find", "3d printing", guild=True))
     assert found.ephemeral and "Zoé" in found.content
+    assert "maillage:discord.answer:" not in found.custom_ids, "no conversation under way: no Answer button"
     ask = next(cid for cid in found.custom_ids if cid.startswith("maillage:ireq:"))
     # The press asks for one line of context; in a server the answer comes through a form.
     prompt_calls = await harness.press(BOB, harness.message_of(found), ask, guild=True)
@@ -166,6 +167,7 @@ async def test_an_introduction_between_discord_and_telegram_end_to_end(app, harn
     sent = answers(await harness.submit(BOB, modal.payload["data"], "Could you print a bike part?", guild=True,
                                         message=harness.message_of(prompt)))
     assert sent and sent[0].ephemeral
+    assert "maillage:discord.answer:" not in sent[0].custom_ids, "the conversation is over: no more Answer button"
     await app.dispatcher.drain()
     [request] = telegram.to_user("444")
     assert "Bob" in request.text and "bike part" in request.text and "Discord" not in request.text

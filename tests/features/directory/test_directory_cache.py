@@ -9,13 +9,12 @@ from __future__ import annotations
 from sqlalchemy import event, select, text
 
 from bot.config import VenueConfig
-from bot.directory.service import directory_for
 from storage.models import Skill
 from storage.venues import upsert_venue
 
 
 def _directory(app):
-    return directory_for(app.core, str(app.db.engine.url))
+    return app.core.directory
 
 
 async def test_a_venue_renamed_in_this_process_shows_in_the_next_find(app, memory, people):
