@@ -150,7 +150,7 @@ async def test_errors_look_like_telegram_errors(emu: TelegramEmulator) -> None:
         await emu.fail_next(TOKEN, "sendMessage", delay=0.5)
         with pytest.raises(TimedOut):
             await bot.send_message(ana.chat_id, "maybe sent", read_timeout=0.1)
-        await ana.wait_for(lambda msgs: msgs[-1]["text"] == "maybe sent", timeout=5)  # it was
+        await ana.wait_for(lambda msgs: msgs[-1]["text"] == "maybe sent", timeout=30)  # it was
         await emu.fail_next(TOKEN, "sendMessage", drop=True)
         with pytest.raises(NetworkError):
             await bot.send_message(ana.chat_id, "lost")
