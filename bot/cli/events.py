@@ -27,16 +27,45 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="print the programme", description=(
         "Print the programme: title, venues, start and end (ISO 8601 with offset), source, status."))
     listing.add_argument("--venue", metavar="SLUG", help="only this venue's events")
-    listing.add_argument("--from", dest="start", metavar="DATE", type=date.fromisoformat,
-                         help="first day, YYYY-MM-DD (default: today)")
-    listing.add_argument("--to", dest="end", metavar="DATE", type=date.fromisoformat,
-                         help="last day included, YYYY-MM-DD (default: no limit)")
+    listing.add_argument("--from", dest="start", metavar="DATE", type=day_argument,
+                         help="first day: YYYY-MM-DD, DD/MM[/YYYY], today, tomorrow, a weekday, "
+                              "in French too (aujourd'hui, demain, vendredi) (default: today)")
+    listing.add_argument("--to", dest="end", metavar="DATE", type=day_argument,
+                         help="last day included, same forms as --from (default: no limit)")
     listing.add_argument("--format", choices=("json", "table"), default="table")
     listing.set_defaults(func=_list)
     export = actions.add_parser("export", help="write the ICS files", description=(
         "Write network.ics and venue/<slug>.ics, the same files the web server serves."))
     export.add_argument("--out", metavar="DIR", default="calendars", help="directory (default: ./calendars)")
     export.set_defaults(func=_export)
+
+
+RELATIVE_DAYS = {"today": 0, "aujourdhui": 0, "aujourd'hui": 0, "tomorrow": 1, "demain": 1}
+WEEKDAYS = {word: number for number, words in enumerate((
+    ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
+    ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche"))) for word in words}
+
+
+def day_argument(text: str, today: date | None = None) -> date:
+    """A day typed on the command line; argparse shows the error with the option's name."""
+    today = today or date.today()
+    word = text.strip().lower()
+    if word in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[word])
+    if word in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[word] - today.weekday()) % 7)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        pass
+    parts = word.split("/")
+    try:
+        if len(parts) in (2, 3):
+            year = int(parts[2]) if len(parts) == 3 else today.year
+            return date(year + 2000 if year < 100 else year, int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a day: try 2026-12-03, 03/12, today, demain or vendredi")
 
 
 async def programme_rows(config: Config, venue: str | None, start: date | None, end: date | None,
@@ -78,11 +107,18 @@ def _list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'start':<25} {'end':<25} {'status':<9} {'source':<8} {'venues':<20} title")
-    for row in rows:
-        print(f"{row['start']:<25} {row['end']:<25} {row['status']:<9} {row['source']:<8} "
-              f"{','.join(row['venues'])[:20]:<20} {row['title']}")
+    print(programme_table(rows))
     return 0
+
+
+def programme_table(rows: list[dict]) -> str:
+    """The programme as aligned columns, each as wide as its longest value (nothing is cut)."""
+    header = ("start", "end", "status", "source", "venues", "title")
+    cells = [header] + [(row["start"], row["end"], row["status"], row["source"] or "", ",".join(row["venues"]),
+                         row["title"]) for row in rows]
+    widths = [max(len(line[column]) for line in cells) for column in range(len(header) - 1)]
+    return "\n".join(" ".join(value.ljust(width) for value, width in zip(line, widths)) + " " + line[-1]
+                     for line in cells)
 
 
 async def export_files(config: Config, out: Path, now: datetime) -> list[Path]:
