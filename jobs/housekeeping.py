@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, update
 
+from bot.cron import daily_at
 from storage.db import Database
 from storage.models import ConversationState, OutboxMessage
 from storage.models.runtime import OutboxStatus
@@ -41,4 +42,4 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def run() -> None:
         await purge(app.db, app.clock.now())
 
-    scheduler.add_job(run, "cron", hour=3, minute=30, id="housekeeping", replace_existing=True)
+    scheduler.add_job(run, daily_at(3, 30, app.config.network.timezone), id="housekeeping", replace_existing=True)
