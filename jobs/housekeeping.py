@@ -1,4 +1,4 @@
-"""Nightly housekeeping: forget expired conversations and old delivered outbox rows."""
+"""Nightly housekeeping: forget expired conversations, old delivered outbox rows and old delivery ids."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 
 from bot.cron import daily_at
 from storage.db import Database
+from storage.deliveries import forget_old_deliveries
 from storage.models import ConversationState, OutboxMessage
 from storage.models.runtime import OutboxStatus
 
@@ -34,6 +35,7 @@ async def purge(db: Database, now: datetime) -> tuple[int, int]:
                               .values(payload={"text": ""}))
         old = await session.execute(delete(OutboxMessage).where(finished,
                                                                 OutboxMessage.created_at < now - KEY_RETENTION))
+        await forget_old_deliveries(session, now)
     log.info("housekeeping: %s expired conversations, %s old messages removed", conversations.rowcount, old.rowcount)
     return conversations.rowcount, old.rowcount
 
