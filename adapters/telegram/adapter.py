@@ -89,6 +89,7 @@ class TelegramAdapter:
             private_burst=config.private_burst, group_per_minute=config.group_per_minute)
         self.application = self._build(config, request)
         self.core: BotCore | None = None
+        self.receiving = True  # False: started without polling (another process receives)
         self.bot_id = 0
         self.bot_username: str | None = None
         self._chat_locks: dict[int, asyncio.Lock] = {}
@@ -136,12 +137,34 @@ class TelegramAdapter:
         await self.application.start()
         if self.config.mode == "webhook":
             await self._start_webhook()
-        else:
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(
-                poll_interval=self.config.poll_interval, timeout=self.config.poll_timeout,
-                allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
-        log.info("Telegram bot @%s ready (%s)", self.bot_username, self.config.mode)
+        elif self.receiving:
+            await self._start_polling()
+        log.info("Telegram bot @%s ready (%s%s)", self.bot_username, self.config.mode,
+                 "" if self.receiving or self.config.mode == "webhook" else ", sending only until this process leads")
+
+    @property
+    def receives_alone(self) -> bool:
+        """Long polling admits one consumer per bot (see `bot.ports.SingleReceiver`)."""
+        return self.config.mode == "polling"
+
+    async def set_receiving(self, receiving: bool) -> None:
+        """Poll (or stop polling) from now on; set before `start` to start without polling."""
+        self.receiving = receiving
+        if not self.receives_alone or self.core is None:
+            return
+        updater = self.application.updater
+        if receiving and updater is not None and not updater.running:
+            await self._start_polling()
+            log.info("Telegram: this process now receives the updates")
+        elif not receiving and updater is not None and updater.running:
+            await updater.stop()
+            log.info("Telegram: another process receives the updates; this one only sends")
+
+    async def _start_polling(self) -> None:
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            poll_interval=self.config.poll_interval, timeout=self.config.poll_timeout,
+            allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
 
     async def stop(self) -> None:
         if self._webhook is not None:
