@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.members.contacts import contact_card, contact_lines
-from bot.directory.visibility import can_see, venues_of
+from bot.directory.visibility import Purpose, may_reach
 from bot.i18n import Translator
 from bot.outbox.notify import member_identity, notify_member
 from bot.types import Button, Reply
@@ -64,11 +64,10 @@ async def refusal(session: AsyncSession, requester: Member, addressee: Member | 
         return Refusal.UNAVAILABLE
     if addressee.id == requester.id:
         return Refusal.SELF
-    venues = await venues_of(session, [requester.id, addressee.id])
-    if not can_see(requester.id, venues.get(requester.id, frozenset()), addressee.id, addressee.visibility,
-                   venues.get(addressee.id, frozenset())):
+    # The one consent rule (consent recorded, listed to this requester, introductions on).
+    if not await may_reach(session, requester, addressee, Purpose.REQUEST):
         return Refusal.UNAVAILABLE
-    if not addressee.intro_opt_in or await member_identity(session, addressee.id) is None:
+    if await member_identity(session, addressee.id) is None:
         return Refusal.UNAVAILABLE
     pair = (IntroRequest.requester_id == requester.id, IntroRequest.addressee_id == addressee.id)
     if (await session.execute(select(IntroRequest.id).where(*pair, IntroRequest.status == PENDING).limit(1))).first():
