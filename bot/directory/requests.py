@@ -141,7 +141,8 @@ async def create_request(session: AsyncSession, config: Config, requester: Membe
 
 def neutral_reply(name: str) -> Callable[[Translator], Reply]:
     def render(t: Translator) -> Reply:
-        return Reply(t("intro_requests.no_answer", name=name))
+        # Nameless when the other person was erased: this message outlives their /forget.
+        return Reply(t("intro_requests.no_answer", name=name) if name else t("intro_requests.no_answer_unnamed"))
 
     return render
 
@@ -232,7 +233,7 @@ async def erase_requests(session: AsyncSession, member: Member, *, config: Confi
             await session.execute(delete(OutboxMessage).where(OutboxMessage.key == ask_key(request.id),
                                                               OutboxMessage.status.in_(OPEN_STATUSES)))
         else:
-            await _tell_requester_neutral(session, config, request, member.display_name, now)
+            await _tell_requester_neutral(session, config, request, "", now)
     await session.flush()
     await session.execute(update(IntroRequest).where(IntroRequest.requester_id == member.id)
                           .values(requester_id=None, context=""))

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 
 from bot.context import Context
+from bot.features import erasure
 from bot.registry import Access, Registry, Where
 from bot.types import Attachment, Button, Reply
 from storage.models import (
@@ -128,14 +129,8 @@ async def export_member(ctx: Context, member: Member) -> dict[str, Any]:
 
 
 async def erase_member(ctx: Context, member: Member) -> None:
-    for holder in ctx.registry.personal_data.values():
-        await holder.erase(ctx.session, member, config=ctx.config, now=ctx.now)
-    identities = (await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()
-    for identity in identities:
-        await ctx.session.execute(delete(ConversationState).where(
-            ConversationState.platform == identity.platform, ConversationState.user_id == identity.platform_user_id))
-    await ctx.session.execute(delete(Identity).where(Identity.member_id == member.id))
-    await ctx.session.delete(member)
+    await erasure.erase_person(ctx.session, ctx.registry, ctx.config, ctx.now, member,
+                       list((await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()))
 
 
 async def privacy(ctx: Context) -> Reply:
@@ -167,7 +162,7 @@ async def forget_pressed(ctx: Context) -> Reply:
         await erase_member(ctx, ctx.member)
     else:
         await ctx.end_flow()
-        await ctx.session.delete(ctx.identity)
+        await erasure.erase_person(ctx.session, ctx.registry, ctx.config, ctx.now, None, [ctx.identity])
     return Reply(ctx.t("privacy.forgotten"), edit=True)
 
 
