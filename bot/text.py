@@ -13,14 +13,18 @@ it (`clean_event`):
   becomes empty: the caller falls back to the handle, or refuses it (`clean_name`).
 
 `for_terminal` is the other direction: a name printed by the CLI has its control characters
-escaped, so a member called "\\x1b[2J" cannot clear the operator's screen.
+escaped, so a member called "\\x1b[2J" cannot clear the operator's screen. The CLI's `main` runs
+every subcommand inside `terminal_safe_output`, so no command can forget it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sys
 import unicodedata
-from typing import TypeVar
+from collections.abc import Iterator
+from typing import TextIO, TypeVar
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Characters that draw nothing although Unicode does not class them as spaces or format characters.
@@ -78,15 +82,43 @@ def clean_event(event: E) -> E:
     return dataclasses.replace(event, **changes) if changes else event  # type: ignore[type-var]
 
 
-def for_terminal(text: object) -> str:
-    """`text` safe to print on an operator's terminal: control and bidi characters shown escaped."""
+def for_terminal(text: object, *, keep_lines: bool = False) -> str:
+    """`text` safe to print on an operator's terminal: control and bidi characters shown escaped
+    (newlines and tabs kept if `keep_lines`)."""
     value = str(text)
     if value.isascii() and value.isprintable():
         return value
     out = []
     for char in value:
-        if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs") or char == "\x7f":
+        if keep_lines and char in KEPT_CONTROLS:
+            out.append(char)
+        elif char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs"):
             out.append(char.encode("unicode_escape", "backslashreplace").decode("ascii"))
         else:
             out.append(char)
     return "".join(out)
+
+
+class TerminalSafe:
+    """A text stream that writes everything through `for_terminal` (lines kept)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(for_terminal(text, keep_lines=True))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """Within it, whatever is printed to stdout and stderr cannot drive the terminal (the CLI's `main`)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 
 from bot.context import Context
+from bot import throttle
 from bot.features import erasure
 from bot.registry import Access, Registry, Where
 from bot.types import Attachment, Button, Reply
@@ -180,4 +181,5 @@ def register(registry: Registry) -> None:
     registry.holds_personal_data("messages", export=_export_messages, erase=_erase_messages)
     registry.holds_personal_data("activity", export=_export_activity, erase=_erase_activity)
     registry.holds_personal_data("conversations", export=_export_conversations, erase=_erase_nothing)
+    registry.holds_personal_data("code_attempts", export=throttle.export_attempts, erase=throttle.erase_attempts)
     registry.holds_personal_data("languages_by_platform", export=_export_identity_settings, erase=_erase_nothing)
