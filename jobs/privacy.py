@@ -8,6 +8,7 @@ crash (`maillage outbox unknown` lists them; see bot/outbox/unknown.py).
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot.features import erasure
@@ -40,7 +41,9 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
         await watch_unknown(app)
 
     # At start too: a restore is followed by a start, and nobody must wait a night to be erased again.
+    # APScheduler compares next_run_time with its own wall clock, so these use real time.
+    soon = datetime.now(timezone.utc) + timedelta(seconds=5)
     scheduler.add_job(run_upkeep, "cron", hour=3, minute=45, id="privacy_upkeep", replace_existing=True,
-                      next_run_time=app.clock.now())
+                      next_run_time=soon)
     scheduler.add_job(run_watch, "interval", minutes=15, id="outbox_unknown_watch", replace_existing=True,
-                      next_run_time=app.clock.now())
+                      next_run_time=soon + timedelta(seconds=55))  # after the dispatcher's own recovery
