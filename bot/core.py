@@ -26,6 +26,7 @@ from bot.config import Config
 from bot.context import Context, Expired
 from bot.i18n import Translator, normalize_locale
 from bot.registry import Access, Command, Registry, Where
+from bot.text import clean_event, clean_text
 from bot.types import (
     MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined,
     Replies, Reply,
@@ -71,6 +72,7 @@ class BotCore:
         The replies come with `awaits_text` (the person's next free text is the answer to a
         conversation's step) and `locale` (the language they are written in): see `Replies`.
         """
+        event = clean_event(event)  # NUL, control and bidi characters never reach a handler or a query
         if isinstance(event, ChatMigrated):
             await self._safely(self._migrate_chat(event))
             return Replies()
@@ -122,6 +124,7 @@ class BotCore:
         completer = self.registry.completers.get(name)
         if completer is None:
             return []
+        event, text = clean_event(event), clean_text(text)
         try:
             async with self.db.session() as session:
                 identity = await find_identity(session, event.user.platform, event.user.user_id)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError, load_config
 from bot.plugins import modules_with
+from bot.text import terminal_safe_output
 from storage.db import Database
 
 T = TypeVar("T")
@@ -99,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     # Chats in the terminal keep the screen for the conversation: only warnings are logged there.
     setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False))
     try:
-        return int(args.func(args) or 0)
+        with terminal_safe_output():  # names and texts from members cannot drive the operator's terminal
+            return int(args.func(args) or 0)
     except ConfigError as error:
         return report_config_error(error)
     except KeyboardInterrupt:

@@ -124,7 +124,7 @@ def _parse_row(line: int, row: dict[str, str], problems: list[str]) -> MemberRow
     for item in _split(row.get("identities", "")):
         platform, _, user_id = item.partition(":")
         platform, user_id = platform.strip().lower(), user_id.strip()
-        if platform not in PLATFORMS or not user_id.isdigit() or len(user_id) > 20:
+        if platform not in PLATFORMS or not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 20:
             problem(f"identities: {item!r} is not telegram:ID or discord:ID with a numeric id")
         else:
             identities.append((platform, user_id))

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox.attention import budget_left
 from bot.config import Config
 from bot.config.matchmaking import CADENCE_DAYS
+from bot.directory.visibility import Purpose, allowed
 from bot.matchmaking.engine import Candidate, VenuePreference
 from storage.models import Identity, Member, MemberSkill, Skill, Venue
 from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
@@ -79,7 +80,7 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
     """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded."""
     reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
     members = list((await session.execute(
-        select(Member).where(Member.intro_opt_in.is_(True), Member.consent_at.is_not(None),
+        select(Member).where(allowed(Purpose.PROPOSAL),
                              or_(Member.paused_until.is_(None), Member.paused_until <= at),
                              Member.id.in_(reachable))
         .order_by(Member.id))).scalars())

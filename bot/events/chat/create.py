@@ -19,7 +19,7 @@ from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_
 from bot.events.chat.agenda_words import normalise, understand
 from bot.events.chat.common import capitalised, default_venue
 from bot.events.chat.draft import FLOW, Draft
-from bot.payloads import parse_id
+from bot.payloads import parse_id, parse_int
 from bot.timeparse.parser import WhenError, parse_end_or_duration, parse_when
 from bot.types import Button, Reply
 from bot.words import is_skip
@@ -253,9 +253,10 @@ async def _capacity(ctx: Context, draft: Draft, text: str) -> Reply | None:
         draft.capacity = None
         return None
     digits = word.split()[0] if word else ""
-    if not digits.isdigit() or not 1 <= int(digits) <= MAX_CAPACITY:
+    capacity = parse_int(digits, 1, MAX_CAPACITY)
+    if capacity is None:
         return Reply(ctx.t("events.error.capacity"))
-    draft.capacity = int(digits)
+    draft.capacity = capacity
     return None
 
 

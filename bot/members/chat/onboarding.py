@@ -23,6 +23,7 @@ from bot.skills.chat.member_skills import add_items, ask_choice, keep_choice, pi
 from bot.venues.chat.listing import venue_from_payload, venue_picker
 from bot.features.privacy import NOTICE_VERSION
 from bot.payloads import parse_id
+from bot.throttle import code_attempt
 from bot.registry import Access, Handler, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
 from bot.words import is_skip
@@ -53,6 +54,8 @@ async def join(ctx: Context) -> Reply | list[Reply]:
 
 
 async def _with_code(ctx: Context, code: str) -> Reply | list[Reply]:
+    if (refused := await code_attempt(ctx, "join")) is not None:  # guessing is throttled
+        return refused
     venue = await venue_by_code(ctx.session, code)
     if venue is not None:
         return await join_venue(ctx, venue)

@@ -14,6 +14,7 @@ from bot.skills.chat.member_skills import KIND, add_from_text, kind_view
 from bot.venues.chat.listing import venue_from_payload, venue_picker
 from bot.members.languages import NAMES as LANGUAGES
 from bot.payloads import parse_id
+from bot.text import clean_name
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
 from storage import member_skills as store
@@ -127,7 +128,7 @@ async def flow_text(ctx: Context) -> Reply | list[Reply]:
     step = ctx.conversation.step
     text = ctx.args.strip()
     if step == "name":
-        name = " ".join(text.split())  # one line: a name is shown in lists
+        name = clean_name(text)  # one line, and something that shows: a name is shown in lists
         if not name:
             return Reply(ctx.t("profile.name_empty", limit=accounts.MAX_NAME), buttons=_cancel(ctx))
         if len(name) > accounts.MAX_NAME:
