@@ -52,9 +52,30 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
         logging.getLogger(tokenish).setLevel(logging.INFO)
 
 
-def config_from(args: argparse.Namespace) -> Config:
-    """Load the configuration named on the command line (or by MAILLAGE_CONFIG)."""
-    return load_config(args.config)
+def config_from(args: argparse.Namespace, tokens_for: tuple[str, ...] = ()) -> Config:
+    """Load the configuration named on the command line (or by MAILLAGE_CONFIG); `tokens_for` names
+    the platforms the command connects to, whose tokens must then be set."""
+    return load_config(args.config, tokens_for=tokens_for)
+
+
+# Commands that migrate and sync the reference data themselves (`run`, `db`), use their own database
+# (`demo`, `console`) or must not write (`doctor`). Every other one sees the config's venues, feeds
+# and the skills taxonomy in the database before it starts.
+SYNCS_ITSELF = frozenset({"run", "db", "demo", "console", "doctor"})
+
+
+async def sync_reference_data_for(config: Config) -> None:
+    """Bring the config's venues and feeds and the taxonomy into a migrated database (else: nothing;
+    the command itself explains an unmigrated or unreachable database)."""
+    from bot.reference_data import sync_reference_data
+    from storage.migrate import is_migrated
+
+    db = Database(config.database.url)
+    try:
+        if await is_migrated(db):
+            await sync_reference_data(db, config)
+    finally:
+        await db.dispose()
 
 
 def report_config_error(error: ConfigError) -> int:
@@ -99,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     # Chats in the terminal keep the screen for the conversation: only warnings are logged there.
     setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False))
     try:
+        if args.command not in SYNCS_ITSELF:
+            run_async(sync_reference_data_for(config_from(args)))
         return int(args.func(args) or 0)
     except ConfigError as error:
         return report_config_error(error)
