@@ -51,6 +51,8 @@ FEATURES = (
     "bot.report.chat",
 
     "bot.partners.chat",
+
+    "bot.imports.chat",
 )
 
 
