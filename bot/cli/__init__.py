@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -34,16 +36,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--log-format", choices=("text", "json"), default=os.environ.get("MAILLAGE_LOG_FORMAT", "text"),
+                        help="text (default) or json: one JSON object per line, for log shippers "
+                             "(or MAILLAGE_LOG_FORMAT)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in modules_with(__name__, "add_commands"):
         module.add_commands(subparsers)
     return parser
 
 
-def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(verbose: bool = False, quiet: bool = False, log_format: str = "text") -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter() if log_format == "json"
+                         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
     for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -118,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     # Chats in the terminal keep the screen for the conversation: only warnings are logged there.
-    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False))
+    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False),
+                  log_format=args.log_format)
     try:
         if args.command not in SYNCS_ITSELF:
             run_async(sync_reference_data_for(config_from(args)))

@@ -2,8 +2,9 @@
 print at a venue's entrance.
 
 A venue's Telegram link is the deep link `https://t.me/<bot>?start=<join code>`; the bot's user
-name comes from `[telegram] username` in the configuration (or `--bot-username`). Without it the
-code is printed instead: on Discord, and anywhere, people type `/start CODE` or `/join CODE`.
+name comes from `[telegram] username` in the configuration (or `--bot-username`). Without it `qr`
+writes nothing and exits 2 with the reason, printing the code people can type (`/start CODE` or
+`/join CODE`), unless `--code-only` asks for a QR of that text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.config import Config
 from storage.venues import all_venues, sync_config_venues, venue_by_slug
 
 EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
 
 
 def bot_username(config: Config, override: str | None = None) -> str | None:
@@ -61,11 +63,14 @@ def _qr(args: argparse.Namespace) -> int:
             print(f"maillage: no venue with slug {args.slug!r} (see `maillage venues list`)", file=sys.stderr)
             return EXIT_NOT_FOUND
         link = telegram_link(username, venue.join_code)
-        if link is None:
-            print("maillage: no Telegram bot user name: set `username` in [telegram] or pass --bot-username; "
-                  "meanwhile, people can type this:", file=sys.stderr)
+        if link is None and not args.code_only:
+            # Never exit 0 having written nothing: a poster script would print an old or missing file.
+            print("maillage: no QR code written: the Telegram bot's user name is unknown (set `username` in "
+                  "[telegram] or pass --bot-username), or pass --code-only for a QR of the join code itself. "
+                  "Meanwhile, people can type this:", file=sys.stderr)
             print(f"/start {venue.join_code}")
-            return 0
+            return EXIT_USAGE
+        link = link or f"/start {venue.join_code}"
         output = Path(args.output or f"{venue.slug}-qr.png")
         # Error correction "M" survives a little wear on a printed poster; a wide quiet zone scans best.
         segno.make(link, error="m").save(str(output), scale=args.scale, border=4)
@@ -86,9 +91,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_list)
     qr = actions.add_parser("qr", help="a PNG QR code of a venue's Telegram join link",
                             description="Write a PNG QR code of the venue's Telegram deep link, to print at "
-                                        "the entrance. Without a bot user name, print the code instead.")
+                                        "the entrance. Without a bot user name: exit 2 with the reason (and the code), "
+                                        "or with --code-only a QR of `/start CODE`.")
     qr.add_argument("slug", help="the venue's slug")
     qr.add_argument("-o", "--output", help="PNG file to write (default: SLUG-qr.png)")
     qr.add_argument("--scale", type=int, default=10, help="pixels per module (default: 10)")
     qr.add_argument("--bot-username", help="the Telegram bot's user name (default: [telegram] username)")
+    qr.add_argument("--code-only", action="store_true",
+                    help="without a bot user name: a QR of the text `/start CODE` (for Discord, or to copy)")
     qr.set_defaults(func=_qr)

@@ -123,9 +123,12 @@ def test_list_and_qr(tmp_path, config_file, sqlite_url, capsys):
     png = tmp_path / "hangar.png"
     assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png), "--bot-username", "maillage_bot"]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert main(["--config", config_file, "venues", "qr", "hangar"]) == 0  # no user name: the code instead
+    png.unlink()
+    assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png)]) == 2  # no user name: why
     captured = capsys.readouterr()
-    assert f"/start {hangar.join_code}" in captured.out and "--bot-username" in captured.err
+    assert f"/start {hangar.join_code}" in captured.out and "--bot-username" in captured.err and not png.exists()
+    assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png), "--code-only"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"/start {hangar.join_code}" in capsys.readouterr().out
     assert main(["--config", config_file, "venues", "qr", "nowhere"]) == 1
     assert "no venue with slug 'nowhere'" in capsys.readouterr().err
 
