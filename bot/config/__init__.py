@@ -3,7 +3,8 @@
 `load_config()` either returns a complete, checked `Config` or raises `ConfigError` carrying one line
 per problem, each naming the key (`venues[1].timezone: unknown time zone "Europe/Pari"`). Secrets are
 read from the environment variables the file names, never from the file itself.
-Environment overrides: `MAILLAGE_CONFIG` (the file), `MAILLAGE_DATABASE_URL` (the database).
+Environment overrides: `MAILLAGE_CONFIG` (the file), `MAILLAGE_DATABASE_URL` (the database),
+`MAILLAGE_WEB_HOST` (the address the web face listens on, when [web] is present).
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ def parse_config(text: str, source: str = "<config>", environ: Mapping[str, str]
         override = DatabaseConfig(url=env["MAILLAGE_DATABASE_URL"])
         problems += [f"MAILLAGE_DATABASE_URL: {line.partition(': ')[2]}" for line in override.problems()]
         config = dataclasses.replace(config, database=override)
+    if env.get("MAILLAGE_WEB_HOST") and config.web is not None:
+        # A container listens on every interface, whatever the mounted file says (compose.yaml sets it).
+        config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=env["MAILLAGE_WEB_HOST"]))
     # Tokens are read here but required only by the commands that connect (`require_tokens`):
     # `db upgrade`, `import`, `venues list`... work on a machine that has none.
     for name in ("telegram", "discord"):
