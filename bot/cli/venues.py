@@ -1,5 +1,5 @@
-"""`maillage venues list` and `maillage venues qr SLUG`: the venues' join links, and a QR code to
-print at a venue's entrance.
+"""`maillage venues list`, `maillage venues claim-codes` and `maillage venues qr SLUG`: the venues' join
+links, the claim codes of imported venues, and a QR code to print at a venue's entrance.
 
 A venue's Telegram link is the deep link `https://t.me/<bot>?start=<join code>`; the bot's user
 name comes from `[telegram] username` in the configuration (or `--bot-username`). Without it `qr`
@@ -16,6 +16,8 @@ from pathlib import Path
 
 from bot.cli import config_from, exit_status_with_database
 from bot.config import Config
+from bot.imports.cget import ATTRIBUTION
+from bot.venues.claims import attribution_needed, unclaimed
 from storage.venues import all_venues, sync_config_venues, venue_by_slug
 
 EXIT_NOT_FOUND = 1
@@ -45,6 +47,23 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{venue.slug}\t{venue.name}\t{kind}\t{venue.city}\ttelegram: {link}\t"
                   f"discord: /join {venue.join_code}")
         print(f"{len(venues)} venue(s)", file=sys.stderr)
+        if await attribution_needed(session):
+            print(ATTRIBUTION, file=sys.stderr)
+        return 0
+
+    return exit_status_with_database(config, work)
+
+
+def _claim_codes(args: argparse.Namespace) -> int:
+    config = config_from(args)
+
+    async def work(session) -> int:
+        rows = await unclaimed(session, args.department)
+        for venue, origin in rows:
+            print(f"{venue.slug}\t{venue.name}\t{venue.city}\t{origin.department or ''}\t/claim_venue {origin.claim_code}")
+        print(f"{len(rows)} unclaimed venue(s): send each code to the venue's host, who types /claim_venue CODE "
+              "(in French: /revendiquer_lieu CODE)", file=sys.stderr)
+        print(ATTRIBUTION, file=sys.stderr)
         return 0
 
     return exit_status_with_database(config, work)
@@ -89,6 +108,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                                              "Telegram link, Discord command.")
     listing.add_argument("--bot-username", help="the Telegram bot's user name (default: [telegram] username)")
     listing.set_defaults(func=_list)
+    codes = actions.add_parser("claim-codes", help="the claim codes of imported venues no host has claimed yet",
+                               description="Print one tab-separated line per unclaimed imported venue: slug, name, "
+                                           "town, département and the /claim_venue command its host should type.")
+    codes.add_argument("--department", help="only this département (e.g. 44)")
+    codes.set_defaults(func=_claim_codes)
     qr = actions.add_parser("qr", help="a PNG QR code of a venue's Telegram join link",
                             description="Write a PNG QR code of the venue's Telegram deep link, to print at "
                                         "the entrance. Without a bot user name: exit 2 with the reason (and the code), "

@@ -102,14 +102,14 @@ def test_import_from_cget_rows(tmp_path, config_file, sqlite_url, capsys):
     assert venues["recyclerie"].kind == "tiers-lieu" and venues["recyclerie"].city == ""
     assert venues["ade-coworking-nantes"].website == "https://www.ade-coworking.net"
     assert main(["--config", config_file, "import", "venues", source, "--from-cget"]) == 0
-    assert "created 0 venue(s), updated 5" in capsys.readouterr().out
+    assert "create 0 unclaimed venue(s), update 5" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(not CGET_FILE.is_file(), reason="the shared open data is not on this machine")
 def test_import_a_department_of_the_real_cget_file(config_file, sqlite_url, capsys):
     assert main(["--config", config_file, "import", "venues", str(CGET_FILE), "--from-cget", "--department",
                  "44", "--dry-run"]) == 0
-    assert "would create 44 venue(s)" in capsys.readouterr().out
+    assert "would create 44 unclaimed venue(s)" in capsys.readouterr().out
     assert main(["--config", config_file, "import", "venues", str(CGET_FILE), "--from-cget", "--limit", "300"]) == 0
     assert len(imported_in(sqlite_url)) == 300
 
