@@ -21,6 +21,7 @@ from bot.context import Context
 from bot.members.chat import accounts
 from bot.skills.chat.member_skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.venues.chat.listing import venue_from_payload, venue_picker
+from bot.venues.search import find_venues
 from bot.features.privacy import NOTICE_VERSION
 from bot.payloads import parse_id
 from bot.throttle import code_attempt
@@ -34,6 +35,7 @@ FLOW = "onboarding"
 VISIBILITIES = ("private", "venue", "network")
 STEP_KIND = {"offers": "offer", "needs": "need"}  # the steps that take skills, and their kind
 NEXT_STEP = {"offers": "needs", "needs": "privacy"}
+SEARCH_HINT_FROM = 16  # venues: beyond two pages of buttons, suggest typing a name or a town
 
 
 # -- entry points ----------------------------------------------------------------------------
@@ -63,6 +65,11 @@ async def _with_code(ctx: Context, code: str) -> Reply | list[Reply]:
         imported = await accounts.member_by_claim_code(ctx.session, code)
         if imported is not None:
             return await _claim(ctx, imported)
+        # Not a code: maybe the venue's name or town (`/start hangar`, `/start nantes`).
+        found = find_venues(await all_venues(ctx.session), ctx.args)
+        if found:
+            return Reply(ctx.t("venues.search.found", text=ctx.args[:60]),
+                         buttons=venue_picker(ctx, found, "join", "joinpg"))
     return Reply(ctx.t("onboarding.bad_code"))
 
 
@@ -70,8 +77,10 @@ async def _choose_venue(ctx: Context, page: int = 0, edit: bool = False) -> Repl
     venues = await all_venues(ctx.session)
     if not venues:
         return Reply(ctx.t("onboarding.no_venues"))
-    return Reply(ctx.t("onboarding.choose_venue", network=ctx.config.network.name),
-                 buttons=venue_picker(ctx, venues, "join", "joinpg", page), edit=edit)
+    text = ctx.t("onboarding.choose_venue", network=ctx.config.network.name)
+    if len(venues) > SEARCH_HINT_FROM:  # paging through hundreds of venues is no way in
+        text += "\n\n" + ctx.t("venues.search.hint", command="/start")
+    return Reply(text, buttons=venue_picker(ctx, venues, "join", "joinpg", page), edit=edit)
 
 
 async def join_pressed(ctx: Context) -> Reply | list[Reply]:
