@@ -104,15 +104,20 @@ async def cancel(ctx: Context, campaign: Campaign) -> Reply:
 
 
 async def stop(ctx: Context, campaign: Campaign) -> Reply:
-    if campaign.status not in (CampaignStatus.SENDING, CampaignStatus.SCHEDULED, CampaignStatus.PAUSED):
+    """Written out already (a spread sending) or still writing: what has not left yet never will."""
+    stoppable = (CampaignStatus.SENDING, CampaignStatus.SCHEDULED, CampaignStatus.PAUSED, CampaignStatus.SENT)
+    if campaign.status not in stoppable:
         return Reply(ctx.t("campaigns.manage.too_late", id=campaign.id))
-    campaign.status = CampaignStatus.STOPPED
-    campaign.finished_at = ctx.now
     result = await ctx.session.execute(update(OutboxMessage).where(
         OutboxMessage.key.like(key_prefix(campaign.id) + "%"), OutboxMessage.purpose == "campaign",
         OutboxMessage.status == OutboxStatus.PENDING,
     ).values(status=OutboxStatus.CANCELLED, last_error="the campaign was stopped"))
-    return Reply(ctx.t("campaigns.manage.stopped", id=campaign.id, count=result.rowcount or 0))
+    cancelled = result.rowcount or 0
+    if campaign.status == CampaignStatus.SENT and not cancelled:
+        return Reply(ctx.t("campaigns.manage.too_late", id=campaign.id))
+    campaign.status = CampaignStatus.STOPPED
+    campaign.finished_at = ctx.now
+    return Reply(ctx.t("campaigns.manage.stopped", id=campaign.id, count=cancelled))
 
 
 ACTIONS = {"results": results, "edit": edit, "pause": pause, "resume": resume, "cancel": cancel, "stop": stop}
