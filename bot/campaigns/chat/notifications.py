@@ -16,7 +16,7 @@ from bot.config.sections import CLOCK_RE
 
 PAUSE = timedelta(days=14)
 QUIET_WORDS = {"calme", "silence", "quiet", "nuit", "night"}
-RANGE_RE = re.compile(r"^(\d{1,2})(?:[:h](\d{2}))?\s*(?:-|à|a|to)\s*(\d{1,2})(?:[:h](\d{2}))?$")
+RANGE_RE = re.compile(r"^(\d{1,2})(?:[:h](\d{2})?)?\s*(?:-|à|a|to)\s*(\d{1,2})(?:[:h](\d{2})?)?$")
 
 
 async def notifications_command(ctx: Context) -> Reply:
