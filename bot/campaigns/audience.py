@@ -130,17 +130,17 @@ async def parse_audience(session: AsyncSession, text: str, locale: str) -> Audie
             raise AudienceError("campaigns.audience.no_colon", clause=clause.strip())
         key = KEYS.get(_plain(name))
         if key is None:
-            raise AudienceError("campaigns.audience.unknown_key", key=name.strip())
+            raise AudienceError("campaigns.audience.unknown_key", name=name.strip())
         values = _values(value)
         if key in ("hosts", "chats"):
             setattr(audience, key, not values or _plain(values[0]) in YES)
             continue
         if not values:
-            raise AudienceError("campaigns.audience.empty", key=name.strip())
+            raise AudienceError("campaigns.audience.empty", name=name.strip())
         if key in ("joined_days", "absent_days"):
             match = DAYS_RE.match(_plain(values[0]))
             if not match or int(match.group(1)) == 0:
-                raise AudienceError("campaigns.audience.days", key=name.strip(), value=values[0])
+                raise AudienceError("campaigns.audience.days", name=name.strip(), value=values[0])
             setattr(audience, key, int(match.group(1)))
         elif key == "venues":
             for typed in values:
@@ -174,7 +174,7 @@ def _choice(typed: str, allowed: tuple[str, ...], key: str) -> str:
     for value in allowed:
         if plain == _plain(value):
             return value
-    raise AudienceError("campaigns.audience.unknown_value", key=key.strip(), value=typed, allowed=", ".join(allowed))
+    raise AudienceError("campaigns.audience.unknown_value", name=key.strip(), value=typed, allowed=", ".join(allowed))
 
 
 def _tag(typed: str, locale: str) -> str:
@@ -183,7 +183,7 @@ def _tag(typed: str, locale: str) -> str:
         if plain == tag or plain in words or plain.rstrip("s") in words:
             return tag
     allowed = ", ".join(translate(locale, f"events.tag.{tag}") for tag in AUDIENCE_TAGS)
-    raise AudienceError("campaigns.audience.unknown_value", key="public", value=typed, allowed=allowed)
+    raise AudienceError("campaigns.audience.unknown_value", name="public", value=typed, allowed=allowed)
 
 
 def audience_query(audience: Audience, *, venue_id: int | None, now: datetime) -> Select:
