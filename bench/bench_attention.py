@@ -57,7 +57,7 @@ def percentile(values: list[int], share: float) -> float:
 
 async def seed(db: Database, members: int, rng: random.Random) -> list[int]:
     async with db.session() as session:
-        rows = [dict(display_name=f"M{n}", bio="", locale="fr" if n % 4 else "en", languages=["fr"],
+        rows = [dict(display_name=f"M{n}", bio="", locale="fr" if n % 4 else "en", languages=["fr" if n % 4 else "en"],
                      visibility="network", intro_opt_in=rng.random() < 0.7, cadence="biweekly",
                      consent_at=START - timedelta(days=60), consent_version="bench",
                      created_at=START, updated_at=START) for n in range(members)]
