@@ -106,3 +106,18 @@ async def test_two_writers_at_once_cannot_overspend_the_budget(any_app, clock):
         nudges = (await session.execute(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.member_id == member_id, OutboxMessage.nudge.is_(True)))).scalar_one()
     assert nudges == budget
+
+
+async def test_match_stats_do_not_scale_a_day_up_to_a_month(app, clock):
+    from bot.matchmaking.stats import _messages_per_member_month
+
+    people = People(app, clock)
+    member_id = await people.add("Ana", user_id="ana")
+    async with app.db.session() as session:
+        member = await session.get(Member, member_id)
+        await notify_member(session, app.config, member, lambda t: Reply("p"), key="mm:1", purpose="mm.proposal",
+                            now=clock.now(), nudge=True)
+    clock.advance(days=1)
+    async with app.db.session() as session:
+        since = clock.now() - __import__("datetime").timedelta(days=1)
+        assert await _messages_per_member_month(session, since, clock.now()) == 1.0
