@@ -3,7 +3,8 @@
 An audience is a small dict kept on the campaign (`Audience.dump()`); every filter narrows it (AND),
 the values inside one filter widen it (OR). Filters: venues, venue kinds, partner kinds, event
 audience tags (members going to such events), skills offered / needed / interests (typed freely,
-read by the skill resolver), languages, joined in the last N days, not seen for N days, hosts only.
+read by the skill resolver), languages, joined in the last N days, not seen for N days, hosts only,
+members of one bound chat (those seen joining it, recorded by `record_chat_member`).
 `chats` sends an announcement to the bound chats instead of DMs.
 
 Who is never targeted: members who have not consented, and, for filters that read a profile
@@ -24,7 +25,8 @@ from bot.config.sections import PARTNER_KINDS, VENUE_KINDS
 from bot.events.render import AUDIENCE_TAGS
 from bot.i18n import translate
 from storage import member_skills as skill_store
-from storage.models import Identity, Member, MemberSkill, MemberVenue, Role, Skill, Venue
+from storage.models import Identity, Member, MemberSkill, MemberVenue, Role, Skill, Venue, VenueChat
+from storage.models.campaigns import ChatMember
 from storage.models.events import Event, Rsvp
 
 SKILL_KINDS = {"offers": "offer", "needs": "need", "interests": "interest"}
@@ -45,6 +47,8 @@ KEYS = {
     "arrives": "joined_days", "nouveaux": "joined_days", "joined": "joined_days", "new": "joined_days",
     "absents": "absent_days", "absent": "absent_days", "inactive": "absent_days", "unseen": "absent_days",
     "hotes": "hosts", "hosts": "hosts",
+    "membres du groupe": "chat", "membres du chat": "chat", "chat members": "chat", "members of": "chat",
+    "group members": "chat",
     "groupes": "chats", "groups": "chats", "chats": "chats",
 }
 EVERYONE = {"tous", "tout le monde", "tout le reseau", "everyone", "all", "the whole network", "reseau", "network"}
@@ -78,6 +82,7 @@ class Audience:
     absent_days: int | None = None
     hosts: bool = False
     chats: bool = False
+    chat: str | None = None  # "platform:chat_id": members seen joining that group
 
     def dump(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, [])}
@@ -142,6 +147,8 @@ async def parse_audience(session: AsyncSession, text: str, locale: str) -> Audie
             if not match or int(match.group(1)) == 0:
                 raise AudienceError("campaigns.audience.days", name=name.strip(), value=values[0])
             setattr(audience, key, int(match.group(1)))
+        elif key == "chat":
+            audience.chat = await _bound_chat(session, value.strip())
         elif key == "venues":
             for typed in values:
                 found = [v for v in venues if _plain(typed) in (_plain(v.slug), _plain(v.name))]
@@ -167,6 +174,15 @@ async def parse_audience(session: AsyncSession, text: str, locale: str) -> Audie
                     raise AudienceError("campaigns.audience.unknown_skill", value=typed)
                 getattr(audience, key).append(resolution.skill_id)
     return audience
+
+
+async def _bound_chat(session: AsyncSession, typed: str) -> str:
+    """A bound chat named by its title (or "platform:chat_id"), as "platform:chat_id"."""
+    chats = list((await session.execute(select(VenueChat))).scalars())
+    for chat in chats:
+        if _plain(typed) in (_plain(chat.title or ""), _plain(f"{chat.platform}:{chat.chat_id}")):
+            return f"{chat.platform}:{chat.chat_id}"
+    raise AudienceError("campaigns.audience.unknown_chat", value=typed)
 
 
 def _choice(typed: str, allowed: tuple[str, ...], key: str) -> str:
@@ -226,6 +242,10 @@ def audience_query(audience: Audience, *, venue_id: int | None, now: datetime) -
         query = query.where(Member.id.notin_(recent.scalar_subquery()))
     if audience.hosts:
         query = query.where(exists().where(Role.member_id == Member.id, Role.role.in_(("host", "animator"))))
+    if audience.chat:
+        platform, _, chat_id = audience.chat.partition(":")
+        query = query.where(Member.id.in_(select(ChatMember.member_id).where(
+            ChatMember.platform == platform, ChatMember.chat_id == chat_id).scalar_subquery()))
     return query
 
 
@@ -256,6 +276,14 @@ def describe(audience: Audience, t, skill_label) -> list[str]:
         lines.append(t("campaigns.filter.absent_days", count=audience.absent_days))
     if audience.hosts:
         lines.append(t("campaigns.filter.hosts"))
+    if audience.chat:
+        lines.append(t("campaigns.filter.chat", chat=audience.chat))
     if audience.chats:
         lines.append(t("campaigns.filter.chats"))
     return lines or [t("campaigns.filter.everyone")]
+
+
+async def record_chat_member(session: AsyncSession, platform: str, chat_id: str, member_id: int, now: datetime) -> None:
+    """Remember that a member joined a group where the bot is (once per chat)."""
+    if await session.get(ChatMember, (platform, chat_id, member_id)) is None:
+        session.add(ChatMember(platform=platform, chat_id=chat_id, member_id=member_id, joined_at=now))

@@ -1,5 +1,5 @@
 """The campaigns' share of /mydata and /forget: campaigns received, answers given, "interested"
-presses, opt-outs, and the member's notification settings."""
+presses, opt-outs, the member's notification settings, and the groups they were seen joining."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.render import text_in
 from storage.models import Member
-from storage.models.campaigns import Campaign, CampaignRecipient, NotificationPrefs
+from storage.models.campaigns import Campaign, CampaignRecipient, ChatMember, NotificationPrefs
 
 
 async def export(session: AsyncSession, member: Member) -> dict:
@@ -34,7 +34,10 @@ async def export(session: AsyncSession, member: Member) -> dict:
         "paused_until": prefs.paused_until.isoformat() if prefs.paused_until else None,
     }
     authored = list((await session.execute(select(Campaign.id).where(Campaign.author_id == member.id))).scalars())
-    return {"received": received, "notification_settings": settings, "campaigns_written": authored}
+    groups = [f"{c.platform}:{c.chat_id}" for c in (await session.execute(
+        select(ChatMember).where(ChatMember.member_id == member.id))).scalars()]
+    return {"received": received, "notification_settings": settings, "campaigns_written": authored,
+            "groups_seen_joining": groups}
 
 
 async def erase(session: AsyncSession, member: Member, **_: object) -> None:
@@ -42,9 +45,10 @@ async def erase(session: AsyncSession, member: Member, **_: object) -> None:
     Campaigns they wrote stay, without their name (the author link is cleared)."""
     await session.execute(delete(CampaignRecipient).where(CampaignRecipient.member_id == member.id))
     await session.execute(delete(NotificationPrefs).where(NotificationPrefs.member_id == member.id))
+    await session.execute(delete(ChatMember).where(ChatMember.member_id == member.id))
     for campaign in (await session.execute(select(Campaign).where(
             (Campaign.author_id == member.id) | (Campaign.contact_id == member.id)))).scalars():
         if campaign.author_id == member.id:
-            campaign.author_id = None
+            campaign.author_id, campaign.author_user_id = None, ""
         if campaign.contact_id == member.id:
             campaign.contact_id = None

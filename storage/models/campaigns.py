@@ -76,6 +76,18 @@ class CampaignRecipient(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ChatMember(Base):
+    """A member seen joining a group where the bot is: the "members of one chat" audience filter."""
+
+    __tablename__ = "chat_members"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(PLATFORM_ID, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class NotificationPrefs(Base):
     """What a member accepts unprompted: kinds muted, their own quiet hours, a pause."""
 

@@ -127,3 +127,39 @@ async def test_stopping_a_sending_campaign_sends_nothing_more(app, memory, peopl
         cancelled = (await session.execute(select(func.count()).select_from(OutboxMessage)
                                            .where(OutboxMessage.status == "cancelled"))).scalar_one()
     assert cancelled == 7 - early
+
+
+async def test_members_of_one_chat_and_event_audience_tags(app, memory, people, clock):
+    from datetime import timedelta
+
+    from bot.types import MemberJoined
+    from storage.models import VenueChat
+    from storage.models.events import Event, Rsvp
+
+    anim_id = await people.add("Anim", user_id="animator")
+    await make_animator(app, anim_id)
+    ana = await people.add("Ana", user_id="ana")
+    bob = await people.add("Bob", user_id="bob")
+    await people.add("Cleo", user_id="cleo")
+    async with app.db.session() as session:
+        session.add(VenueChat(venue_id=None, platform="memory", chat_id="-100club", purpose="community",
+                              title="Club des makers", created_at=clock.now()))
+        event = Event(title="Atelier", starts_at=clock.now() + timedelta(days=2), ends_at=clock.now() + timedelta(days=2, hours=2),
+                      timezone="Europe/Paris", status="published", audience=["students"], published_at=clock.now())
+        session.add(event)
+        await session.flush()
+        session.add(Rsvp(event_id=event.id, member_id=bob, status="going", queued_at=clock.now()))
+    user = memory.user("ana")
+    await app.core.handle(MemberJoined(user.ref, user.group("-100club", "Club des makers")))
+    animator = memory.user("animator")
+    preview = await compose(animator, audience="membres du groupe: Club des makers")
+    assert "1 membre : 1 le recevra maintenant" in preview[0].text, preview[0].text
+    await animator.press(animator.find_button("Envoyer", preview))
+    await send_now(app)
+    assert [u for u in ("ana", "bob", "cleo") if memory.to_user(u)] == ["ana"]
+    preview = await compose(animator, audience="public: étudiants")
+    assert "1 membre" in preview[0].text and "tu vas aux événements pour étudiant·es" in preview[1].text
+    await animator.press(animator.find_button("Modifier le public", preview))
+    bad = await animator.send("membres du groupe: Inconnu")
+    assert "Je ne connais pas de groupe lié" in bad[0].text
+    assert ana and bob

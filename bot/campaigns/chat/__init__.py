@@ -29,4 +29,5 @@ def register(registry: Registry) -> None:
                           ("cp.in", answers.decline_pressed), ("nt.m", notifications.mute_pressed),
                           ("nt.p", notifications.pause_pressed), ("nt.w", notifications.weekends_pressed)):
         registry.action(name, access=Access.MEMBER)(handler)
+    registry.listen("member_joined")(answers.joined_chat)
     registry.holds_personal_data("campaigns", export=personal.export, erase=personal.erase)

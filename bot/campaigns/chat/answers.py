@@ -5,6 +5,7 @@ member's own recipient row (a forged payload naming another campaign or option i
 from __future__ import annotations
 
 from bot.campaigns.answers import answer_poll, ask_contact, contact_person, introduce, recipient_of, stop_campaigns
+from bot.campaigns.audience import record_chat_member
 from bot.context import Context
 from bot.payloads import parse_id
 from bot.types import Reply
@@ -54,6 +55,12 @@ async def stop_pressed(ctx: Context) -> Reply:
     recipient = await recipient_of(ctx.session, campaign_id, ctx.member.id)
     cancelled = await stop_campaigns(ctx.session, ctx.member.id, ctx.now, recipient)
     return Reply(ctx.t("campaigns.stopped", count=cancelled), private=True)
+
+
+async def joined_chat(ctx: Context) -> None:
+    """A member joined a group with the bot: remembered for the "members of one chat" filter."""
+    if ctx.member is not None:
+        await record_chat_member(ctx.session, ctx.chat.platform, ctx.chat.chat_id, ctx.member.id, ctx.now)
 
 
 async def _interest_request(ctx: Context) -> tuple[Campaign, CampaignRecipient, Member] | None:

@@ -1,4 +1,4 @@
-"""campaigns: campaigns, their recipients and answers, members' notification settings
+"""campaigns: campaigns, their recipients and answers, chat members, members' notification settings
 
 Revision ID: 0010
 Revises: 0009
@@ -72,6 +72,17 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_campaign_recipients_member_id"), "campaign_recipients", ["member_id"], unique=False)
     op.create_table(
+        "chat_members",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"],
+                                name=op.f("fk_chat_members_member_id_members"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("platform", "chat_id", "member_id", name=op.f("pk_chat_members")),
+    )
+    op.create_index(op.f("ix_chat_members_member_id"), "chat_members", ["member_id"], unique=False)
+    op.create_table(
         "notification_prefs",
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("muted", sa.JSON(), nullable=False),
@@ -88,6 +99,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("notification_prefs")
+    op.drop_index(op.f("ix_chat_members_member_id"), table_name="chat_members")
+    op.drop_table("chat_members")
     op.drop_index(op.f("ix_campaign_recipients_member_id"), table_name="campaign_recipients")
     op.drop_table("campaign_recipients")
     op.drop_index("ix_campaigns_status_send_at", table_name="campaigns")
