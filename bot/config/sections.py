@@ -111,7 +111,7 @@ class OutboxConfig:
 
 @dataclass(frozen=True)
 class AttentionConfig:
-    budget_per_30_days: int = 8  # nudges (intros, follow-ups, campaigns, digests) per member
+    budget_per_30_days: int = 4  # nudges per member (proposals, follow-ups, intro requests, digests, campaigns)
     quiet_start: str = "20:00"
     quiet_end: str = "09:00"
     quiet_weekends: bool = True

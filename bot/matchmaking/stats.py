@@ -93,12 +93,14 @@ async def _figures(session: AsyncSession, round_ids: list[int]) -> Figures:
 
 
 async def _messages_per_member_month(session: AsyncSession, since: datetime, now: datetime) -> float:
+    """Matchmaking messages per member who got any, per 30 days. A window shorter than 30 days is
+    not scaled up (one round with one message each is 1.0, not 30.0 the day after)."""
     row = (await session.execute(
         select(func.count(), func.count(func.distinct(OutboxMessage.member_id)))
         .where(OutboxMessage.purpose.like("mm.%"), OutboxMessage.created_at >= since,
                OutboxMessage.status.notin_(("cancelled",))))).one()
     messages, members = int(row[0]), int(row[1])
-    days = max((now - since).days, 1)
+    days = max((now - since).total_seconds() / 86400, 30.0)
     return messages / members / (days / 30) if members else 0.0
 
 

@@ -1,0 +1,270 @@
+"""Sending a campaign: the headcount a preview promises, and the sending itself, batch by batch.
+
+Both read the same facts per member (reachable? kind muted or paused? budget left? quiet hours at
+their slot?) through `Facts`, so the preview's "280 now, 20 after quiet hours, 12 without budget"
+is what the sending then does. The sending writes, per batch and in one transaction, each member's
+`CampaignRecipient` row and their outbox message (key `campaign:ID:OCCURRENCE:MEMBER`, through
+`notify_member`, which re-checks the budget atomically). Members are taken in id order after the
+last one recorded, so a process killed mid-sending resumes exactly where its last commit left it:
+nobody missed, nobody written twice. A campaign stopped meanwhile writes nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.campaigns.audience import Audience, audience_ids, audience_query
+from bot.campaigns.reasons import reasons_for
+from bot.campaigns.render import chat_message, member_message
+from bot.config import Config
+from bot.i18n import Translator
+from bot.outbox.attention import next_allowed
+from bot.outbox.notify import member_locale, notify_chat, notify_member
+from bot.outbox.preferences import quiet_rules, refuses
+from storage.db import Database
+from storage.models import Identity, Member, OutboxMessage, Venue, VenueChat
+from storage.models.campaigns import Campaign, CampaignRecipient, CampaignStatus, NotificationPrefs
+from storage.models.runtime import OutboxStatus
+from storage.outbox import BUDGET_WINDOW, enqueue
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "campaign"
+NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE = "queued", "deferred", "no_budget", "muted", "unreachable"
+OUTCOMES = (NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE)
+
+
+def recipient_key(campaign_id: int, occurrence: int, member_id: int) -> str:
+    return f"campaign:{campaign_id}:{occurrence}:{member_id}"
+
+
+def key_prefix(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}:"
+
+
+@dataclass
+class Facts:
+    """What decides a member's outcome, loaded for a batch of members in a few queries."""
+
+    members: dict[int, Member]
+    reachable: set[int]
+    prefs: dict[int, NotificationPrefs]
+    used: dict[int, int]
+    zones: dict[int, str]
+
+    def outcome(self, config: Config, member_id: int, slot: datetime, now: datetime) -> str:
+        member = self.members[member_id]
+        if member_id not in self.reachable:
+            return UNREACHABLE
+        prefs = self.prefs.get(member_id)
+        if refuses(prefs, PURPOSE, now):
+            return MUTED
+        if config.attention.budget_per_30_days - self.used.get(member_id, 0) <= keep_for(config, member, now):
+            return NO_BUDGET
+        zone = self.zones.get(member.home_venue_id or 0, config.network.timezone)
+        return NOW if next_allowed(slot, zone, quiet_rules(prefs, config.attention)) <= slot else LATER
+
+
+def keep_for(config: Config, member: Member, now: datetime) -> int:
+    """Units a campaign leaves untouched: one for a member taking part in rounds (priority to
+    introductions), so a campaign never spends the unit their next proposal needs."""
+    in_rounds = member.intro_opt_in and (member.paused_until is None or member.paused_until <= now)
+    return config.campaigns.keep_for_introductions() if in_rounds else 0
+
+
+async def load_facts(session: AsyncSession, member_ids: list[int], now: datetime) -> Facts:
+    members = {m.id: m for m in (await session.execute(select(Member).where(Member.id.in_(member_ids)))).scalars()}
+    reachable = set((await session.execute(select(Identity.member_id).where(
+        Identity.member_id.in_(member_ids), Identity.dm_status != "unreachable"))).scalars())
+    prefs = {p.member_id: p for p in (await session.execute(
+        select(NotificationPrefs).where(NotificationPrefs.member_id.in_(member_ids)))).scalars()}
+    used = dict((await session.execute(
+        select(OutboxMessage.member_id, func.count()).where(
+            OutboxMessage.member_id.in_(member_ids), OutboxMessage.nudge.is_(True),
+            OutboxMessage.created_at >= now - BUDGET_WINDOW,
+            OutboxMessage.status.notin_(OutboxStatus.NOT_DELIVERED)).group_by(OutboxMessage.member_id))).all())
+    zones = dict((await session.execute(select(Venue.id, Venue.timezone))).all())
+    return Facts(members, reachable, prefs, used, zones)
+
+
+@dataclass
+class Headcount:
+    total: int
+    counts: Counter
+
+    def __getitem__(self, outcome: str) -> int:
+        return self.counts.get(outcome, 0)
+
+
+async def headcount(session: AsyncSession, config: Config, campaign: Campaign, at: datetime,
+                    now: datetime) -> Headcount:
+    """The preview's promise: how many members, and what will become of them if it goes at `at`."""
+    audience = Audience.load(campaign.audience)
+    counts: Counter = Counter()
+    total = 0
+    after = 0
+    while True:
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=after, limit=2000)
+        if not ids:
+            break
+        facts = await load_facts(session, ids, now)
+        for member_id in ids:
+            counts[facts.outcome(config, member_id, at, now)] += 1
+        total += len(ids)
+        after = ids[-1]
+    return Headcount(total, counts)
+
+
+async def sample_members(session: AsyncSession, campaign: Campaign, now: datetime, locale: str,
+                         limit: int = 3) -> list[Member]:
+    """Up to `limit` members of the audience reading `locale`, for the preview's sample renders."""
+    audience = Audience.load(campaign.audience)
+    found: list[Member] = []
+    after = 0
+    while len(found) < limit:
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=after, limit=500)
+        if not ids:
+            break
+        rows = (await session.execute(select(Member).where(Member.id.in_(ids)).order_by(Member.id))).scalars()
+        found += [m for m in rows if (m.locale or "fr") == locale][: limit - len(found)]
+        after = ids[-1]
+    return found
+
+
+# -- the sending -------------------------------------------------------------------------------
+
+async def start_due(db: Database, now: datetime) -> list[int]:
+    """Campaigns whose time has come become `sending`; returns those sending (resumed ones too)."""
+    async with db.session() as session:
+        await session.execute(update(Campaign).where(
+            Campaign.status == CampaignStatus.SCHEDULED, Campaign.send_at <= now,
+        ).values(status=CampaignStatus.SENDING, started_at=now))
+        return list((await session.execute(select(Campaign.id).where(Campaign.status == CampaignStatus.SENDING)
+                                           .order_by(Campaign.id))).scalars())
+
+
+async def send_batch(db: Database, config: Config, campaign_id: int, now: datetime) -> int:
+    """Write the next batch of one sending campaign; returns how many members it covered (0: done)."""
+    async with db.session() as session:
+        campaign = await session.get(Campaign, campaign_id, with_for_update=db.dialect == "postgresql",
+                                     populate_existing=True)
+        if campaign is None or campaign.status != CampaignStatus.SENDING:
+            return 0
+        audience = Audience.load(campaign.audience)
+        if audience.chats:
+            await _post_to_chats(session, config, campaign, now)
+            _finish(campaign, now, config)
+            return 0
+        occurrence = campaign.occurrence
+        done_filter = (CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.occurrence == occurrence)
+        last, done = (await session.execute(select(func.max(CampaignRecipient.member_id), func.count())
+                                            .where(*done_filter))).one()
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=last or 0,
+                                 limit=config.campaigns.batch_size)
+        if not ids:
+            _finish(campaign, now, config)
+            return 0
+        remaining = await audience_count(session, audience, campaign.venue_id, now, after=last or 0) \
+            if campaign.spread_minutes else len(ids)
+        planned = done + remaining
+        facts = await load_facts(session, ids, now)
+        reasons = await reasons_for(session, audience, ids, config.network.name)
+        started = campaign.started_at or now
+        for position, member_id in enumerate(ids, start=done):
+            slot = max(started + timedelta(minutes=campaign.spread_minutes) * (position / max(planned, 1)), now)
+            outcome = facts.outcome(config, member_id, slot, now)
+            member = facts.members[member_id]
+            if outcome in (NOW, LATER):
+                written = await notify_member(
+                    session, config, member,
+                    lambda t, m=member: member_message(campaign, t, reasons.why(m, t, scope_venue=campaign.venue_id)),
+                    key=recipient_key(campaign.id, occurrence, member_id), purpose=PURPOSE, now=now, nudge=True,
+                    keep=keep_for(config, member, now), not_before=slot)
+                if not written:  # spent meanwhile by another process: the atomic check has the last word
+                    outcome = NO_BUDGET
+            await _record(session, campaign.id, occurrence, member_id, outcome, now)
+        return len(ids)
+
+
+async def _record(session: AsyncSession, campaign_id: int, occurrence: int, member_id: int, outcome: str,
+                  now: datetime) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(CampaignRecipient).values(
+        campaign_id=campaign_id, occurrence=occurrence, member_id=member_id, status=outcome, opted_out=False,
+        created_at=now).on_conflict_do_nothing())
+
+
+def _finish(campaign: Campaign, now: datetime, config: Config) -> None:
+    if campaign.recurring:
+        from bot.campaigns.schedule import next_fire
+
+        following = next_fire(campaign.recurring, config.network.timezone, now)
+        if following is not None:
+            campaign.occurrence += 1
+            campaign.send_at = following
+            campaign.started_at = None
+            campaign.status = CampaignStatus.SCHEDULED
+            return
+    campaign.status = CampaignStatus.SENT
+    campaign.finished_at = now
+
+
+async def _post_to_chats(session: AsyncSession, config: Config, campaign: Campaign, now: datetime) -> int:
+    """An announcement in the bound chats: the venue's (a host's campaign, or the venues named), else
+    the network's programme chats."""
+    audience = Audience.load(campaign.audience)
+    statement = select(VenueChat)
+    if campaign.venue_id is not None:
+        statement = statement.where(VenueChat.venue_id == campaign.venue_id, VenueChat.purpose == "announcements")
+    elif audience.venues:
+        statement = statement.join(Venue, Venue.id == VenueChat.venue_id).where(
+            Venue.slug.in_(audience.venues), VenueChat.purpose == "announcements")
+    else:
+        statement = statement.where(VenueChat.venue_id.is_(None), VenueChat.purpose == "programme")
+    written = 0
+    t = Translator(config.network.default_locale)
+    for chat in (await session.execute(statement.order_by(VenueChat.id))).scalars():
+        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name),
+                                     key=f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.id}",
+                                     purpose=PURPOSE, now=now)
+    return written
+
+
+async def deliver_due(db: Database, config: Config, now: datetime, *, max_batches: int | None = None) -> int:
+    """Start what is due and write every batch of every sending campaign; returns members covered."""
+    covered = 0
+    batches = 0
+    for campaign_id in await start_due(db, now):
+        while max_batches is None or batches < max_batches:
+            written = await send_batch(db, config, campaign_id, now)
+            batches += 1
+            if not written:
+                break
+            covered += written
+    return covered
+
+
+async def audience_count(session: AsyncSession, audience: Audience, venue_id: int | None, now: datetime,
+                         after: int = 0) -> int:
+    query = audience_query(audience, venue_id=venue_id, now=now).where(Member.id > after).order_by(None)
+    return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+
+
+async def test_send(session: AsyncSession, config: Config, campaign: Campaign, identity: Identity,
+                    member: Member | None, now: datetime, counter: int) -> bool:
+    """The campaign, as members will read it, to its author alone (transactional: no budget spent)."""
+    locale = member_locale(member, identity, config.network.default_locale) if member is not None \
+        else identity.locale or config.network.default_locale
+    t = Translator(locale)
+    reason = t("campaigns.why.network", network=config.network.name)
+    return await enqueue(session, key=f"campaign:{campaign.id}:test:{counter}", platform=identity.platform,
+                         reply=member_message(campaign, t, reason, test=True), user_id=identity.platform_user_id,
+                         member_id=identity.member_id, purpose="campaign_test", now=now)
