@@ -101,10 +101,15 @@ class WallHub:
                 scope.changed = asyncio.Event()
 
     # -- polling -----------------------------------------------------------------------------
-    async def _poll_forever(self) -> None:
+    async def _start_polling(self) -> None:
+        # The cursor is taken before any drawing is made for a watcher, so a change committed
+        # between the two is read as new (and drawn again) rather than taken as already seen.
         self.head = await head(self.app.db)
-        self._low, self._seen = max(0, self.head - LOOKBACK), set()
+        self._low = max(0, self.head - LOOKBACK)
         self._seen = {c.id for c in await changes_after(self.app.db, self._low)}
+        self._poller = asyncio.create_task(self._poll_forever(), name="wall-poller")
+
+    async def _poll_forever(self) -> None:
         last_draw = time.monotonic()
         while any(scope.watchers for scope in self.scopes.values()):
             await asyncio.sleep(self.config.poll_seconds)
@@ -131,8 +136,10 @@ class WallHub:
         try:
             async with self._lock:
                 if self._poller is None or self._poller.done():
-                    self._poller = asyncio.create_task(self._poll_forever(), name="wall-poller")
-            drawing = scope.drawing or await self.drawing(slug, locale)
+                    await self._start_polling()
+            if scope.watchers == 1 or scope.drawing is None:  # nobody kept it fresh until now
+                await self._redraw(scope)
+            drawing = scope.drawing
             yield f"retry: {RETRY_MS}\n\n"
             ping = f"event: ping\ndata: {json.dumps({'build': build})}\n\n"
             if drawing is not None and drawing.version != last_seen:
