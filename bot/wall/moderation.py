@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from bot.wall.changes import record
 from bot.wall.privacy import first_name
 from storage.models import Member
 from storage.models.events import Event, EventVenue
-from storage.models.wall import WallHidden
+from storage.models.wall import WallConsent, WallHidden
 
 KINDS = {"e": "event", "event": "event", "m": "member", "member": "member"}
 _ITEM = re.compile(r"^\s*(e|event|m|member)\s*[:#]?\s*(\d{1,12})\s*$", re.IGNORECASE)
@@ -88,3 +88,37 @@ async def show(session: AsyncSession, item: Item, now: datetime) -> bool:
 
 async def list_hidden(session: AsyncSession) -> list[WallHidden]:
     return list((await session.execute(select(WallHidden).order_by(WallHidden.created_at))).scalars())
+
+
+@dataclass(frozen=True)
+class Shown:
+    item: Item
+    label: str
+    venue_ids: frozenset[int]
+    hidden: bool
+
+
+async def moderatable(session: AsyncSession, now: datetime, venue_ids: set[int] | None, limit: int = 8) -> list[Shown]:
+    """What a moderator may act on: members on the wall and the coming events, newest first, then
+    what is hidden; `venue_ids` None for an animator (everything), else the hosted venues."""
+    hidden = await hidden_items(session)
+    found: list[Shown] = []
+    members = (await session.execute(
+        select(Member).join(WallConsent, WallConsent.member_id == Member.id)
+        .order_by(WallConsent.created_at.desc()).limit(100))).scalars()
+    for member in members:
+        venues = frozenset({member.home_venue_id} if member.home_venue_id else set())
+        if venue_ids is None or venues & venue_ids:
+            item = Item("member", member.id)
+            found.append(Shown(item, first_name(member.display_name), venues, item.key in hidden))
+    events = (await session.execute(
+        select(Event).where(Event.status == "published", Event.ends_at > now, Event.starts_at < now + timedelta(days=14))
+        .order_by(Event.starts_at).limit(100))).scalars()
+    for event in events:
+        venues = frozenset((await session.execute(
+            select(EventVenue.venue_id).where(EventVenue.event_id == event.id))).scalars())
+        if venue_ids is None or venues & venue_ids:
+            item = Item("event", event.id)
+            found.append(Shown(item, event.title, venues, item.key in hidden))
+    shown = [s for s in found if not s.hidden][:limit]
+    return shown + [s for s in found if s.hidden][:limit]
