@@ -120,3 +120,17 @@ async def test_an_unknown_venue_stream_is_refused(served):
     _app, base = served
     async with httpx.AsyncClient() as http:
         assert (await http.get(f"{base}/wall-stream?venue=nowhere")).status_code == 404
+
+
+async def test_the_change_log_forgets_what_is_older_than_a_day(any_app, clock):
+    from datetime import datetime, timezone
+
+    from bot.wall.changes import prune, record
+
+    async with any_app.db.session() as session:
+        await record(session, ["all"], datetime(2020, 1, 1, tzinfo=timezone.utc))
+        await record(session, ["programme"], clock.now())
+    assert await prune(any_app.db, clock.now()) >= 1
+    async with any_app.db.session() as session:
+        left = (await session.execute(select(WallChange.created_at))).scalars().all()
+    assert left and min(left).year > 2020  # today's kept, 2020's gone
