@@ -65,7 +65,7 @@ def routes(app: "App") -> list[BaseRoute]:
             subheading=escape(t("wall.subheading_venue", network=wall.network) if wall.venue
                               else t("wall.subheading", count=len(wall.venues))),
             offline=escape(t("wall.offline")), stream=escape("/wall-stream?" + urlencode(query)),
-            health="/healthz", layout=layout if layout in ("auto", "portrait", "landscape") else "auto",
+            health="/healthz", tz=escape(wall.timezone), layout=layout if layout in ("auto", "portrait", "landscape") else "auto",
             rotate=f"{config.wall.rotate_seconds:g}", heartbeat=f"{config.wall.heartbeat_seconds:g}")
         return HTMLResponse(PAGE.substitute(values), headers={"Cache-Control": "no-store"})
 

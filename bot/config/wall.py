@@ -18,6 +18,9 @@ class WallConfig:
     refresh_seconds: float = 60.0  # redraw even without a change ("today" moves on, events end)
     events: int = 8  # events in "coming up"
     people: int = 12  # members in "who is around"
+    # The Telegram bot's @username for QR codes and buttons, for a process serving the wall without a
+    # [telegram] section (default: [telegram] username).
+    bot_username: str | None = None
     discord_invite: str | None = None  # shown beside the Telegram QR code on the join panel
     private_venues: tuple[str, ...] = ()  # venue walls that need ?token= (maillage wall url VENUE)
 
@@ -33,6 +36,8 @@ class WallConfig:
                 found.append(f"{key}: must be between 1 and 50")
         if self.discord_invite is not None and not self.discord_invite.startswith("https://"):
             found.append(f'discord_invite: "{self.discord_invite}" must be an https:// link')
+        if self.bot_username is not None and not re.match(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$", self.bot_username):
+            found.append(f'bot_username: "{self.bot_username}" is not a Telegram user name')
         for i, slug in enumerate(self.private_venues):
             if not SLUG.match(slug):
                 found.append(f'private_venues[{i}]: "{slug}" is not a venue slug')

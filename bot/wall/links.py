@@ -2,7 +2,7 @@
 
 A venue's link is the deep link `https://t.me/<bot>?start=<join code>` (onboarding knows it); an
 event's is `...?start=ev_<id>`, which /start opens on the event with its RSVP buttons
-(`bot.wall.chat.deeplink`). Without `[telegram] username` there is no link, and the wall prints
+(`bot.wall.chat.deeplink`). Without `[telegram] username` (or `[wall] bot_username`) there is no link, and the wall prints
 the command to type instead.
 """
 
@@ -16,7 +16,7 @@ EVENT_PAYLOAD = re.compile(r"^ev_(\d{1,12})$")
 
 
 def bot_username(config: Config) -> str | None:
-    name = config.telegram.username if config.telegram else None
+    name = config.telegram.username if config.telegram and config.telegram.username else config.wall.bot_username
     return name.lstrip("@") if name else None
 
 

@@ -97,6 +97,7 @@ class Wall:
     join_link: str | None
     discord_invite: str | None
     members: int | None
+    timezone: str  # the venue's, else the network's: the screen's clock and "today"
     events: list[EventItem] = field(default_factory=list)
     people: list[PersonItem] = field(default_factory=list)
     needed: list[SkillCount] = field(default_factory=list)
@@ -122,7 +123,8 @@ async def build_wall(db, config: Config, now: datetime, venue_slug: str | None, 
         wall = Wall(
             network=config.network.name, locale=locale, venue=next((i for i in items if i.here), None),
             venues=items, join_link=start_link(config, here.join_code) if here else start_link(config),
-            discord_invite=config.wall.discord_invite, members=shown_count(members))
+            discord_invite=config.wall.discord_invite, members=shown_count(members),
+            timezone=here.timezone if here else config.network.timezone)
         by_id = {v.id: v for v in venues}
         wall.events = await _events(session, config, now, here, by_id, hidden, locale)
         wall.people = await _people(session, config, now, here, by_id, hidden, locale)

@@ -16,10 +16,9 @@
     current = index % all.length;
     panels().forEach(function (p) { p.classList.toggle("on", p === all[current]); });
   }
-  function tick() {
-    var now = new Date();
-    clock.textContent = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
-  }
+  var hours = new Intl.DateTimeFormat(document.documentElement.lang, {
+    hour: "2-digit", minute: "2-digit", timeZone: body.dataset.tz || undefined });
+  function tick() { clock.textContent = hours.format(new Date()); }
   function apply(message) {
     var data = JSON.parse(message.data);
     Object.keys(data.panels).forEach(function (name) {
