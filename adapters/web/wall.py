@@ -77,7 +77,8 @@ def routes(app: "App") -> list[BaseRoute]:
         if await hub.drawing(slug, locale) is None:
             return PlainTextResponse("unknown venue", status_code=404)
         last = request.headers.get("last-event-id") or request.query_params.get("last")
-        return StreamingResponse(hub.stream(slug, locale, last, BUILD), media_type="text/event-stream",
+        stopping = getattr(request.app.state, "stopping", None)
+        return StreamingResponse(hub.stream(slug, locale, last, BUILD, stopping), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     return [Route("/wall", page), Route("/wall/{slug}", page), Route("/wall-stream", stream),

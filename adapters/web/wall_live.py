@@ -128,9 +128,10 @@ class WallHub:
         self._poller = None
 
     # -- subscribing -------------------------------------------------------------------------
-    async def stream(self, slug: str | None, locale: str, last_seen: str | None,
-                     build: str) -> AsyncIterator[str]:
-        """SSE text for one screen: the drawing if it lacks it, then each new one, and heartbeats."""
+    async def stream(self, slug: str | None, locale: str, last_seen: str | None, build: str,
+                     stopping: asyncio.Event | None = None) -> AsyncIterator[str]:
+        """SSE text for one screen: the drawing if it lacks it, then each new one, and heartbeats,
+        until the server stops (`stopping`): the screen then reconnects to the next one."""
         scope = self.scopes.setdefault((slug, locale), Scope(slug, locale))
         scope.watchers += 1
         try:
@@ -147,11 +148,17 @@ class WallHub:
                 last_seen = drawing.version
             else:
                 yield ping
-            while True:
-                waiting = scope.changed
-                try:
-                    await asyncio.wait_for(waiting.wait(), self.config.heartbeat_seconds)
-                except TimeoutError:
+            stopping = stopping or asyncio.Event()
+            while not stopping.is_set():
+                waiting = asyncio.ensure_future(scope.changed.wait())
+                stop = asyncio.ensure_future(stopping.wait())
+                done, _ = await asyncio.wait((waiting, stop), timeout=self.config.heartbeat_seconds,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                waiting.cancel()
+                stop.cancel()
+                if stopping.is_set():
+                    break
+                if not done:
                     yield ping
                     continue
                 drawing = scope.drawing
