@@ -21,6 +21,7 @@ from bot.outbox.dispatcher import OutboxDispatcher
 from bot.ports import ChatAdapter, SingleReceiver
 from bot.registry import Registry, load_features
 from bot.reference_data import sync_reference_data
+from bot.wall.changes import watch as watch_wall_changes
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -79,6 +80,7 @@ async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clo
     # app's life (the reference data), and the directory index lives as long as this core.
     feed = ChangeFeed()
     feed.watch(db)
+    watch_wall_changes(db)  # the change log the wall's screens poll, whichever process serves them
     await sync_reference_data(db, config)
     core = BotCore(config, db, build_registry(), clock=clock, directory=Directory(feed))
     app = App(config, db, core, clock)

@@ -22,6 +22,8 @@ from bot.members.chat import accounts
 from bot.skills.chat.member_skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.venues.chat.listing import venue_from_payload, venue_picker
 from bot.venues.search import find_venues
+from bot.wall.chat.consent_ui import onboarding_choice
+from bot.wall.chat.deeplink import is_event_payload, open_event
 from bot.features.privacy import NOTICE_VERSION
 from bot.payloads import parse_id
 from bot.throttle import code_attempt
@@ -42,6 +44,9 @@ SEARCH_HINT_FROM = 16  # venues: beyond two pages of buttons, suggest typing a n
 
 async def start(ctx: Context) -> Reply | list[Reply]:
     code = ctx.args.split()[0] if ctx.args else ""
+    if is_event_payload(code):  # an event's QR code on the live wall
+        shown = await open_event(ctx, code)
+        return shown if ctx.member is not None else [shown, await _choose_venue(ctx)]
     if code:
         return await _with_code(ctx, code)
     if ctx.member is not None:
@@ -151,7 +156,9 @@ def _step_reply(ctx: Context, step: str, edit: bool = False) -> Reply:
                     "onb", "i:off" if intro else "i:on")
     text = ctx.t("onboarding.step_privacy", network=ctx.config.network.name, version=NOTICE_VERSION,
                  intro=ctx.t("onboarding.intro_state_on" if intro else "onboarding.intro_state_off"))
-    return Reply(text, buttons=(tuple(visibility), (toggle,)), edit=edit)
+    wall_line, wall_toggle = onboarding_choice(ctx)
+    text, _, last = text.rpartition("\n")  # the wall's choice goes just above the closing instruction
+    return Reply(f"{text}\n{wall_line}\n{last}", buttons=(tuple(visibility), (toggle,), (wall_toggle,)), edit=edit)
 
 
 async def step_text(ctx: Context) -> list[Reply] | Reply:

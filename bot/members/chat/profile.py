@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.members.chat import accounts
 from bot.skills.chat.member_skills import KIND, add_from_text, kind_view
 from bot.venues.chat.listing import venue_from_payload, venue_picker
+from bot.wall.chat.consent_ui import profile_choice
 from bot.members.languages import NAMES as LANGUAGES
 from bot.payloads import parse_id
 from bot.text import clean_name
@@ -50,6 +51,8 @@ async def render(ctx: Context, edit: bool = False) -> Reply:
     lines += [t("profile.languages", languages=languages or t("profile.none")),
               t("profile.visibility", visibility=t(f"profile.visibility_is.{member.visibility}")),
               t("profile.intro", state=t("profile.intro_on" if member.intro_opt_in else "profile.intro_off"))]
+    wall_line, wall_toggle = await profile_choice(ctx)
+    lines.append(wall_line)
     b = Button
     buttons = (
         (b(t("profile.edit.name"), "prof", "name"), b(t("profile.edit.bio"), "prof", "bio"),
@@ -58,6 +61,7 @@ async def render(ctx: Context, edit: bool = False) -> Reply:
          b(t("profile.edit.interest"), "prof", "i")),
         (b(t("profile.edit.languages"), "prof", "langs"), b(t("profile.edit.visibility"), "prof", "vis"),
          b(t("profile.edit.intro_off" if member.intro_opt_in else "profile.edit.intro_on"), "prof", "intro")),
+        (wall_toggle,),
     )
     return Reply("\n".join(lines), title=member.display_name, buttons=buttons, private=True, edit=edit)
 
