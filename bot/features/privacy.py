@@ -128,6 +128,8 @@ async def export_member(ctx: Context, member: Member) -> dict[str, Any]:
 
 
 async def erase_member(ctx: Context, member: Member) -> None:
+    for hook in ctx.registry.erasure_hooks:
+        await hook(ctx.session, member, config=ctx.config, now=ctx.now)
     for holder in ctx.registry.personal_data.values():
         await holder.erase(ctx.session, member, config=ctx.config, now=ctx.now)
     identities = (await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()
