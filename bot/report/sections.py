@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.report.days import Period
-from bot.report.document import RATIO, TOP_SKILLS, VENUE_KINDS, Builder, _grouped
+from bot.report import graph
+from bot.report.cells import RATIO, TOP_SKILLS, VENUE_KINDS, Builder, grouped
 from bot.report.suppress import is_small
 from bot.report.venues import SIZE_BANDS, VenueInfo
 from storage.models.report import NETWORK
@@ -70,6 +71,10 @@ def _grouped_table(ctx: Context, table_id: str, groups: dict[str, list[int]], la
                        note=note)
 
 
+def _partner_kind(t, kind: str | None) -> str:
+    return t(f"report.partner_kind.{(kind or 'other').replace(' ', '_')}")
+
+
 def members(ctx: Context) -> dict[str, Any]:
     b, t = ctx.b, ctx.t
     if ctx.small:
@@ -86,18 +91,18 @@ def members(ctx: Context) -> dict[str, Any]:
 
         tables.append(_per_venue_table(ctx, "members_by_venue", stock, total))
         tables.append(_per_venue_table(ctx, "new_by_venue", lambda v: _flow(ctx, "members.new", v), new))
-        kinds = _grouped(ctx.infos, lambda i: i.kind, stock)
+        kinds = grouped(ctx.infos, lambda i: i.kind, stock)
         tables.append(_grouped_table(ctx, "members_by_kind", {k: kinds[k] for k in VENUE_KINDS if k in kinds},
                                      lambda k: t(f"report.kind.{k}"), total))
-        partner_kinds = _grouped(ctx.infos, lambda i: i.partner_kind if i.kind == "partner" else None, stock)
+        partner_kinds = grouped(ctx.infos, lambda i: i.partner_kind if i.kind == "partner" else None, stock)
         if partner_kinds:
             at_partners = (sum(c for c, _ in partner_kinds.values()), sum(p for _, p in partner_kinds.values()))
             tables.append(ctx.b.table("members_by_partner_kind", t("report.table.members_by_partner_kind"),
-                                      [(t(f"report.partner_kind.{k.replace(' ', '_')}"), c, p)
+                                      [(_partner_kind(t, k), c, p)
                                        for k, (c, p) in partner_kinds.items()],
                                       total=(t("report.total"), *at_partners)))
-        sizes = _grouped(ctx.infos, lambda i: i.size, stock)
-        rural = _grouped(ctx.infos, lambda i: None if i.rural is None else ("rural" if i.rural else "urban"), stock)
+        sizes = grouped(ctx.infos, lambda i: i.size, stock)
+        rural = grouped(ctx.infos, lambda i: None if i.rural is None else ("rural" if i.rural else "urban"), stock)
         if sizes:
             known = [band for _, band in SIZE_BANDS] + ["100k_plus"]
             tables.append(_grouped_table(ctx, "members_by_commune_size", sizes,
@@ -120,7 +125,7 @@ def programme(ctx: Context) -> dict[str, Any]:
         tables.append(b.table("events_by_venue", t("report.table.events_by_venue"),
                               [(i.name, *_flow(ctx, "events.hosted", i.id)) for i in ctx.infos], people=False,
                               note=t("report.cohosted_note")))
-        kinds = _grouped(ctx.infos, lambda i: i.kind, lambda v: _flow(ctx, "events.held", v))
+        kinds = grouped(ctx.infos, lambda i: i.kind, lambda v: _flow(ctx, "events.held", v))
         tables.append(b.table("events_by_kind", t("report.table.events_by_kind"),
                               [(t(f"report.kind.{k}"), *kinds[k]) for k in VENUE_KINDS if k in kinds], people=False))
     audience = sorted(set(b.cur.dims("events.audience", b.venue)) | set(b.prev.dims("events.audience", b.venue)))
@@ -144,8 +149,6 @@ def programme(ctx: Context) -> dict[str, Any]:
 
 
 def collaborations(ctx: Context) -> dict[str, Any]:
-    from bot.report import graph
-
     b, t = ctx.b, ctx.t
     proposed, accepted, met = _flow(ctx, "intros.proposed"), _flow(ctx, "intros.accepted"), _flow(ctx, "intros.met")
     links = graph.links(ctx)
@@ -205,8 +208,8 @@ def partners(ctx: Context) -> dict[str, Any]:
         if people and ctx.small:
             continue
         tables.append(b.table(key, t(f"report.table.{key}"),
-                              [(f"{i.name} ({t('report.partner_kind.' + (i.partner_kind or 'other').replace(' ', '_'))})",
-                                *value(ctx, metric, i.id)) for i in partner_venues], people=people))
+                              [(f"{i.name} ({_partner_kind(t, i.partner_kind)})", *value(ctx, metric, i.id))
+                               for i in partner_venues], people=people))
     involved = [i for i in partner_venues if any(
         sum(_flow(ctx, m, i.id)) for m in ("events.hosted", "intros.proposed", "members.new"))]
     figures = [b.figure(t("report.fig.partners_involved"), len(involved), None, people=False)]

@@ -133,7 +133,7 @@ async def seed(app) -> dict:
         await net.messages(member_id, 1, at(4), nudge=False)
     await net.messages(old_hangar[0], 3, at(20, 10), nudge=True)
     return {"old_hangar": old_hangar, "old_fabrique": old_fabrique, "new_hangar": new_hangar,
-            "new_fabrique": new_fabrique, "student": student}
+            "new_fabrique": new_fabrique, "student": student, "net": net}
 
 
 def section(document: dict, section_id: str) -> dict:
