@@ -1,6 +1,11 @@
-"""Numbers as a French or English reader writes them: 12 345 and 4,5 % / 12,345 and 4.5 %."""
+"""Numbers and days as a French or English reader writes them: 12 345, 4,5 %, 1 sept. 2026 /
+12,345, 4.5%, 1 Sep 2026."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import Translator
 
 NARROW_NBSP = "\u202f"
 
@@ -23,3 +28,8 @@ def percent(share: float, locale: str) -> str:
 
 def signed(text: str, negative: bool) -> str:
     return text if negative else f"+{text}"
+
+
+def day_text(day: date, t: Translator) -> str:
+    """1 septembre 2026 / 1 September 2026 (months from the catalogue)."""
+    return t("report.day", day=day.day, month=t(f"report.month.m{day.month}"), year=day.year)

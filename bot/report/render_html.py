@@ -6,11 +6,13 @@ fetched from anywhere when it is opened or printed.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
 from bot.i18n import Translator
 from bot.report import charts, graph
+from bot.report.numbers import day_text
 
 CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
@@ -27,6 +29,7 @@ h3 { font-size: 11pt; margin: 4mm 0 1.5mm 0; }
 .tile .n { font-size: 18pt; font-weight: bold; color: #2b6cb0; display: block; }
 .tile .l { font-size: 9pt; color: #4a5568; }
 .tile .c { font-size: 8.5pt; color: #2f855a; }
+.tile .c.down { color: #9b2c2c; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm 0; page-break-inside: avoid; }
 th, td { padding: 1mm 2mm; border-bottom: 1px solid #e2e8f0; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
@@ -95,10 +98,18 @@ def _cover(document: dict[str, Any]) -> str:
     for section in document["sections"]:
         for row in section["figures"][:wanted.get(section["id"], 0)]:
             cell = row["cells"][0]
-            change = f'<span class="c">{escape(cell["change"])}</span>' if cell["change"] else ""
+            change = ""
+            if cell["change"]:
+                down = " down" if cell["change"].startswith("-") else ""
+                change = f'<span class="c{down}">{escape(cell["change"])}</span>'
+
             tiles.append(f'<div class="tile"><span class="n">{escape(cell["current"]["text"])}</span>'
                          f'<span class="l">{escape(row["label"])}</span> {change}</div>')
     return f'<div class="cover">{"".join(tiles)}</div>' if tiles else ""
+
+
+def _day(iso: str, t: Translator) -> str:
+    return day_text(date.fromisoformat(iso), t)
 
 
 def render(document: dict[str, Any], t: Translator) -> str:
@@ -111,8 +122,8 @@ def render(document: dict[str, Any], t: Translator) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1"/><title>{escape(title)} – '
         f'{escape(document["network"])}</title><style>{CSS}</style></head><body>',
         f'<header><h1>{escape(title)}</h1><p class="period"><strong>{escape(document["network"])}</strong> · '
-        f'{escape(t("report.period_line", first=period["from"], last=period["to"]))}</p>'
-        f'<p class="period">{escape(t("report.previous_line", first=previous["from"], last=previous["to"]))}</p>'
+        f'{escape(t("report.period_line", first=_day(period["from"], t), last=_day(period["to"], t)))}</p>'
+        f'<p class="period">{escape(t("report.previous_line", first=_day(previous["from"], t), last=_day(previous["to"], t)))}</p>'
         f'</header>',
     ]
     if document["small_note"]:

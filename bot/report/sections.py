@@ -98,7 +98,7 @@ def members(ctx: Context) -> dict[str, Any]:
         if partner_kinds:
             at_partners = (sum(c for c, _ in partner_kinds.values()), sum(p for _, p in partner_kinds.values()))
             tables.append(ctx.b.table("members_by_partner_kind", t("report.table.members_by_partner_kind"),
-                                      [(_partner_kind(t, k), c, p)
+                                      [(_partner_kind(t, k).capitalize(), c, p)
                                        for k, (c, p) in partner_kinds.items()],
                                       total=(t("report.total"), *at_partners)))
         sizes = grouped(ctx.infos, lambda i: i.size, stock)
@@ -210,9 +210,11 @@ def partners(ctx: Context) -> dict[str, Any]:
         tables.append(b.table(key, t(f"report.table.{key}"),
                               [(f"{i.name} ({_partner_kind(t, i.partner_kind)})", *value(ctx, metric, i.id))
                                for i in partner_venues], people=people))
-    involved = [i for i in partner_venues if any(
-        sum(_flow(ctx, m, i.id)) for m in ("events.hosted", "intros.proposed", "members.new"))]
-    figures = [b.figure(t("report.fig.partners_involved"), len(involved), None, people=False)]
+    def involved(totals) -> int:
+        return sum(1 for i in partner_venues if any(
+            totals.flow(m, i.id) for m in ("events.hosted", "intros.proposed", "members.new")))
+
+    figures = [b.figure(t("report.fig.partners_involved"), involved(b.cur), involved(b.prev), people=False)]
     return _section(ctx, "partners", figures, tables)
 
 

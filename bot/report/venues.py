@@ -7,6 +7,7 @@ defensively, under the names that import may give them, and the report says when
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -70,8 +71,17 @@ def territory(venue: Venue) -> tuple[str | None, bool | None]:
 
 async def venue_infos(session: AsyncSession) -> list[VenueInfo]:
     infos = []
-    for venue in (await session.execute(select(Venue).order_by(Venue.name))).scalars():
+    for venue in (await session.execute(select(Venue))).scalars():
         size, rural = territory(venue)
         infos.append(VenueInfo(venue.id, venue.slug, venue.name, venue.kind, venue.partner_kind,
                                venue.latitude, venue.longitude, size, rural))
-    return infos
+    return sorted(infos, key=lambda info: sort_key(info.name))
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical as a reader expects it: "École" with the E's, "L'Usine" with the U's."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    for article in ("l'", "la ", "le ", "les "):
+        if plain.startswith(article):
+            return plain[len(article):]
+    return plain

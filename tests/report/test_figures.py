@@ -32,7 +32,7 @@ async def test_members_and_their_venues(app, seeded, period):
         "Coworking": ("10", "< 5"), "Fablab": ("< 5", "< 5"), "Tiers-lieu": ("0", "0"), "Partner": ("< 5", "0"),
         "Total": ("18", "8")}
     # One university member: the whole table is hidden, total included.
-    assert table(doc, "members_by_partner_kind") == {"university": ("< 5", "0"), "Total": ("< 5", "0")}
+    assert table(doc, "members_by_partner_kind") == {"University": ("< 5", "0"), "Total": ("< 5", "0")}
     commune = next(t for t in section(doc, "members")["tables"] if t["id"] == "members_by_commune_size")
     assert commune["rows"] == [] and "open data" in commune["note"]
 

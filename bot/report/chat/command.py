@@ -15,6 +15,7 @@ from typing import Any
 from bot.context import Context
 from bot.report.days import Period, day_of
 from bot.report.export import FORMATS, MEDIA_TYPES, render
+from bot.report.numbers import day_text
 from bot.report.service import ReportError, build_report, default_period
 from bot.report.aggregate import zone_of
 from bot.i18n import Translator
@@ -66,8 +67,12 @@ def parse_args(text: str, today: date) -> tuple[Period, str | None, str]:
 def summary(document: dict[str, Any], t: Translator) -> str:
     period, previous = document["period"], document["previous"]
     venue = document["venue"]
+    def day(iso: str) -> str:
+        return day_text(date.fromisoformat(iso), t)
+
     lines = [t("report.chat.head_venue" if venue else "report.chat.head", venue=venue["name"] if venue else "",
-               first=period["from"], last=period["to"], pfirst=previous["from"], plast=previous["to"])]
+               first=day(period["from"]), last=day(period["to"]), pfirst=day(previous["from"]),
+               plast=day(previous["to"]))]
     if document["small_note"]:
         lines.append(document["small_note"])
     for section in document["sections"]:
