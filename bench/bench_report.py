@@ -102,6 +102,16 @@ def synthesise(members: int, venue_ids: list[int], skills: list[str], rng: rando
         for v in set(venues):
             counter[(metric, v, dim)] += n
 
+    places = {vid: (lat, lon) for vid, (_, _, _, _, lat, lon) in zip(venue_ids, VENUES)}
+
+    def near_pair(rng: random.Random) -> list[int]:
+        """Introductions across venues, more often between neighbours (as people actually meet)."""
+        a = rng.choices(venue_ids, venue_weights)[0]
+        others = [v for v in venue_ids if v != a]
+        weights = [1 / (0.05 + abs(places[a][0] - places[v][0]) + abs(places[a][1] - places[v][1])) ** 2
+                   for v in others]
+        return [a, rng.choices(others, weights)[0]]
+
     for i, day in enumerate(days):
         flows: Counter = Counter()
         changed = set()
@@ -123,7 +133,7 @@ def synthesise(members: int, venue_ids: list[int], skills: list[str], rng: rando
             level[key] = int(level[("members.total", v, "")] * active_share)
             changed.add(key)
         for _ in range(rng.randint(2, 6)):
-            hosts = rng.sample(venue_ids, 2 if rng.random() < 0.15 else 1)
+            hosts = near_pair(rng) if rng.random() < 0.15 else [rng.choices(venue_ids, venue_weights)[0]]
             going, capacity = rng.randint(3, 30), rng.choice([None, 20, 30, 40])
             add(flows, "events.held", hosts[:1])
             for h in hosts:
@@ -143,7 +153,7 @@ def synthesise(members: int, venue_ids: list[int], skills: list[str], rng: rando
                 add(flows, "events.visitors", hosts[:1], visitors)
         if day.weekday() == 0 and day.isocalendar()[1] % 2 == 0:
             for _ in range(int(total_members * 0.03)):
-                pair = rng.sample(venue_ids, 2) if rng.random() < 0.7 else [rng.choice(venue_ids)] * 2
+                pair = near_pair(rng) if rng.random() < 0.7 else [rng.choice(venue_ids)] * 2
                 add(flows, "intros.proposed", pair)
                 if pair[0] != pair[1]:
                     add(flows, "intros.cross", pair)

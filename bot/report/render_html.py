@@ -38,6 +38,7 @@ tr.total td { font-weight: bold; border-top: 1px solid #a0aec0; }
 .note { font-size: 9pt; color: #4a5568; font-style: italic; margin: 1mm 0 2mm 0; }
 .notice { border-left: 4px solid #c05621; background: #fffaf0; padding: 2mm 3mm; margin: 3mm 0; }
 svg.bars { width: 100%; max-width: 150mm; height: auto; display: block; margin: 1mm 0 2mm 0; }
+.key.now { color: #2b6cb0; } .key.before { color: #bcd3ea; }
 svg.graph { width: 100%; height: auto; display: block; page-break-inside: avoid; }
 section { page-break-inside: auto; }
 section + section { page-break-before: auto; }
@@ -85,8 +86,7 @@ def _section(section: dict[str, Any], t: Translator) -> str:
         parts += [_row(row) for row in section["figures"]]
         parts.append("</tbody></table>")
     if section.get("graph") and section["graph"]["nodes"]:
-        parts.append(f'<h3>{escape(t("report.graph_title"))}</h3>')
-        parts.append(graph.svg(section["graph"], t("report.graph_title"), t("report.graph_legend")))
+        parts.append(f'<p class="note">{escape(t("report.graph_on_cover"))}</p>')
     parts += [_table(table, t) for table in section["tables"]]
     parts.append("</section>")
     return "".join(parts)
@@ -129,6 +129,13 @@ def render(document: dict[str, Any], t: Translator) -> str:
     if document["small_note"]:
         parts.append(f'<p class="notice">{escape(document["small_note"])}</p>')
     parts.append(_cover(document))
+    drawing = next((s["graph"] for s in document["sections"] if s.get("graph") and s["graph"]["nodes"]), None)
+    if drawing:  # the mesh on page one: what a funder looks at first
+        parts.append(f'<h2>{escape(t("report.graph_title"))}</h2>')
+        parts.append(graph.svg(drawing, t("report.graph_title"), document["min_count"]))
+        parts.append(f'<p class="note">{escape(t("report.graph_legend"))}</p>')
+    parts.append(f'<p class="note"><span class="key now">■</span> {escape(t("report.col.current"))} '
+                 f'<span class="key before">■</span> {escape(t("report.col.previous"))}</p>')
     parts += [_section(section, t) for section in document["sections"]]
     parts.append(f'<footer><p>{escape(t("report.method", n=document["min_count"]))}</p>'
                  f'<p>{escape(t("report.generated", at=document["generated_at"]))}</p></footer></body></html>')
