@@ -114,18 +114,22 @@ async def _write_stocks(session: AsyncSession, first: date, last: date, zone: Zo
     stocks = await Stocks.load(session, last, zone, now)
     rows = []
     for i, day in enumerate(days_between(first, last)):
-        levels, changed = stocks.at(day)
-        keys = set(levels) | set(state) if i == 0 else set(changed)
-        active = {k for k in set(levels) | set(state) if k[0] == "members.active"}
+        levels, active, changed = stocks.at(day)
+        values = {key: levels.get(key, 0) for key in (set(levels) | set(state) if i == 0 else changed)
+                  if key[0] != "members.active"}
         # Active members are only known for a day that just ended: older days keep what was carried.
-        keys = keys | active if stocks.fresh(day) else keys - active
-        for key in keys:
-            value = levels.get(key, 0)
+        if active is not None:
+            values.update({key: active.get(key, 0) for key in set(active) | active_keys(state)})
+        for key, value in values.items():
             if value != state.get(key, 0):
                 state[key] = value
                 rows.append({"day": day, "metric": key[0], "venue_id": key[1], "dim": key[2], "count": value})
     if rows:
         await session.execute(insert(ReportCarried), rows)
+
+
+def active_keys(state: dict[Key, int]) -> set[Key]:
+    return {key for key in state if key[0] == "members.active"}
 
 
 def member_share(with_them: Counter, without_them: Counter) -> Counter:

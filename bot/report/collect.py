@@ -190,8 +190,9 @@ class Stocks:
         """Whether `day` ended recently enough for last-seen times to say who was active then."""
         return self.now - start_of(day + timedelta(days=1), self.zone) < ACTIVE_FRESH
 
-    def at(self, day: date) -> tuple[Counter, set[Key]]:
-        """The levels at the end of `day` (days asked in order), and the keys changed since the last call."""
+    def at(self, day: date) -> tuple[Counter, Counter | None, set[Key]]:
+        """The levels at the end of `day` (days asked in order; the counter is shared, read it only),
+        the active members then (None when not known), and the keys changed since the last call."""
         hi = start_of(day + timedelta(days=1), self.zone)
         changed: set[Key] = set()
         while self._next < len(self.items) and self.items[self._next][0] < hi:
@@ -199,10 +200,11 @@ class Stocks:
             self.level[key] += 1
             changed.add(key)
             self._next += 1
-        levels = Counter(self.level)
-        if self.fresh(day):
-            for last_seen, venue in self.seen:
-                if last_seen is not None and hi - ACTIVE_WINDOW <= last_seen < hi:
-                    for v in {NETWORK, venue or NETWORK}:
-                        levels[("members.active", v, "")] += 1
-        return levels, changed
+        if not self.fresh(day):
+            return self.level, None, changed
+        active: Counter = Counter()
+        for last_seen, venue in self.seen:
+            if last_seen is not None and hi - ACTIVE_WINDOW <= last_seen < hi:
+                for v in {NETWORK, venue or NETWORK}:
+                    active[("members.active", v, "")] += 1
+        return self.level, active, changed

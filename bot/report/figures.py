@@ -60,7 +60,7 @@ async def totals(session: AsyncSession, config: Config, period: Period, now: dat
         result.stocks = await carried_levels(session, period.last)
         result.active_known = any(key[0] == "members.active" for key in result.stocks)
     else:
-        stocks = await Stocks.load(session, today, zone, now)
-        result.stocks, _ = stocks.at(today)
+        levels, active, _ = (await Stocks.load(session, today, zone, now)).at(today)
+        result.stocks = {**levels, **(active or {})}
         result.active_known = True
     return result
