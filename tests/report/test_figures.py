@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportkit import figure, section, table
+from reportkit import figure, section, seed, table
 
 from bot.report.service import build_report
 
@@ -80,3 +80,13 @@ async def test_a_very_small_venue_says_so(app, seeded, period):
     assert figure(doc, "programme", "Events") == ("0", "0", "+0")
     hangar = await report(app, period, venue="hangar")
     assert not hangar["small"] and figure(hangar, "members", "Members") == ("10", "6", "+4")
+
+
+async def test_the_same_hand_counts_on_sqlite_and_postgresql(any_app, period):
+    await seed(any_app)
+    doc = await report(any_app, period)
+    assert figure(doc, "members", "Members") == ("18", "8", "+10")
+    assert figure(doc, "programme", "RSVPs") == ("13", "< 5", None)
+    assert figure(doc, "programme", "Attendees from other venues") == ("6", "0", "+6")
+    assert figure(doc, "light_touch", "Nudges per member per month") == ("1.0", "0.6", "+0.4")
+    assert table(doc, "skills_gaps") == {"Agroecology": ("9", "0")}
