@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.report.days import Period
+from bot.i18n import catalogue
 from bot.report import graph
 from bot.report.cells import RATIO, TOP_SKILLS, VENUE_KINDS, Builder, grouped
 from bot.report.suppress import is_small
@@ -69,6 +70,15 @@ def _grouped_table(ctx: Context, table_id: str, groups: dict[str, list[int]], la
         items.append((ctx.t("report.unknown"), *rest))
     return ctx.b.table(table_id, ctx.t(f"report.table.{table_id}"), items, total=(ctx.t("report.total"), *total),
                        note=note)
+
+
+def _audience(t, tag: str) -> str:
+    """The events' own words for an audience tag ("étudiant·es"), the tag itself when unknown."""
+    key = f"events.tag.{tag}"
+    if key not in catalogue(t.locale):
+        return tag
+    text = t(key)
+    return text[:1].upper() + text[1:]
 
 
 def _partner_kind(t, kind: str | None) -> str:
@@ -131,7 +141,8 @@ def programme(ctx: Context) -> dict[str, Any]:
     audience = sorted(set(b.cur.dims("events.audience", b.venue)) | set(b.prev.dims("events.audience", b.venue)))
     if audience:
         tables.append(b.table("events_by_audience", t("report.table.events_by_audience"),
-                              [(tag, *_flow(ctx, "events.audience", dim=tag)) for tag in audience], people=False))
+                              [(_audience(t, tag), *_flow(ctx, "events.audience", dim=tag)) for tag in audience],
+                              people=False))
     if ctx.small:
         return _section(ctx, "programme", figures, tables, note=t("report.suppressed_people"))
     rsvps, visitors, cross = _flow(ctx, "events.rsvps"), _flow(ctx, "events.visitors"), _flow(ctx, "events.cross")

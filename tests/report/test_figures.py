@@ -47,7 +47,7 @@ async def test_programme(app, seeded, period):
     assert figure(doc, "programme", "Attendees from other venues") == ("6", "0", "+6")
     assert table(doc, "events_by_venue") == {
         "La Fabrique": ("2", "0"), "Le Hangar": ("1", "1"), "Le Moulin": ("0", "0"), "Université": ("0", "0")}
-    assert table(doc, "events_by_audience") == {"students": ("1", "0")}
+    assert table(doc, "events_by_audience") == {"Students": ("1", "0")}
 
 
 async def test_collaborations_skills_and_light_touch(app, seeded, period):
