@@ -81,16 +81,21 @@ class Builder:
 
     # -- tables ------------------------------------------------------------------------------
     def table(self, table_id: str, title: str, items: Sequence[tuple[str, int, int]], *,
-              total: tuple[str, int, int] | None = None, people: bool = True,
-              note: str | None = None) -> dict[str, Any]:
-        """A one-column table. With a total, the cells must add up to it (give a remainder row)."""
+              total: tuple[str, int, int] | None = None, people: bool = True, note: str | None = None,
+              forced: tuple[Sequence[bool], Sequence[bool]] | None = None,
+              total_forced: tuple[bool, bool] = (False, False)) -> dict[str, Any]:
+        """A one-column table. With a total, the cells must add up to it (give a remainder row).
+        `forced` (current, previous) hides cells another table hides (see suppress.py)."""
         cur = [c for _, c, _ in items]
         prev = [p for _, _, p in items]
+        force_cur, force_prev = forced or ([False] * len(items), [False] * len(items))
         if people and total is not None:
-            hide_cur, hide_total_cur = hide_table(cur, total[1], self.min_count)
-            hide_prev, hide_total_prev = hide_table(prev, total[2], self.min_count)
+            hide_cur, hide_total_cur = hide_table(cur, total[1], self.min_count, force_cur)
+            hide_prev, hide_total_prev = hide_table(prev, total[2], self.min_count, force_prev)
+            hide_total_cur, hide_total_prev = hide_total_cur or total_forced[0], hide_total_prev or total_forced[1]
         elif people:
-            hide_cur, hide_prev = hide_cells(cur, self.min_count), hide_cells(prev, self.min_count)
+            hide_cur = [h or bool(f) for h, f in zip(hide_cells(cur, self.min_count), force_cur)]
+            hide_prev = [h or bool(f) for h, f in zip(hide_cells(prev, self.min_count), force_prev)]
             hide_total_cur = hide_total_prev = False
         else:
             hide_cur = hide_prev = [False] * len(items)

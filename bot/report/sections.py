@@ -27,6 +27,8 @@ class Context:
     venue: VenueInfo | None
     small: bool
     period: Period
+    # Venues whose member count the per-venue table hides (current, previous): linked tables follow.
+    hidden_members: tuple[set[int], set[int]] = (set(), set())
 
     @property
     def t(self):
@@ -62,14 +64,49 @@ def _per_venue_table(ctx: Context, table_id: str, value, total: tuple[int, int],
                        total=(ctx.t("report.total"), *total), people=people)
 
 
-def _grouped_table(ctx: Context, table_id: str, groups: dict[str, list[int]], labels, total: tuple[int, int],
-                   *, note: str | None = None) -> dict[str, Any]:
-    items = [(labels(group), cur, prev) for group, (cur, prev) in groups.items()]
-    rest = (total[0] - sum(c for _, c, _ in items), total[1] - sum(p for _, _, p in items))
-    if rest != (0, 0):
-        items.append((ctx.t("report.unknown"), *rest))
-    return ctx.b.table(table_id, ctx.t(f"report.table.{table_id}"), items, total=(ctx.t("report.total"), *total),
-                       note=note)
+def _hidden_ids(ctx: Context, table: dict[str, Any]) -> tuple[set[int], set[int]]:
+    """The venues (0: no home venue) a per-venue table hides, this period and the previous one."""
+    ids = [info.id for info in ctx.infos] + [NETWORK]
+    cur = {vid for vid, row in zip(ids, table["rows"]) if row["cells"][0]["current"]["value"] is None}
+    prev = {vid for vid, row in zip(ids, table["rows"]) if row["cells"][0]["previous"]["value"] is None}
+    return cur, prev
+
+
+def _members_grouped(ctx: Context, table_id: str, key, labels, *, subtotal: bool = False,
+                     order: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """Members per group of venues (kind, commune size...), linked to the per-venue table: a group
+    holding exactly one hidden venue is hidden too. With `subtotal`, the total is the groups' sum
+    (members at partners), else the network's, with a remainder row for what no group holds."""
+    groups: dict[str, list] = {}
+    for info in ctx.infos:
+        group = key(info)
+        if group is not None:
+            cur, prev = _stock(ctx, "members.total", info.id)
+            entry = groups.setdefault(group, [0, 0, set()])
+            entry[0] += cur
+            entry[1] += prev
+            entry[2].add(info.id)
+    if not groups:
+        return None
+    ranked = sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g))
+    rows = [(labels(group), *groups[group][:2], groups[group][2]) for group in ranked]
+    held = set().union(*(atoms for *_, atoms in rows))
+    if subtotal:
+        total, total_atoms = (sum(r[1] for r in rows), sum(r[2] for r in rows)), held
+    else:
+        total, total_atoms = _stock(ctx, "members.total"), {i.id for i in ctx.infos} | {NETWORK}
+        rest = (total[0] - sum(r[1] for r in rows), total[1] - sum(r[2] for r in rows))
+        if rest != (0, 0):
+            rows.append((ctx.t("report.unknown"), *rest, total_atoms - held))
+    hidden_cur, hidden_prev = ctx.hidden_members
+
+    def reveals(atoms: set[int], hidden: set[int]) -> bool:
+        return len(atoms & hidden) == 1
+
+    forced = ([reveals(r[3], hidden_cur) for r in rows], [reveals(r[3], hidden_prev) for r in rows])
+    return ctx.b.table(table_id, ctx.t(f"report.table.{table_id}"), [r[:3] for r in rows],
+                       total=(ctx.t("report.total"), *total), forced=forced,
+                       total_forced=(reveals(total_atoms, hidden_cur), reveals(total_atoms, hidden_prev)))
 
 
 def _audience(t, tag: str) -> str:
@@ -99,26 +136,22 @@ def members(ctx: Context) -> dict[str, Any]:
         def stock(v):
             return _stock(ctx, "members.total", v)
 
-        tables.append(_per_venue_table(ctx, "members_by_venue", stock, total))
+        by_venue = _per_venue_table(ctx, "members_by_venue", stock, total)
+        ctx.hidden_members = _hidden_ids(ctx, by_venue)
+        tables.append(by_venue)
         tables.append(_per_venue_table(ctx, "new_by_venue", lambda v: _flow(ctx, "members.new", v), new))
-        kinds = grouped(ctx.infos, lambda i: i.kind, stock)
-        tables.append(_grouped_table(ctx, "members_by_kind", {k: kinds[k] for k in VENUE_KINDS if k in kinds},
-                                     lambda k: t(f"report.kind.{k}"), total))
-        partner_kinds = grouped(ctx.infos, lambda i: i.partner_kind if i.kind == "partner" else None, stock)
-        if partner_kinds:
-            at_partners = (sum(c for c, _ in partner_kinds.values()), sum(p for _, p in partner_kinds.values()))
-            tables.append(ctx.b.table("members_by_partner_kind", t("report.table.members_by_partner_kind"),
-                                      [(_partner_kind(t, k).capitalize(), c, p)
-                                       for k, (c, p) in partner_kinds.items()],
-                                      total=(t("report.total"), *at_partners)))
-        sizes = grouped(ctx.infos, lambda i: i.size, stock)
-        rural = grouped(ctx.infos, lambda i: None if i.rural is None else ("rural" if i.rural else "urban"), stock)
-        if sizes:
-            known = [band for _, band in SIZE_BANDS] + ["100k_plus"]
-            tables.append(_grouped_table(ctx, "members_by_commune_size", sizes,
-                                         lambda s: t(f"report.size.{s}") if s in known else s, total))
-        if rural:
-            tables.append(_grouped_table(ctx, "members_rural_urban", rural, lambda r: t(f"report.{r}"), total))
+        tables.append(_members_grouped(ctx, "members_by_kind", lambda i: i.kind, lambda k: t(f"report.kind.{k}"),
+                                       order=VENUE_KINDS))
+        tables.append(_members_grouped(ctx, "members_by_partner_kind",
+                                       lambda i: i.partner_kind if i.kind == "partner" else None,
+                                       lambda k: _partner_kind(t, k).capitalize(), subtotal=True))
+        known = [band for _, band in SIZE_BANDS] + ["100k_plus"]
+        sizes = _members_grouped(ctx, "members_by_commune_size", lambda i: i.size,
+                                 lambda s: t(f"report.size.{s}") if s in known else s, order=tuple(known))
+        rural = _members_grouped(ctx, "members_rural_urban",
+                                 lambda i: None if i.rural is None else ("rural" if i.rural else "urban"),
+                                 lambda r: t(f"report.{r}"))
+        tables += [sizes, rural]
         if not sizes and not rural:
             tables.append({"id": "members_by_commune_size", "title": t("report.table.members_by_commune_size"),
                            "people": True, "rows": [], "total": None, "note": t("report.no_territory")})
@@ -218,9 +251,12 @@ def partners(ctx: Context) -> dict[str, Any]:
         value = _stock if metric == "members.total" else _flow
         if people and ctx.small:
             continue
+        # A partner's members are hidden wherever the per-venue table hides them.
+        forced = ([i.id in ctx.hidden_members[0] for i in partner_venues],
+                  [i.id in ctx.hidden_members[1] for i in partner_venues]) if metric == "members.total" else None
         tables.append(b.table(key, t(f"report.table.{key}"),
                               [(f"{i.name} ({_partner_kind(t, i.partner_kind)})", *value(ctx, metric, i.id))
-                               for i in partner_venues], people=people))
+                               for i in partner_venues], people=people, forced=forced))
     def involved(totals) -> int:
         return sum(1 for i in partner_venues if any(
             totals.flow(m, i.id) for m in ("events.hosted", "intros.proposed", "members.new")))

@@ -5,8 +5,11 @@ table shows its total, one hidden cell could be recomputed from it, so the small
 cell is hidden too; when there is none, the total is. A total itself below the threshold hides the
 whole table. Zeros stay visible: nobody is exposed by a count of nobody.
 
-Known limit: tables are protected one at a time. Two tables that share cells (venues, and venue
-kinds made of several venues) could, in a rare layout, be combined to narrow a hidden cell.
+Tables made of the same people (members per venue, per kind of venue, per commune size) are linked:
+a group of venues is hidden when exactly one of its venues is hidden in the per-venue table, since
+its count minus the venues shown would give that venue away. Known limit: this is not a full audit
+(as tau-argus does); groups holding two hidden venues each could, in a rare layout, be combined to
+narrow a hidden cell.
 """
 
 from __future__ import annotations
@@ -23,11 +26,16 @@ def hide_cells(values: Sequence[int], min_count: int) -> list[bool]:
     return [is_small(v, min_count) for v in values]
 
 
-def hide_table(values: Sequence[int], total: int, min_count: int) -> tuple[list[bool], bool]:
-    """Which cells to hide, and whether to hide the total, for a table whose cells add up to `total`."""
+def hide_table(values: Sequence[int], total: int, min_count: int,
+               forced: Sequence[bool] | None = None) -> tuple[list[bool], bool]:
+    """Which cells to hide, and whether to hide the total, for a table whose cells add up to `total`.
+
+    `forced` cells are hidden whatever their count: another table already hides what they would
+    tell (a kind of venue made of one hidden venue and others shown).
+    """
     if is_small(total, min_count):
         return [v > 0 for v in values], True
-    hidden = hide_cells(values, min_count)
+    hidden = [small or bool(force) for small, force in zip(hide_cells(values, min_count), forced or [False] * len(values))]
     if sum(hidden) == 1:
         others = sorted((v, i) for i, v in enumerate(values) if not hidden[i] and v > 0)
         if others:
