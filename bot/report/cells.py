@@ -63,9 +63,10 @@ class Builder:
     def small(self, value: float | None) -> bool:
         return value is not None and is_small(int(value), self.min_count)
 
-    def figure(self, label: str, cur: float | None, prev: float | None, *, people: bool = True) -> dict[str, Any]:
-        return {"label": label, "cells": [self.pair(cur, prev, people and self.small(cur),
-                                                   people and self.small(prev))]}
+    def figure(self, label: str, cur: float | None, prev: float | None, *, people: bool = True,
+               forced: tuple[bool, bool] = (False, False)) -> dict[str, Any]:
+        return {"label": label, "cells": [self.pair(cur, prev, (people and self.small(cur)) or forced[0],
+                                                   (people and self.small(prev)) or forced[1])]}
 
     def share(self, label: str, part: tuple[int, int], whole: tuple[int, int], *,
               rest_is_people: bool = True) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bot.report.days import Period
 from bot.i18n import catalogue
 from bot.report import graph
 from bot.report.cells import RATIO, TOP_SKILLS, VENUE_KINDS, Builder, grouped
-from bot.report.suppress import is_small
+from bot.report.suppress import hide_table, is_small
 from bot.report.venues import SIZE_BANDS, VenueInfo
 from storage.models.report import NETWORK
 
@@ -62,6 +62,23 @@ def _per_venue_table(ctx: Context, table_id: str, value, total: tuple[int, int],
         items.append((ctx.t(remainder), *rest))
     return ctx.b.table(table_id, ctx.t(f"report.table.{table_id}"), items,
                        total=(ctx.t("report.total"), *total), people=people)
+
+
+def _network_hidden(ctx: Context, metric: str, *, stock: bool) -> tuple[bool, bool]:
+    """Whether the network's per-venue table of `metric` hides this venue's cell (this period, the
+    previous one): a venue's own report must not show what the network's report hides, or the two
+    together would give the hidden cells away."""
+    if ctx.venue is None:
+        return False, False
+    found = []
+    for totals in (ctx.b.cur, ctx.b.prev):
+        read = totals.stock if stock else totals.flow
+        values = [read(metric, info.id) for info in ctx.infos]
+        total = read(metric, NETWORK)
+        values.append(total - sum(values))
+        hidden, _ = hide_table(values, total, ctx.b.min_count)
+        found.append(hidden[[info.id for info in ctx.infos].index(ctx.venue.id)])
+    return found[0], found[1]
 
 
 def _hidden_ids(ctx: Context, table: dict[str, Any]) -> tuple[set[int], set[int]]:
@@ -129,7 +146,9 @@ def members(ctx: Context) -> dict[str, Any]:
     total, new = _stock(ctx, "members.total"), _flow(ctx, "members.new")
     active = (b.cur.stock("members.active", b.venue) if b.cur.active_known else None,
               b.prev.stock("members.active", b.venue) if b.prev.active_known else None)
-    figures = [b.figure(t("report.fig.members_total"), *total), b.figure(t("report.fig.members_new"), *new),
+    figures = [b.figure(t("report.fig.members_total"), *total,
+                        forced=_network_hidden(ctx, "members.total", stock=True)),
+               b.figure(t("report.fig.members_new"), *new, forced=_network_hidden(ctx, "members.new", stock=False)),
                b.figure(t("report.fig.members_active"), *active)]
     tables = []
     if ctx.network_wide:
@@ -180,7 +199,7 @@ def programme(ctx: Context) -> dict[str, Any]:
         return _section(ctx, "programme", figures, tables, note=t("report.suppressed_people"))
     rsvps, visitors, cross = _flow(ctx, "events.rsvps"), _flow(ctx, "events.visitors"), _flow(ctx, "events.cross")
     capacity, capped = _flow(ctx, "events.capacity"), _flow(ctx, "events.capped_going")
-    figures += [b.figure(t("report.fig.rsvps"), *rsvps),
+    figures += [b.figure(t("report.fig.rsvps"), *rsvps, forced=_network_hidden(ctx, "events.rsvps", stock=False)),
                 b.share(t("report.fig.fill_rate"), capped, capacity, rest_is_people=False),
                 b.figure(t("report.fig.events_cross"), *cross, people=False),
                 b.figure(t("report.fig.visitors"), *visitors)]

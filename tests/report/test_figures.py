@@ -79,7 +79,8 @@ async def test_a_very_small_venue_says_so(app, seeded, period):
     assert section(doc, "members")["figures"] == [] and section(doc, "skills")["tables"] == []
     assert figure(doc, "programme", "Events") == ("0", "0", "+0")
     hangar = await report(app, period, venue="hangar")
-    assert not hangar["small"] and figure(hangar, "members", "Members") == ("10", "6", "+4")
+    # Le Hangar had 6 members before, hidden in the network table (the second cell): hidden here too.
+    assert not hangar["small"] and figure(hangar, "members", "Members") == ("10", "< 5", None)
 
 
 async def test_the_same_hand_counts_on_sqlite_and_postgresql(any_app, period):
@@ -90,3 +91,11 @@ async def test_the_same_hand_counts_on_sqlite_and_postgresql(any_app, period):
     assert figure(doc, "programme", "Attendees from other venues") == ("6", "0", "+6")
     assert figure(doc, "light_touch", "Nudges per member per month") == ("1.0", "0.6", "+0.4")
     assert table(doc, "skills_gaps") == {"Agroecology": ("9", "0")}
+
+
+async def test_a_venue_report_never_shows_what_the_network_report_hides(app, seeded, period):
+    # The network's table hides La Fabrique's 7 members (the second cell protecting the university's
+    # one): La Fabrique's own report must hide them too, or the two reports together would tell.
+    fabrique = await report(app, period, venue="fabrique")
+    assert figure(fabrique, "members", "Members") == ("< 5", "< 5", None)
+    assert figure(fabrique, "members", "New members") == ("5", "< 5", None)
