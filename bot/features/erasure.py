@@ -122,6 +122,9 @@ async def erase_person(session: AsyncSession, registry: Registry, config: Config
     terms = await personal_terms(session, member, identities)
     await remember_erased(session, [(i.platform, i.platform_user_id) for i in identities], now)
     if member is not None:
+        # Hooks first (the report's: today's share of this member becomes anonymous counts).
+        for hook in registry.erasure_hooks:
+            await hook(session, member, config=config, now=now)
         for holder in registry.personal_data.values():
             await holder.erase(session, member, config=config, now=now)
     for identity in identities:

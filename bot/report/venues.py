@@ -1,0 +1,87 @@
+"""What the report knows of a venue: names, kind, coordinates, and its territory when imported.
+
+The commune fields come from the national open data (the tiers-lieux base: commune population and
+size class). The Venue model may not carry them yet (the operator's import adds them): they are read
+defensively, under the names that import may give them, and the report says when none is known.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Venue
+
+POPULATION_FIELDS = ("commune_population", "population", "popcom", "pop_commune")
+CLASS_FIELDS = ("commune_class", "commune_size", "comclass", "size_class")
+RURAL_FIELDS = ("rural", "is_rural")
+URBAN_RURAL_FIELDS = ("urban_rural", "rural_urban", "density_class")
+RURAL_BELOW = 2000  # INSEE's historical threshold: a rural commune has fewer than 2,000 inhabitants
+SIZE_BANDS = ((2000, "lt2k"), (20000, "2k_20k"), (100000, "20k_100k"))
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    id: int
+    slug: str
+    name: str
+    kind: str
+    partner_kind: str | None
+    latitude: float | None
+    longitude: float | None
+    size: str | None  # a size band key ("lt2k"...) or the open data's own class text
+    rural: bool | None
+
+
+def _first(venue: Venue, names: tuple[str, ...]):
+    for name in names:
+        value = getattr(venue, name, None)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def size_band(population: int) -> str:
+    for limit, band in SIZE_BANDS:
+        if population < limit:
+            return band
+    return "100k_plus"
+
+
+def territory(venue: Venue) -> tuple[str | None, bool | None]:
+    """(size band or class, rural?) from whatever commune fields the venue carries."""
+    population = _first(venue, POPULATION_FIELDS)
+    try:
+        population = int(population) if population is not None else None
+    except (TypeError, ValueError):
+        population = None
+    size = size_band(population) if population is not None else _first(venue, CLASS_FIELDS)
+    rural = _first(venue, RURAL_FIELDS)
+    if rural is None:
+        label = _first(venue, URBAN_RURAL_FIELDS)
+        if isinstance(label, str):
+            rural = label.strip().lower().startswith("rur")
+        elif population is not None:
+            rural = population < RURAL_BELOW
+    return (str(size) if size is not None else None), (bool(rural) if rural is not None else None)
+
+
+async def venue_infos(session: AsyncSession) -> list[VenueInfo]:
+    infos = []
+    for venue in (await session.execute(select(Venue))).scalars():
+        size, rural = territory(venue)
+        infos.append(VenueInfo(venue.id, venue.slug, venue.name, venue.kind, venue.partner_kind,
+                               venue.latitude, venue.longitude, size, rural))
+    return sorted(infos, key=lambda info: sort_key(info.name))
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical as a reader expects it: "École" with the E's, "L'Usine" with the U's."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    for article in ("l'", "la ", "le ", "les "):
+        if plain.startswith(article):
+            return plain[len(article):]
+    return plain

@@ -1,0 +1,53 @@
+"""Members by commune size and rural/urban, from the open-data fields venues may carry.
+
+The Venue model does not carry commune fields yet (the operator's import adds them in migration
+0014): `territory` reads them under the names that import may use, so these tests give it plain
+objects with those attributes, and build the document from totals directly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from types import SimpleNamespace
+
+from reportkit import table
+
+from bot.i18n import Translator
+from bot.report.days import Period
+from bot.report.document import build
+from bot.report.figures import Totals
+from bot.report.venues import VenueInfo, size_band, territory
+
+
+def test_territory_from_whatever_fields_the_venue_carries():
+    assert territory(SimpleNamespace(commune_population=1500)) == ("lt2k", True)
+    assert territory(SimpleNamespace(population="298029")) == ("100k_plus", False)
+    assert territory(SimpleNamespace(comclass="20000-50000")) == ("20000-50000", None)
+    assert territory(SimpleNamespace(commune_class="5000-10000", urban_rural="Rural")) == ("5000-10000", True)
+    assert territory(SimpleNamespace(name="no open data")) == (None, None)
+    assert [size_band(n) for n in (0, 1999, 2000, 19999, 20000, 99999, 100000)] == [
+        "lt2k", "lt2k", "2k_20k", "2k_20k", "20k_100k", "20k_100k", "100k_plus"]
+
+
+def info(venue_id, name, population):
+    size, rural = territory(SimpleNamespace(commune_population=population))
+    return VenueInfo(venue_id, name.lower(), name, "tiers-lieu", None, None, None, size, rural)
+
+
+def test_members_by_commune_size_and_rural_urban_with_suppression():
+    infos = [info(1, "Bourg", 900), info(2, "Village", 1800), info(3, "Ville", 45000), info(4, "Métropole", 300000)]
+    current = Totals(stocks={("members.total", 0, ""): 60, ("members.total", 1, ""): 3, ("members.total", 2, ""): 9,
+                             ("members.total", 3, ""): 20, ("members.total", 4, ""): 25}, flows=Counter())
+    previous = Totals(stocks={("members.total", 0, ""): 40, ("members.total", 3, ""): 15,
+                              ("members.total", 4, ""): 25}, flows=Counter())
+    doc = build(Translator("en"), network="N", infos=infos, period=Period(date(2026, 9, 1), date(2026, 11, 30)),
+                current=current, previous=previous, min_count=5, skill_labels={}, generated_at="now")
+    # 3 + 9 in small communes; 3 members have no home venue: "Not known" (3) is hidden, and the
+    # smallest other cell (12) with it, so the total gives nothing away.
+    assert table(doc, "members_by_commune_size") == {
+        "Under 2,000 inhabitants": ("< 5", "0"), "20,000 to 100,000 inhabitants": ("20", "15"),
+        "100,000 inhabitants and more": ("25", "25"), "Not known": ("< 5", "0"), "Total": ("60", "40")}
+    assert table(doc, "members_rural_urban") == {
+        "Rural communes (under 2,000 inhabitants)": ("< 5", "0"), "Urban communes": ("45", "40"),
+        "Not known": ("< 5", "0"), "Total": ("60", "40")}
