@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from bot.context import Context
+from bot.hosts import members_lookup
 from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
@@ -25,14 +26,8 @@ LIST_WORDS = {"list", "liste", "lister", ""}
 
 
 async def find_members(ctx: Context, who: str) -> list[Member]:
-    """Members matching "@handle", a platform user id, or an exact display name (any case)."""
-    who = who.strip()
-    handle = who.lstrip("@").lower()
-    identities = select(Identity.member_id).where(Identity.member_id.is_not(None), or_(
-        func.lower(Identity.handle) == handle, Identity.platform_user_id == who,
-        (Identity.platform + ":" + Identity.platform_user_id) == who))
-    statement = select(Member).where(or_(Member.id.in_(identities), func.lower(Member.display_name) == who.lower()))
-    return list((await ctx.session.execute(statement.order_by(Member.id).limit(5))).scalars())
+    """Members matching "@handle", a platform user id, a display name, or a name's start."""
+    return await members_lookup.find_members(ctx.session, who)
 
 
 async def host(ctx: Context) -> Reply:
