@@ -21,6 +21,23 @@ PROPOSAL_KINDS = ("complement", "same_evening", "need_offer")
 PENDING, ACCEPTED, DECLINED, CANCELLED, CLOSED = "pending", "accepted", "declined", "cancelled", "closed"
 
 
+class HostsChatInvite(Base):
+    """The invitation link of the hosts' chat (a `VenueChat` with purpose "hosts"), given at /link_hosts.
+
+    The bot cannot always make an invite link itself; the animator pastes the group's link once and
+    each new host gets it in their welcome message.
+    """
+
+    __tablename__ = "hosts_chat_invites"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HostPulse(Base):
     """One host's weekly pulse: sent at most once per ISO week, answered with one button."""
 

@@ -24,6 +24,16 @@ def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyCon
 
 def upgrade() -> None:
     op.create_table(
+        "hosts_chat_invites",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("url", sa.String(length=300), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hosts_chat_invites")),
+        sa.UniqueConstraint("platform", "chat_id", name=op.f("uq_hosts_chat_invites_platform_chat_id")),
+    )
+    op.create_table(
         "host_pulses",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -111,3 +121,4 @@ def downgrade() -> None:
     op.drop_index("ix_cohost_proposals_status", table_name="cohost_proposals")
     op.drop_table("cohost_proposals")
     op.drop_table("host_pulses")
+    op.drop_table("hosts_chat_invites")
