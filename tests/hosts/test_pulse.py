@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.types import Button
 from jobs.hosts import send_weekly_pulses, summarise_pulses
-from storage.models.hosts_partners import HostPulse
+from storage.models.hosts_partners import CohostProposal, HostPulse
 from testkit import T0
-from tests_hosts_helpers import add_event, bind_hosts_chat, make_host
+from tests_hosts_helpers import add_event, bind_hosts_chat, make_host, venue_id
 
 
 async def test_pulse_sent_once_a_week_and_skipped_when_empty(app, memory, people, clock):
@@ -59,3 +60,26 @@ async def test_answers_are_summarised_once_in_the_hosts_chat_with_who_asked(app,
     assert "Ana (Le Hangar) : une salle" in summary.text and "Cléo" not in summary.text
     late = await memory.user("10").press(to_ana.reply.all_buttons()[0])
     assert "déjà résumé" in late[0].text
+
+
+async def test_mydata_and_forget_cover_pulses_and_cohosting(app, memory, people):
+    ana = await people.add("Ana", user_id="10")
+    await make_host(app, ana, "hangar")
+    await add_event(app, "hangar", "Café des makers", T0 + timedelta(days=2))
+    await send_weekly_pulses(app)
+    await app.dispatcher.drain()
+    [pulse] = memory.to_user("10")
+    user = memory.user("10")
+    await user.press(pulse.reply.all_buttons()[0])
+    document = json.loads((await user.send("/mesdonnees"))[0].attachment.content)
+    assert document["hosts_network"]["pulses"][0]["answer"] == "skill"
+    hangar, fabrique = await venue_id(app, "hangar"), await venue_id(app, "fabrique")
+    async with app.db.session() as session:
+        session.add(CohostProposal(key="k", kind="complement", from_venue_id=hangar, to_venue_id=fabrique,
+                                   proposer_id=ana, title="Rencontre", status="pending"))
+    await user.send("/oublier")
+    await user.press("Oui")
+    async with app.db.session() as session:
+        assert (await session.execute(select(HostPulse))).first() is None
+        proposal = (await session.execute(select(CohostProposal))).scalar_one()
+        assert (proposal.proposer_id, proposal.status) == (None, "cancelled")
