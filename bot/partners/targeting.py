@@ -38,15 +38,17 @@ async def fitting_members(session: AsyncSession, opportunity: Opportunity, limit
               .group_by(MemberSkill.member_id).subquery())
     statement = (select(Member, offers.c.fit).join(offers, offers.c.member_id == Member.id)
                  .where(Member.intro_opt_in.is_(True), Member.consent_at.is_not(None))
-                 .order_by(offers.c.fit.desc(), Member.id).limit(limit + 1))
+                 .order_by(offers.c.fit.desc(), Member.id).limit(limit))
     if opportunity.posted_by_id is not None:
         statement = statement.where(Member.id != opportunity.posted_by_id)
-    found = []
-    for member, _fit in (await session.execute(statement)).all():
-        skills = (await session.execute(select(MemberSkill.skill_id).where(
-            MemberSkill.member_id == member.id, MemberSkill.kind == "offer"))).scalars().all()
-        found.append((member, [s for s in skills if s in wanted]))
-    return found[:limit]
+    chosen = [member for member, _fit in (await session.execute(statement)).all()][:limit]
+    held: dict[int, list[int]] = {member.id: [] for member in chosen}
+    rows = await session.execute(select(MemberSkill.member_id, MemberSkill.skill_id).where(
+        MemberSkill.member_id.in_(list(held)), MemberSkill.kind == "offer", MemberSkill.skill_id.in_(wanted))
+        .order_by(MemberSkill.member_id, MemberSkill.skill_id))
+    for member_id, skill_id in rows:
+        held[member_id].append(skill_id)
+    return [(member, held[member.id]) for member in chosen]
 
 
 def proposal(view: OpportunityView, because: tuple[tuple[str, str], ...]) -> Callable[[Translator], Reply]:
