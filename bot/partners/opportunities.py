@@ -81,7 +81,7 @@ async def open_opportunities(session: AsyncSession, now: datetime, limit: int = 
     return list((await session.execute(statement)).scalars())
 
 
-async def is_open(opportunity: Opportunity | None, now: datetime) -> bool:
+def is_open(opportunity: Opportunity | None, now: datetime) -> bool:
     return opportunity is not None and opportunity.status == "open" and opportunity.closes_at > now
 
 

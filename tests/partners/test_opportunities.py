@@ -85,7 +85,7 @@ async def test_decline_gives_a_neutral_answer_and_closing_tells_the_poster(app, 
     assert await close_opportunities(app) == 0
     await app.dispatcher.drain()
     [closed] = [d for d in memory.to_user("1") if "est close" in d.text]
-    assert "à 2 membres" in closed.text and "2 ont dit" in closed.text and "0 mises" in closed.text
+    assert "proposée : 2 · intéressé·es : 2 · mises en relation : 0" in closed.text
     neutral = [d for d in memory.sent if "Pas de mise en relation" in d.text]
     assert len(neutral) == 1
     async with app.db.session() as session:

@@ -20,7 +20,7 @@ async def interested_pressed(ctx: Context) -> Reply:
     row = await ctx.session.get(Opportunity, opportunity_id) if opportunity_id is not None else None
     if row is None or ctx.member is None:
         return ctx.expired(private=True)
-    if not await is_open(row, ctx.now):
+    if not is_open(row, ctx.now):
         return Reply(ctx.t("partners.closed_already", title=row.title), private=True)
     if row.posted_by_id == ctx.member.id:
         return Reply(ctx.t("partners.own"), private=True)
@@ -52,7 +52,7 @@ async def accept_pressed(ctx: Context) -> Reply:
     if found is None:
         return ctx.expired(private=True)
     interest, row, member = found
-    if not await is_open(row, ctx.now):
+    if not is_open(row, ctx.now):
         return Reply(ctx.t("partners.closed_already", title=row.title), private=True)
     await accept(ctx.session, ctx.config, interest, row, ctx.member, member, ctx.now)
     card = await contact_card(ctx.session, member, ctx.identity.platform)
