@@ -26,7 +26,7 @@ One package per capability (its logic, and its chat handlers in `chat/`)
     skills/       the FR/EN taxonomy and the fuzzy resolver; /offer, /need, /interest
     venues/       the network's places; /venues and the venue picker
     directory/    /find and introduction requests between members
-    hosts/        hosts of venues and the chats they bind
+    hosts/        hosts of venues and the chats they bind; the hosts' group, pulse, suggestions, figures
     events/       the programme: /event, /agenda, RSVPs, announcements
     feeds/        calendar feeds in, iCalendar out
     matchmaking/  scheduled introduction rounds; engine/ is the pure scoring and solving

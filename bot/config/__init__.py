@@ -80,6 +80,7 @@ class Config:
         for i, feed in enumerate(self.events.feeds):
             if feed.venue not in seen:
                 found.append(f'events.feeds[{i}].venue: no venue with slug "{feed.venue}" in [[venues]]')
+        found += self.partners.venue_problems(self.venues)
         return found
 
 

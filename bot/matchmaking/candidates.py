@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.config.matchmaking import CADENCE_DAYS
 from bot.directory.visibility import Purpose, allowed
 from bot.matchmaking.engine import Candidate, VenuePreference
+from bot.partners.matchmaking import partner_needs
 from storage.models import Identity, Member, MemberSkill, Skill, Venue
 from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
 
@@ -91,6 +92,7 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
     prefs = {p.member_id: p for p in (await session.execute(
         select(IntroPreferences).where(IntroPreferences.member_id.in_(ids)))).scalars()}
     skills = await _skills(session, ids)
+    speaks_for = await partner_needs(session, ids, at)  # a partner's contact also needs what it is looking for
     venues = {v.id: v for v in (await session.execute(select(Venue))).scalars()}
     pool = Pool()
     for member in members:
@@ -111,7 +113,7 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
         pool.candidates.append(Candidate(
             member_id=member.id, name=member.display_name, venue_id=venue.id if venue else None,
             venue_slug=venue.slug if venue else None, coordinates=coordinates,
-            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", ())),
+            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", set()) | speaks_for.get(member.id, set())),
             interests=frozenset(own.get("interest", ())), languages=member_languages(member, pref),
             preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
             priority=bool(pref and pref.priority)))
