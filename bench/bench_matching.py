@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 import networkx as nx
 import numpy as np
 
+from bench.guard import require
 from bench.synthetic import synthetic_network
 from bot.matchmaking.engine import Candidate, History, Weights, pair_key, plan_round
 from bot.matchmaking.engine.graph import build_graph
@@ -56,6 +57,7 @@ def speed(sizes: Sequence[int], targets: dict[int, float]) -> None:
         start = time.perf_counter()
         plan = plan_round(people, seed="2025-W01")
         elapsed = time.perf_counter() - start
+        require(plan.stats.matched, f"members matched in a round of {n}", n // 2)
         tracemalloc.start()
         plan_round(people, seed="2025-W01")
         peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -82,6 +84,7 @@ def quality(sizes: Sequence[int], full_reference_max: int) -> None:
         full = n <= W.full_graph_max_candidates
         graph = build_graph(cands, History(), W, None if full else W.top_k)
         e, s = graph.fresh, graph.fresh_score
+        require(len(e), f"candidate pairs at {n}", n)
         start = time.perf_counter()
         optimum = networkx_optimum(n, e, s)
         nx_time = time.perf_counter() - start
@@ -196,6 +199,7 @@ def simulate(n: int, rounds: int) -> None:
                 need += "need_offer" in codes
                 score += s
             pairs_total += len(pairs)
+            require(len(pairs), f"pairs of round {r + 1} ({name})", n // 4)
             matched += 2 * len(pairs)
             history = _advance(history, pairs, by_id)
         rows.append((name, f"{matched / (n * rounds):.3f}", f"{cross / pairs_total:.3f}",
