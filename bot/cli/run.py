@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app import run_app
 from bot.cli import config_from, run_async
 from storage.db import Database
-from storage.migrate import current_revisions, head_revisions, upgrade
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import run_app  # loaded by the command that runs it, not by `maillage --help` (issue 17)
+
+    return run_async(run_app(config_from(args)))
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="run everything configured: adapters, outbox, scheduler, web",
                                 description="Migrate the database, then run the Telegram and Discord adapters, "
                                             "the outbox dispatcher, the scheduler and the web server configured.")
-    run.set_defaults(func=lambda args: run_async(run_app(config_from(args))))
+    run.set_defaults(func=_run)
 
     db = subparsers.add_parser("db", help="database migrations", description="Database migrations (Alembic).")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -29,6 +33,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def _upgrade(args: argparse.Namespace) -> int:
     config = config_from(args)
 
+    from storage.migrate import current_revisions, upgrade
+
     async def go() -> int:
         db = Database(config.database.url)
         try:
@@ -42,6 +48,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _current(args: argparse.Namespace) -> int:
+    from storage.migrate import current_revisions, head_revisions
+
     config = config_from(args)
 
     async def go() -> int:
