@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # allow `python bench/bench_feeds_parse.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.sources.ics import parse_ics  # noqa: E402
+from bench.guard import require  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
 VTIMEZONE = (
@@ -87,6 +88,8 @@ def main() -> None:
         run("all upcoming", upcoming, 2),
         run("a year of history", history, 1),
     ]
+    for label, _, _, _, occurrences in rows:
+        require(occurrences, f"occurrences parsed ({label})")
     size = sum(map(len, upcoming)) / len(upcoming) / 1024
     print(f"{args.feeds} feeds x {args.events} events (1/3 weekly), ~{size:.0f} KB each, horizon 90 days")
     print(f"{'scenario':<20} {'processes':>9} {'wall s':>7} {'CPU s':>6} {'ms/feed':>8} {'occurrences':>12}")

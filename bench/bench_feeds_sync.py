@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # allow `python bench/bench_feeds_sync.py`
 from sqlalchemy import func, select, update  # noqa: E402
 
 from bench.bench_feeds_parse import VTIMEZONE  # noqa: E402
+from bench.guard import require  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.feeds.config_feeds import sync_config_feeds  # noqa: E402
 from bot.feeds.sync import POOL_WORKERS, sync_all  # noqa: E402
@@ -148,6 +149,8 @@ def main() -> None:
         print(f"{label:<26} {wall:>7.2f} {cpu:>7.2f} {parsed:>7} {inserted:>9} {unchanged:>10} {total:>7} {failed:>7}"
               f" {load:>5.2f}")
     first, again = rows[0][1], rows[1][1]
+    require(rows[0][4], "events inserted by the first import")
+    require(rows[0][3], "feeds parsed by the first import")
     print(f"targets: first import < 10 s: {'ok' if first < 10 else 'MISSED'} ({first:.2f} s); "
           f"no-change re-sync < 3 s: {'ok' if again < 3 else 'MISSED'} ({again:.2f} s)")
 

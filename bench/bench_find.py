@@ -37,6 +37,7 @@ if __package__ in (None, ""):  # allow `python bench/bench_find.py`
 
 from sqlalchemy import event, insert, select  # noqa: E402
 
+from bench.guard import require  # noqa: E402
 from bot.app import build_app  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import DatabaseConfig, parse_config  # noqa: E402
@@ -86,7 +87,7 @@ async def populate(app, members: int, rng: random.Random) -> list[str]:
             bio = " ".join(rng.choice(words) for _ in range(rng.randint(6, 18))).capitalize()
             rows.append(dict(id=member_id, display_name=f"Membre {member_id}", bio=bio, home_venue_id=home,
                              locale="fr", languages=["fr"], visibility=visibility, intro_opt_in=rng.random() < 0.6,
-                             cadence="biweekly", created_at=NOW, updated_at=NOW))
+                             cadence="biweekly", consent_at=NOW, created_at=NOW, updated_at=NOW))
             picked = set()
             while len(picked) < 7:
                 picked.add(rng.choices(skills, weights)[0][0])
@@ -182,6 +183,9 @@ async def run(members: int, queries: int, seed: int = 7) -> list[tuple[str, str,
                 baseline.append((time.perf_counter() - started) * 1000)
         finally:
             await app.close()
+    # Listing needs consent: a populate step that forgot it measured an empty directory (issue 20).
+    require(len(index), "listed profiles in the directory index", members // 10)
+    require(statistics.median(hits), "median matches per query")
     return [
         ("machine load average (1 min)", f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", "", ""),
         ("network", f"{members:,} members, 5 offers + 1 interest + 1 need each", "", ""),

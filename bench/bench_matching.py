@@ -23,11 +23,13 @@ import argparse
 import random
 import time
 import tracemalloc
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 import networkx as nx
 import numpy as np
 
+from bench.guard import require
 from bench.synthetic import synthetic_network
 from bot.matchmaking.engine import Candidate, History, Weights, pair_key, plan_round
 from bot.matchmaking.engine.graph import build_graph
@@ -56,6 +58,7 @@ def speed(sizes: Sequence[int], targets: dict[int, float]) -> None:
         start = time.perf_counter()
         plan = plan_round(people, seed="2025-W01")
         elapsed = time.perf_counter() - start
+        require(plan.stats.matched, f"members matched in a round of {n}", n // 2)
         tracemalloc.start()
         plan_round(people, seed="2025-W01")
         peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -82,6 +85,7 @@ def quality(sizes: Sequence[int], full_reference_max: int) -> None:
         full = n <= W.full_graph_max_candidates
         graph = build_graph(cands, History(), W, None if full else W.top_k)
         e, s = graph.fresh, graph.fresh_score
+        require(len(e), f"candidate pairs at {n}", n)
         start = time.perf_counter()
         optimum = networkx_optimum(n, e, s)
         nx_time = time.perf_counter() - start
@@ -173,7 +177,9 @@ def maillage(people: list[Candidate], history: History, seed: str) -> list[tuple
     return [pair for intro in plan.introductions for pair in intro.pairs()]
 
 
-def simulate(n: int, rounds: int) -> None:
+def simulate(n: int, rounds: int) -> list[tuple]:
+    """`rounds` rounds on one network; members left out by the matching get priority next round, as
+    the real run sets it. Twice left out: a member left out two rounds running."""
     net = synthetic_network(n, seed=7)
     by_id = {p.member_id: p for p in net.members}
     rows = []
@@ -181,11 +187,13 @@ def simulate(n: int, rounds: int) -> None:
                            ("greedy, no repeat", greedy_no_repeat)):
         history = History()
         seen: set[tuple[int, int]] = set()
-        pairs_total = cross = need = repeats = matched = 0
+        pairs_total = cross = need = repeats = matched = twice = 0
         score = 0.0
+        left_before: set[int] = set()
         start = time.perf_counter()
         for r in range(rounds):
-            pairs = strategy(net.members, history, f"2025-W{r + 1:02d}")
+            people = [replace(p, priority=p.member_id in left_before) for p in net.members]
+            pairs = strategy(people, history, f"2025-W{r + 1:02d}")
             for a, b in pairs:
                 key = pair_key(a, b)
                 repeats += key in seen
@@ -196,13 +204,24 @@ def simulate(n: int, rounds: int) -> None:
                 need += "need_offer" in codes
                 score += s
             pairs_total += len(pairs)
+            require(len(pairs), f"pairs of round {r + 1} ({name})", n // 4)
             matched += 2 * len(pairs)
+            covered = {m for pair in pairs for m in pair}
+            left = set(by_id) - covered
+            twice += len(left & left_before)
+            left_before = left
             history = _advance(history, pairs, by_id)
-        rows.append((name, f"{matched / (n * rounds):.3f}", f"{cross / pairs_total:.3f}",
-                     f"{need / pairs_total:.3f}", repeats, f"{score / pairs_total:.1f}",
+        rows.append((name, n, rounds, f"{matched / (n * rounds):.3f}", f"{cross / pairs_total:.3f}",
+                     f"{need / pairs_total:.3f}", repeats, twice, f"{score / pairs_total:.1f}",
                      f"{(time.perf_counter() - start) / rounds:.2f}"))
-    table(f"{rounds} rounds on a mixed network ({n} members, 30 venues, fr/en)",
-          ("strategy", "coverage", "cross-venue", "need<->offer", "repeats", "mean score", "s/round"), rows)
+    return rows
+
+
+def simulations(sizes: Sequence[int], round_counts: Sequence[int]) -> None:
+    rows = [row for n in sizes for rounds in round_counts for row in simulate(n, rounds)]
+    table("Rounds on a mixed network (30 venues, fr/en): fresh partners first",
+          ("strategy", "members", "rounds", "coverage", "cross-venue", "need<->offer", "repeats", "twice left out",
+           "mean score", "s/round"), rows)
 
 
 def _advance(history: History, pairs: list[tuple[int, int]], by_id: dict[int, Candidate]) -> History:
@@ -223,12 +242,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.quick:
         speed((300, 1500), {})
         quality((200, 600), full_reference_max=600)
-        simulate(150, 12)
+        simulations((80, 150), (12,))
     else:
         speed((1000, 10000), {1000: 2.0, 10000: 15.0})
         quality((500, 2000), full_reference_max=2000)
         quality_large(10000)
-        simulate(600, 12)
+        simulations((80, 600, 5000), (12, 26))
 
 
 if __name__ == "__main__":

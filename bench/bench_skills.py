@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from bench.guard import require
 from bot.skills.resolver import MatchStatus, SkillResolver
 from bot.skills.taxonomy import load_taxonomy
 
@@ -84,6 +85,8 @@ def main() -> None:
         }:
             ambiguous += 1
 
+    require(len(taxonomy), "taxonomy skills")
+    require(found, "typos resolved to their skill")
     print(f"skills: {len(taxonomy)}   index build: {build_ms:.1f} ms")
     print(f"{'operation (ms)':<28} {'n':>6} {'p50':>9} {'p95':>9} {'max':>9}")
     print(row("resolve (first time)", cold))

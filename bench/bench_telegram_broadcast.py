@@ -29,6 +29,7 @@ from telegram.request import BaseRequest, RequestData  # noqa: E402
 
 from adapters.telegram.adapter import TelegramAdapter  # noqa: E402
 from adapters.telegram.limits import ThroughputLimiter  # noqa: E402
+from bench.guard import require  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import TelegramConfig  # noqa: E402
 from bot.outbox.dispatcher import OutboxDispatcher  # noqa: E402
@@ -222,6 +223,8 @@ async def main() -> None:
             await db.dispose()
             rows.append((name, await run_broadcast(url, args.messages, **kwargs)))
     print_table(rows)
+    for name, figures in rows:
+        require(figures.delivered, f"messages delivered ({name})", figures.messages)
     print("\ntarget: every message once, at most 30 in any second, rate close to 30 msg/s "
           "(one chat: at most 3 in any 3 s)")
 

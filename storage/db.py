@@ -3,6 +3,10 @@
 SQLite gets WAL (readers never block the writer), `foreign_keys=ON` (off by default in SQLite!),
 a busy timeout so concurrent writers wait instead of failing, and transactions that take the write
 lock when they begin (see `_sqlite_begin`). One session per handled event or job.
+
+`read_session()` is for long reads that write nothing (planning a matchmaking round): on SQLite it
+begins a DEFERRED transaction, a WAL snapshot that never takes the write lock, so commands go on
+writing meanwhile; it always ends with a rollback.
 """
 
 from __future__ import annotations
@@ -38,7 +42,11 @@ def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock up front: a deferred transaction that read, then tries to write
     # after another connection committed, fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT,
     # which the busy timeout cannot wait out). Nearly every transaction here writes anyway.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "maillage_read_only"  # execution option of the engine behind `Database.read_session`
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -61,6 +69,8 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                                expire_on_commit=False, autoflush=False)
 
     @property
     def dialect(self) -> str:
@@ -75,6 +85,16 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading only (see the module's docstring): never commits, never locks SQLite."""
+        async with self.read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.expunge_all()  # what was read stays readable after the rollback
+                await session.rollback()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -7,18 +7,20 @@ import asyncio
 import re
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from adapters.console import PLATFORM, ConsoleAdapter
-from bot.app import build_app
-from bot.application import App
 from bot.cli import config_from, run_async
 from bot.config import Config, DatabaseConfig, load_config
 from bot.types import UserRef
 from storage.models import Identity, Member
+
+if TYPE_CHECKING:  # `maillage --help` must not load the whole bot (issue 17)
+    from bot.application import App
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "demo" / "demo.toml"
 DEMO_DATABASE = ".maillage/demo.sqlite"
@@ -72,6 +74,8 @@ def _with_database(config: Config, url: str) -> Config:
 
 
 async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
+    from bot.app import build_app
+
     script = args.script if args.script is not None else not sys.stdin.isatty()
     app = await build_app(config)
     try:

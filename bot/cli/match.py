@@ -74,7 +74,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
         if args.action == "stats":
             return await _stats(app, args, at, t)
         if args.dry_run:
-            async with app.db.session() as session:
+            async with app.db.read_session() as session:  # a dry-run writes nothing, locks nothing
                 prepared = await prepare(session, config, at)
                 if prepared.period is None:
                     print("maillage match: no round is due at that time (the schedule has not fired yet)",

@@ -7,11 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.app import run_app
 from bot.cli import config_from, run_async
 from bot.reference_data import sync_reference_data
 from storage.db import Database
-from storage.migrate import current_revisions, head_revisions, upgrade
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -52,6 +50,8 @@ EXIT_NOT_DONE = 2
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.app import run_app  # loaded by the command that runs it, not by `maillage --help` (issue 17)
+
     only = frozenset(args.only) if args.only else None
     platforms = tuple(p for p in ("telegram", "discord") if only is None or p in only)
     config = config_from(args, tokens_for=platforms)
@@ -60,6 +60,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _upgrade(args: argparse.Namespace) -> int:
     config = config_from(args)
+
+    from storage.migrate import current_revisions, upgrade
 
     async def go() -> int:
         db = Database(config.database.url)
@@ -77,6 +79,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _current(args: argparse.Namespace) -> int:
+    from storage.migrate import current_revisions, head_revisions
+
     config = config_from(args)
 
     async def go() -> int:
@@ -125,6 +129,8 @@ def _restore(args: argparse.Namespace) -> int:
     except BackupError as error:
         print(f"maillage: {error}", file=sys.stderr)
         return 1
+    from storage.migrate import head_revisions
+
     latest = ", ".join(sorted(head_revisions()))
     hint = "" if revision in head_revisions() else f"; run `maillage db upgrade` (latest: {latest})"
     print(f"restored {args.file} into {database} (revision {revision}){hint}")

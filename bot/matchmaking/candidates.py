@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox.attention import budget_left
 from bot.config import Config
 from bot.config.matchmaking import CADENCE_DAYS
 from bot.directory.visibility import Purpose, allowed
 from bot.matchmaking.engine import Candidate, VenuePreference
 from bot.partners.matchmaking import partner_needs
-from storage.models import Identity, Member, MemberSkill, Skill, Venue
+from storage.models import Identity, Member, MemberSkill, OutboxMessage, Skill, Venue
+from storage.models.runtime import OutboxStatus
+from storage.outbox import BUDGET_WINDOW
 from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
 
 # A member is due when their last proposal is at least their cadence old, less this slack (rounds
@@ -56,21 +57,40 @@ def is_due(cadence: str, last_proposed: datetime | None, at: datetime) -> bool:
     return at - last_proposed >= timedelta(days=days) - CADENCE_SLACK
 
 
-async def last_proposals(session: AsyncSession, member_ids: list[int]) -> dict[int, datetime]:
+def _eligible(at: datetime):
+    """Ids of members who opted in, consented, are not paused and can be reached (a subquery)."""
+    reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
+    return (select(Member.id).where(allowed(Purpose.PROPOSAL),  # the one consent rule (opted in, consented)
+                                    or_(Member.paused_until.is_(None), Member.paused_until <= at),
+                                    Member.id.in_(reachable)))
+
+
+async def last_proposals(session: AsyncSession, eligible) -> dict[int, datetime]:
     rows = await session.execute(
         select(IntroductionMember.member_id, func.max(Introduction.created_at))
         .join(Introduction, Introduction.id == IntroductionMember.introduction_id)
-        .where(IntroductionMember.member_id.in_(member_ids))
+        .where(IntroductionMember.member_id.in_(eligible))
         .group_by(IntroductionMember.member_id))
     return {member_id: last for member_id, last in rows}
 
 
-async def _skills(session: AsyncSession, member_ids: list[int]) -> dict[int, dict[str, set[int]]]:
+async def nudges_by_member(session: AsyncSession, at: datetime) -> dict[int, int]:
+    """Nudges each member had over the budget window, in ONE grouped query (see `nudges_in_window`)."""
+    rows = await session.execute(
+        select(OutboxMessage.member_id, func.count())
+        .where(OutboxMessage.member_id.is_not(None), OutboxMessage.nudge.is_(True),
+               OutboxMessage.created_at >= at - BUDGET_WINDOW,
+               OutboxMessage.status.notin_(OutboxStatus.NOT_DELIVERED))
+        .group_by(OutboxMessage.member_id))
+    return {member_id: count for member_id, count in rows}
+
+
+async def _skills(session: AsyncSession, eligible) -> dict[int, dict[str, set[int]]]:
     # A custom skill merged into a taxonomy skill counts as that skill.
     rows = await session.execute(
         select(MemberSkill.member_id, MemberSkill.kind, func.coalesce(Skill.merged_into_id, Skill.id))
         .join(Skill, Skill.id == MemberSkill.skill_id)
-        .where(MemberSkill.member_id.in_(member_ids)))
+        .where(MemberSkill.member_id.in_(eligible)))
     found: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for member_id, kind, skill_id in rows:
         found[member_id][kind].add(skill_id)
@@ -78,28 +98,30 @@ async def _skills(session: AsyncSession, member_ids: list[int]) -> dict[int, dic
 
 
 async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Pool:
-    """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded."""
-    reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
-    members = list((await session.execute(
-        select(Member).where(allowed(Purpose.PROPOSAL),
-                             or_(Member.paused_until.is_(None), Member.paused_until <= at),
-                             Member.id.in_(reachable))
-        .order_by(Member.id))).scalars())
-    ids = [member.id for member in members]
-    last = await last_proposals(session, ids)
+    """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded.
+
+    A fixed handful of queries whatever the network's size: each reads every eligible member's rows
+    through a subquery (no list of ids as parameters, which SQLite caps), the budget is one grouped
+    count.
+    """
+    eligible = _eligible(at)
+    members = list((await session.execute(select(Member).where(Member.id.in_(eligible)).order_by(Member.id))).scalars())
+    last = await last_proposals(session, eligible)
     members = [m for m in members if is_due(m.cadence, last.get(m.id), at)]
-    ids = [member.id for member in members]
     prefs = {p.member_id: p for p in (await session.execute(
-        select(IntroPreferences).where(IntroPreferences.member_id.in_(ids)))).scalars()}
-    skills = await _skills(session, ids)
-    speaks_for = await partner_needs(session, ids, at)  # a partner's contact also needs what it is looking for
+        select(IntroPreferences).where(IntroPreferences.member_id.in_(eligible)))).scalars()}
+    skills = await _skills(session, eligible)
+    # A partner's contact also needs what its open opportunities look for.
+    speaks_for = await partner_needs(session, [member.id for member in members], at)
     venues = {v.id: v for v in (await session.execute(select(Venue))).scalars()}
+    nudges = await nudges_by_member(session, at)
+    budget = config.attention.budget_per_30_days
     pool = Pool()
     for member in members:
         venue = venues.get(member.home_venue_id) if member.home_venue_id else None
         pool.names[member.id] = member.display_name
         pool.venue_slugs[member.id] = venue.slug if venue else None
-        if await budget_left(session, member.id, at, config.attention) < 1:
+        if budget - nudges.get(member.id, 0) < 1:
             pool.excluded.append((member.id, BUDGET))
             continue
         pref = prefs.get(member.id)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.matchmaking import render
+from bot.matchmaking.batch_write import names_for
 from bot.matchmaking.run import Prepared, round_stats
 from storage.models import Venue
 
@@ -32,7 +33,7 @@ async def document(session: AsyncSession, prepared: Prepared, t: Translator) -> 
         return {"period": "", "candidates": 0, "introductions": [], "unmatched": [], "stats": {}}
     pool = prepared.pool
     stored = [render.as_stored(intro.reasons) for intro in plan.introductions]
-    names = await render.load_names(session, [r for reasons in stored for r in reasons])
+    names = await names_for(session, plan, pool)  # member names from the pool: no id list as parameters
     introductions = [{
         "members": [{"id": m, "name": pool.names.get(m, ""), "venue": pool.venue_slugs.get(m)} for m in intro.members],
         "score": round(float(intro.score), 3),

@@ -1,5 +1,11 @@
-"""Running a round exactly once: plan it, then write the round, its introductions and every proposal
-message to the outbox in ONE transaction.
+"""Running a round exactly once: plan it outside any write transaction, then write the round, its
+introductions and every proposal message to the outbox in ONE short transaction.
+
+- Planning reads in a read-only session (on SQLite a WAL snapshot: no write lock) and solves in a
+  worker thread, so the process's event loop keeps answering commands, feeds and the calendar while
+  a large round is planned. The write re-checks, for every matched member at once, what could have
+  changed meanwhile (see `batch_write`), then inserts in bulk: a 10,000-member round holds the
+  write lock for about a second, not for the whole planning.
 
 - The round due at time `at` is named by its period (see `periods`); `match_rounds.period` is unique,
   so a second run of the same period (a retry, a catch-up racing the schedule, another process)
@@ -7,7 +13,7 @@ message to the outbox in ONE transaction.
 - Nothing leaves before the transaction commits (the outbox dispatcher only sees committed rows), so
   a crash half-way leaves no round, no introduction and no message: running again redoes it whole.
 - An introduction whose message cannot be written to one of its members (unreachable since the
-  candidates were read, or over budget) is dropped as a whole inside a savepoint: nobody is proposed
+  candidates were read, no longer opted in, or over budget) is dropped as a whole: nobody is proposed
   someone who will never hear of it. Their partners get priority next round.
 - `prepare` is also the dry-run: it reads exactly what the run reads, and the plan's randomness is
   seeded by the period, so a dry-run and a run at the same time give the same introductions.
@@ -15,9 +21,10 @@ message to the outbox in ONE transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,14 +34,13 @@ from bot.config import Config
 from bot.i18n import Translator
 from bot.matchmaking.engine import RoundPlan, plan_round
 from bot.matchmaking import render
+from bot.matchmaking.batch_write import write_introductions
 from bot.matchmaking.candidates import Pool, build_pool
 from bot.matchmaking.history import build_history
 from bot.matchmaking.periods import effective_schedule, period_of
-from bot.outbox.notify import notify_member
 from bot.types import Button, Reply
 from storage.db import Database
-from storage.models import Member, OutboxMessage
-from storage.models.matchmaking import PROPOSED, Introduction, IntroductionMember, IntroPreferences, MatchRound
+from storage.models.matchmaking import IntroPreferences, MatchRound
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +86,9 @@ async def prepare(session: AsyncSession, config: Config, at: datetime, *, plan_i
     pool = await build_pool(session, config, at)
     mm = config.matchmaking
     history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
-    plan = plan_round(pool.candidates, history, weights=mm.weights_for_engine(), seed=period,
-                      allow_triples=mm.allow_triples)
+    # The solver is CPU work of seconds on large networks: in a thread, the event loop stays free.
+    plan = await asyncio.to_thread(plan_round, pool.candidates, history, weights=mm.weights_for_engine(),
+                                   seed=period, allow_triples=mm.allow_triples)
     return Prepared(at, period, fire, pool, plan, already)
 
 
@@ -111,60 +118,20 @@ def ask_key(period: str, member_id: int) -> str:
     return f"mm:{period}:{member_id}:ask"
 
 
-class _NotWritten(Exception):
-    def __init__(self, member_id: int) -> None:
-        self.member_id = member_id
-
-
-async def _write_introduction(session: AsyncSession, config: Config, rnd: MatchRound, intro, members: dict[int, Member],
-                              names: render.Names, at: datetime) -> Introduction:
-    reasons = render.as_stored(intro.reasons)
-    hours = config.matchmaking.answer_hours
-    row = Introduction(round_id=rnd.id, score=round(float(intro.score), 3), reasons=reasons,
-                       cross_venue=intro.has("cross_venue"), need_offer=intro.has("need_offer"),
-                       repeat=bool(intro.repeat), status=PROPOSED, created_at=at, expires_at=at)
-    row.members = [IntroductionMember(slot=i, member_id=m, venue_id=members[m].home_venue_id)
-                   for i, m in enumerate(intro.members)]
-    session.add(row)
-    await session.flush()
-    latest = at
-    for member_id in intro.members:
-        partners = [(m, members[m].home_venue_id) for m in intro.members if m != member_id]
-        key = ask_key(rnd.period, member_id)
-        written = await notify_member(session, config, members[member_id],
-                                      proposal(member_id, partners, reasons, names, row.id, hours),
-                                      key=key, purpose=PROPOSAL, now=at, nudge=True)
-        if not written:
-            raise _NotWritten(member_id)
-        due = (await session.execute(select(OutboxMessage.next_attempt_at).where(OutboxMessage.key == key))).scalar_one()
-        latest = max(latest, due)
-    # The answer window starts when the last of them can read it (quiet hours may defer delivery).
-    row.expires_at = latest + timedelta(hours=hours)
-    return row
-
-
 async def _write(session: AsyncSession, config: Config, prepared: Prepared, trigger: str) -> Outcome:
     plan, at = prepared.plan, prepared.at
     assert plan is not None and prepared.period is not None
     rnd = MatchRound(period=prepared.period, status="sent", trigger=trigger, run_at=at, stats={}, created_at=at)
     session.add(rnd)
     await session.flush()  # a concurrent run of the same period fails here, before any message
-    ids = sorted(plan.matched_ids())
-    members = {m.id: m for m in (await session.execute(select(Member).where(Member.id.in_(ids)))).scalars()}
-    names = await render.load_names(session, [r for i in plan.introductions for r in render.as_stored(i.reasons)],
-                                    ids, [m.home_venue_id for m in members.values()])
-    outcome = Outcome("ran", prepared, rnd.id)
+    written, dropped = await write_introductions(session, config, rnd, plan, prepared.pool, at, proposal, ask_key,
+                                                 PROPOSAL)
+    outcome = Outcome("ran", prepared, rnd.id, written, dropped)
     priority = set(plan.priority_next())
-    for intro in plan.introductions:
-        try:
-            async with session.begin_nested():
-                await _write_introduction(session, config, rnd, intro, members, names, at)
-            outcome.introductions += 1
-        except _NotWritten as missing:
-            log.info("round %s: introduction %s dropped, no message could be written to member %s",
-                     prepared.period, intro.members, missing.member_id)
-            outcome.dropped.append((tuple(intro.members), missing.member_id))
-            priority.update(m for m in intro.members if m != missing.member_id)
+    for members, missing in dropped:
+        log.info("round %s: introduction %s dropped, no message could be written to member %s",
+                 prepared.period, members, missing)
+        priority.update(m for m in members if m != missing)
     stats = round_stats(prepared)
     stats["dropped"] = len(outcome.dropped)
     rnd.stats = stats
@@ -202,16 +169,28 @@ async def run_in(session: AsyncSession, config: Config, at: datetime, trigger: s
 
 
 async def run_round(db: Database, config: Config, at: datetime, trigger: str = "schedule") -> Outcome:
-    """Run the round due at `at` unless its period already ran. Safe to call any number of times."""
+    """Run the round due at `at` unless its period already ran. Safe to call any number of times.
+
+    Plans in a read-only session, then writes in one short transaction (see the module docstring).
+    """
+    async with db.read_session() as session:
+        prepared = await prepare(session, config, at, plan_if_done=False)
+    if prepared.period is None:
+        return Outcome("not_due", prepared)
+    if prepared.already is not None:
+        return Outcome("already", prepared, prepared.already.id)
     try:
         async with db.session() as session:
-            return await run_in(session, config, at, trigger)
+            outcome = await _write(session, config, prepared, trigger)
     except IntegrityError:
         # Another process wrote this period's round between our read and our insert: it stands.
         # Any other integrity failure is a real fault (everything was rolled back): let it surface.
-        async with db.session() as session:
-            prepared = await prepare(session, config, at, plan_if_done=False)
-        if prepared.already is None:
+        async with db.read_session() as session:
+            again = await prepare(session, config, at, plan_if_done=False)
+        if again.already is None:
             raise
-        log.info("round %s: already written by another process", prepared.period)
-        return Outcome("already", prepared, prepared.already.id)
+        log.info("round %s: already written by another process", again.period)
+        return Outcome("already", again, again.already.id)
+    log.info("round %s: %d introductions written (%d dropped) for %d candidates", prepared.period,
+             outcome.introductions, len(outcome.dropped), prepared.pool.size)
+    return outcome

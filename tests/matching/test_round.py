@@ -171,3 +171,27 @@ def test_large_rounds_use_the_scalable_methods():
     assert (exact.stats.method, sparse.stats.method, local.stats.method) == ("exact-full", "exact-sparse", "local-sparse")
     assert local.stats.total_score >= 0.97 * exact.stats.total_score
     assert sparse.stats.total_score >= 0.97 * exact.stats.total_score
+
+
+def test_fresh_partners_cover_everyone_before_a_heavier_pair():
+    # Ana and Bob help each other both ways (a heavy pair); Cleo only fits Ana, Dan only fits Bob.
+    # The heaviest matching (Ana-Bob) leaves two people out; covering all four must win (issue 17).
+    ana = person(1, 1, offers={1}, needs={2}, interests={10})
+    bob = person(2, 2, offers={2}, needs={1}, interests={11})
+    cleo = person(3, 3, interests={10})
+    dan = person(4, 4, interests={11})
+    plan = plan_round([ana, bob, cleo, dan], seed="2026-W10")
+    assert sorted(i.members for i in plan.introductions) == [(1, 3), (2, 4)]
+    assert plan.unmatched == ()
+
+
+def test_left_out_last_round_is_covered_whatever_the_scores():
+    # Ana and Bob are a near-perfect pair (needs and offers both ways, three shared interests); Cleo
+    # only shares one interest with Ana. Left out last round, Cleo must get Ana this time.
+    ana = dict(offers={1, 5, 6}, needs={2, 3, 4}, interests={7, 8, 9})
+    bob = dict(offers={2, 3, 4}, needs={1, 5, 6}, interests={7, 8, 9})
+    first = plan_round([person(1, 1, **ana), person(2, 2, **bob), person(3, 3, interests={7})], seed="2026-W11")
+    assert [u.member_id for u in first.unmatched] == [3]
+    second = plan_round([person(1, 1, **ana), person(2, 2, **bob), person(3, 3, interests={7}, priority=True)],
+                        seed="2026-W12")
+    assert 3 in second.matched_ids() and len(second.introductions) == 1

@@ -2,8 +2,14 @@
 
 Only pairs with a link (a need met by an offer, or a shared interest) can be viable, so partners are
 found through a skill index — offerers, needers and fans of each skill — instead of trying all n²
-pairs: the work is proportional to the posting lists a member's skills touch. Scoring is vectorized
-with numpy over those partners, using the same term functions as `scoring.explain`.
+pairs. In a sparse round (top-k) each posting list contributes at most `SAMPLE_PER_SKILL` partners
+to a member: a window of the list (which is in the round's shuffled order) starting at an offset
+that depends on the member. The work is therefore O(n·k) however popular a skill is, and
+deterministic for a seed. Recent partners are always looked at (the last-resort repeats need them).
+
+Everything is vectorized over blocks of members: probe pairs are generated with numpy, link counts
+are exact for every pair looked at (skills are bit sets, counted with `bitwise_count`), and the score
+uses the same term functions as `scoring.explain`.
 
 Pairs introduced within the repeat window are kept apart (`repeat_*`): the round uses them only as a
 last resort.
@@ -12,7 +18,6 @@ last resort.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +29,12 @@ from bot.matchmaking.engine.model import Candidate, History, VenuePreference, We
 log = logging.getLogger(__name__)
 
 _NO_EDGES = np.empty((0, 2), dtype=np.int64)
+SAMPLE_PER_SKILL = 32
+"""Partners looked at per skill of a member in a sparse round: enough that each member's `top_k`
+best are found among hundreds of linked partners, few enough to keep a 50,000-member round linear."""
+BLOCK_PROBES = 2_000_000
+"""Probe pairs scored at once: bounds the memory of a large round (about 100 bytes per probe)."""
+_GOLDEN = 2654435761  # spreads the members' window offsets over a posting list
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class CandidateGraph:
     """Viable pairs of a round, by candidate index (position in the round's candidate list).
 
     `fresh` and `repeat` are (m, 2) arrays of index pairs with i < j; `*_score` their scores.
-    `exhaustive` is True when every viable pair is present (no top-k cut).
+    `exhaustive` is True when every viable pair is present (no top-k cut, no sampling).
     """
 
     n: int
@@ -47,7 +58,20 @@ class CandidateGraph:
         idx = self.index
         js = np.arange(self.n)
         speaks = int((((idx.lang & idx.lang[i]) != 0) & (js != i)).sum())
-        return speaks, int(idx.allowed_mask(i, js).sum())
+        return speaks, int(idx.allowed(np.full(self.n, i), js).sum())
+
+
+class _Postings:
+    """Members holding each skill, as one flat array with per-skill offsets (round order)."""
+
+    def __init__(self, cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> None:
+        holders: list[list[int]] = [[] for _ in bit]
+        for i, c in enumerate(cands):
+            for s in getattr(c, attr):
+                holders[bit[s]].append(i)
+        self.length = np.array([len(h) for h in holders], dtype=np.int64)
+        self.start = np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64)
+        self.flat = np.array([i for h in holders for i in h], dtype=np.int64)
 
 
 class _Index:
@@ -56,17 +80,16 @@ class _Index:
     def __init__(self, cands: Sequence[Candidate], history: History, w: Weights) -> None:
         n = len(cands)
         pos = {c.member_id: i for i, c in enumerate(cands)}
-        postings: dict[str, dict[int, list[int]]] = {k: defaultdict(list) for k in ("offer", "need", "fan")}
-        for i, c in enumerate(cands):
-            for s in c.offers:
-                postings["offer"][s].append(i)
-            for s in c.needs:
-                postings["need"][s].append(i)
-            for s in c.interests:
-                postings["fan"][s].append(i)
-        self.offerers = {s: np.array(v, dtype=np.int64) for s, v in postings["offer"].items()}
-        self.needers = {s: np.array(v, dtype=np.int64) for s, v in postings["need"].items()}
-        self.fans = {s: np.array(v, dtype=np.int64) for s, v in postings["fan"].items()}
+        skills = sorted({s for c in cands for s in (*c.offers, *c.needs, *c.interests)})
+        bit = {s: k for k, s in enumerate(skills)}
+        self.offerers = _Postings(cands, "offers", bit)
+        self.needers = _Postings(cands, "needs", bit)
+        self.fans = _Postings(cands, "interests", bit)
+        # (member, skill bit) memberships, to probe the other side's postings.
+        self.memberships = {attr: _memberships(cands, attr, bit) for attr in ("offers", "needs", "interests")}
+        self.offer_bits = _bitsets(cands, "offers", bit)
+        self.need_bits = _bitsets(cands, "needs", bit)
+        self.fan_bits = _bitsets(cands, "interests", bit)
 
         venues = sorted({c.venue_id for c in cands if c.venue_id is not None})
         vpos = {v: k for k, v in enumerate(venues)}
@@ -77,36 +100,54 @@ class _Index:
         codes = sorted({lang for c in cands for lang in c.languages})
         if len(codes) > 63:
             raise ValueError("more than 63 distinct languages in one round")
-        bit = {code: 1 << k for k, code in enumerate(codes)}
-        self.lang = np.array([sum(bit[x] for x in c.languages) for c in cands], dtype=np.int64)
-        self.ok = np.array([c.preference is VenuePreference.SAME_VENUE_OK for c in cands])
-        self.only = np.array([c.preference is VenuePreference.OTHER_VENUES_ONLY for c in cands])
+        lang_bit = {code: 1 << k for k, code in enumerate(codes)}
+        self.lang = np.array([sum(lang_bit[x] for x in c.languages) for c in cands], dtype=np.int64)
+        self.ok = np.array([c.preference is VenuePreference.SAME_VENUE_OK for c in cands], dtype=bool)
+        self.only = np.array([c.preference is VenuePreference.OTHER_VENUES_ONLY for c in cands], dtype=bool)
 
-        blocked: dict[int, set[int]] = defaultdict(set)
-        for i, c in enumerate(cands):
-            for other in c.never_with:
-                j = pos.get(other)
-                if j is not None:
-                    blocked[i].add(j)
-                    blocked[j].add(i)
-        self.blocked = {i: np.fromiter(js, dtype=np.int64) for i, js in blocked.items()}
-
-        recent: dict[int, list[int]] = defaultdict(list)
-        for (a, b), last in history.introduced.items():
-            if history.round_index - last < w.repeat_window_rounds and a in pos and b in pos:
-                recent[pos[a]].append(pos[b])
-                recent[pos[b]].append(pos[a])
-        self.recent = {i: np.array(js, dtype=np.int64) for i, js in recent.items()}
+        blocked = [(i, pos[o]) for i, c in enumerate(cands) for o in c.never_with if o in pos]
+        self.blocked = _keys(blocked + [(j, i) for i, j in blocked], n)
+        recent = [(pos[a], pos[b]) for (a, b), last in history.introduced.items()
+                  if history.round_index - last < w.repeat_window_rounds and a in pos and b in pos]
+        both = recent + [(j, i) for i, j in recent]
+        self.recent = _keys(both, n)
+        self.recent_pairs = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
         self.n = n
 
-    def allowed_mask(self, i: int, js: np.ndarray) -> np.ndarray:
-        """Hard rules of `scoring.allowed`, for candidate i against the candidates js."""
-        same = (self.venue[js] == self.venue[i]) & (self.venue[i] != self.no_venue)
-        ok = ((self.lang[js] & self.lang[i]) != 0) & (js != i)
-        ok &= ~(same & (self.only[i] | self.only[js]))
-        if i in self.blocked:
-            ok &= ~np.isin(js, self.blocked[i])
+    def allowed(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Hard rules of `scoring.allowed`, pair by pair."""
+        same = (self.venue[i] == self.venue[j]) & (self.venue[i] != self.no_venue)
+        ok = ((self.lang[i] & self.lang[j]) != 0) & (i != j)
+        ok &= ~(same & (self.only[i] | self.only[j]))
+        if len(self.blocked):
+            ok &= ~np.isin(i * self.n + j, self.blocked)
         return ok
+
+
+def _keys(pairs: list[tuple[int, int]], n: int) -> np.ndarray:
+    return np.unique(np.array([i * n + j for i, j in pairs], dtype=np.int64))
+
+
+def _memberships(cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(members, skill bits) of every (member, skill) of kind `attr`, sorted by member."""
+    rows = [(i, bit[s]) for i, c in enumerate(cands) for s in sorted(getattr(c, attr))]
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
+
+
+def _bitsets(cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> np.ndarray:
+    """(n, words) uint64 array: bit b of a row is set when the candidate has the skill of bit b."""
+    words = max(1, -(-len(bit) // 64))
+    out = np.zeros((len(cands), words), dtype=np.uint64)
+    members, bits = _memberships(cands, attr, bit)
+    if len(members):
+        np.bitwise_or.at(out, (members, bits // 64), np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64)))
+    return out
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row by row, how many bits two (m, words) arrays share."""
+    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
 
 
 def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: History, w: Weights) -> np.ndarray:
@@ -126,30 +167,52 @@ def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: Histor
     return matrix
 
 
-def _partners(idx: _Index, c: Candidate) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidates linked to c through its skills, with per-pair link counts.
-
-    Returns (partners, c-needs-they-offer counts, they-need-c-offers counts, shared interests).
-    The counts are accumulated with `bincount` over the posting lists c's skills touch.
-    """
-    lists = (
-        [idx.offerers[s] for s in c.needs if s in idx.offerers],
-        [idx.needers[s] for s in c.offers if s in idx.needers],
-        [idx.fans[s] for s in c.interests if s in idx.fans],
-    )
-    counts = [
-        np.bincount(np.concatenate(group), minlength=idx.n) if group else np.zeros(idx.n, dtype=np.int64)
-        for group in lists
-    ]
-    partners = np.flatnonzero(counts[0] | counts[1] | counts[2])
-    return partners, counts[0][partners], counts[1][partners], counts[2][partners]
+def _probe(members: np.ndarray, bits: np.ndarray, postings: _Postings, cap: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) probe pairs: for each membership (i, skill), a window of that skill's postings."""
+    length = postings.length[bits]
+    count = length if cap is None else np.minimum(length, cap)
+    total = int(count.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(members)), count)
+    within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    offset = (members * _GOLDEN) % np.maximum(length, 1) if cap is not None else np.zeros_like(members)
+    slot = (offset[owner] + within) % length[owner]
+    return members[owner], postings.flat[postings.start[bits[owner]] + slot]
 
 
-def _top(js: np.ndarray, scores: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray]:
-    if k is None or len(js) <= k:
-        return js, scores
-    keep = np.argpartition(-scores, k - 1)[:k]
-    return js[keep], scores[keep]
+def _blocks(idx: _Index, cap: int | None):
+    """Member ranges whose probes fit in `BLOCK_PROBES`."""
+    per = np.zeros(idx.n, dtype=np.int64)
+    for attr, postings in (("needs", idx.offerers), ("offers", idx.needers), ("interests", idx.fans)):
+        members, bits = idx.memberships[attr]
+        length = postings.length[bits]
+        np.add.at(per, members, length if cap is None else np.minimum(length, cap))
+    bounds = np.searchsorted(np.cumsum(per), np.arange(BLOCK_PROBES, int(per.sum()) + BLOCK_PROBES, BLOCK_PROBES))
+    start = 0
+    for end in [*sorted(set((bounds + 1).tolist())), idx.n]:
+        end = min(int(end), idx.n)
+        if end > start:
+            yield start, end
+            start = end
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is several times slower on millions of ints)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def _top_per_member(i: np.ndarray, score: np.ndarray, k: int | None) -> np.ndarray:
+    """Mask of the k best pairs of each i (i sorted ascending)."""
+    if k is None or len(i) == 0:
+        return np.ones(len(i), dtype=bool)
+    order = np.lexsort((-score, i))
+    first = np.r_[0, np.flatnonzero(np.diff(i[order])) + 1]
+    rank = np.arange(len(i)) - np.repeat(first, np.diff(np.r_[first, len(i)]))
+    keep = np.zeros(len(i), dtype=bool)
+    keep[order[rank < k]] = True
+    return keep
 
 
 def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k: int | None) -> CandidateGraph:
@@ -160,39 +223,54 @@ def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k:
         history: past introductions, for repeats and venue-pair rarity.
         w: weights.
         top_k: keep each member's k best fresh partners and k best repeat partners (an edge is kept
-            when either end keeps it); None keeps every viable pair.
+            when either end keeps it), looking at `SAMPLE_PER_SKILL` partners per skill; None keeps
+            every viable pair.
     """
     idx = _Index(cands, history, w)
+    n = len(cands)
+    cap = None if top_k is None else SAMPLE_PER_SKILL
     chunks: dict[str, list[np.ndarray]] = {"fresh": [], "fresh_s": [], "repeat": [], "repeat_s": []}
-    for i, c in enumerate(cands):
-        js, k_in, k_out, shared = _partners(idx, c)
-        if js.size == 0:
-            continue
+    for lo, hi in _blocks(idx, cap):
+        parts_i, parts_j = [], []
+        for attr, postings in (("needs", idx.offerers), ("offers", idx.needers), ("interests", idx.fans)):
+            members, bits = idx.memberships[attr]
+            a, b = np.searchsorted(members, [lo, hi])
+            pi, pj = _probe(members[a:b], bits[a:b], postings, cap)
+            parts_i.append(pi)
+            parts_j.append(pj)
+        ra, rb = np.searchsorted(idx.recent_pairs[:, 0], [lo, hi])
+        parts_i.append(idx.recent_pairs[ra:rb, 0])
+        parts_j.append(idx.recent_pairs[ra:rb, 1])
+        keys = _sorted_unique(np.concatenate(parts_i) * n + np.concatenate(parts_j))
+        i, j = keys // n, keys % n
+        k_in = _common(idx.need_bits[i], idx.offer_bits[j])
+        k_out = _common(idx.offer_bits[i], idx.need_bits[j])
+        shared = _common(idx.fan_bits[i], idx.fan_bits[j])
         score = scoring.need_term(k_in, w) + scoring.need_term(k_out, w) + scoring.interest_term(shared, w)
-        score = score + idx.venue_matrix[idx.venue[i], idx.venue[js]]
-        same = (idx.venue[js] == idx.venue[i]) & (idx.venue[i] != idx.no_venue)
-        score = score - w.same_venue_penalty * (same & ~(idx.ok[i] & idx.ok[js]))
-        keep = idx.allowed_mask(i, js) & (score >= w.min_score)
-        js, score = js[keep], score[keep]
-        repeat = np.isin(js, idx.recent[i]) if i in idx.recent else np.zeros(len(js), dtype=bool)
+        score = score + idx.venue_matrix[idx.venue[i], idx.venue[j]]
+        same = (idx.venue[i] == idx.venue[j]) & (idx.venue[i] != idx.no_venue)
+        score = score - w.same_venue_penalty * (same & ~(idx.ok[i] & idx.ok[j]))
+        # A recent partner may share nothing any more: a link is required of every pair.
+        keep = ((k_in | k_out | shared) > 0) & idx.allowed(i, j) & (score >= w.min_score)
+        i, j, score, keys = i[keep], j[keep], score[keep], keys[keep]
+        repeat = np.isin(keys, idx.recent) if len(idx.recent) else np.zeros(len(i), dtype=bool)
         for name, mask in (("fresh", ~repeat), ("repeat", repeat)):
-            top_js, top_s = _top(js[mask], score[mask], top_k)
-            if top_js.size:
-                chunks[name].append(np.stack([np.full(len(top_js), i), top_js], axis=1))
-                chunks[name + "_s"].append(top_s)
-    fresh, fresh_s = _dedupe(chunks["fresh"], chunks["fresh_s"], len(cands))
-    repeat, repeat_s = _dedupe(chunks["repeat"], chunks["repeat_s"], len(cands))
-    log.debug("candidate graph: %d candidates, %d fresh and %d repeat pairs", len(cands), len(fresh), len(repeat))
-    return CandidateGraph(len(cands), fresh, fresh_s, repeat, repeat_s, top_k is None, idx)
+            top = _top_per_member(i[mask], score[mask], top_k)
+            chunks[name].append(np.stack([i[mask][top], j[mask][top]], axis=1))
+            chunks[name + "_s"].append(score[mask][top])
+    fresh, fresh_s = _dedupe(chunks["fresh"], chunks["fresh_s"], n)
+    repeat, repeat_s = _dedupe(chunks["repeat"], chunks["repeat_s"], n)
+    log.debug("candidate graph: %d candidates, %d fresh and %d repeat pairs", n, len(fresh), len(repeat))
+    return CandidateGraph(n, fresh, fresh_s, repeat, repeat_s, top_k is None, idx)
 
 
 def _dedupe(pairs: list[np.ndarray], scores: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Merge per-member edge lists into unique (i < j) edges."""
+    pairs = [p for p in pairs if len(p)]
     if not pairs:
         return _NO_EDGES, np.empty(0)
     edges = np.concatenate(pairs)
-    s = np.concatenate(scores)
+    s = np.concatenate([x for x in scores if len(x)])
     edges = np.sort(edges, axis=1)
     _, first = np.unique(edges[:, 0] * n + edges[:, 1], return_index=True)
     return edges[first], s[first]
-

@@ -157,7 +157,8 @@ class Weights:
     and not one shared interest inside a venue."""
     priority_boost: float = 30.0
     """Added to the solver's weight of every pair that includes a member left out last round
-    (never to the reported score), so the matching includes them whenever it can."""
+    (never to the reported score), so the matching includes them whenever it can: at least this, and
+    always more than the round's best pair score (see `round.solver_weights`)."""
     repeat_window_rounds: int = 26
     """A pair introduced within this many rounds is only proposed as a last resort (see
     `plan_round`)."""

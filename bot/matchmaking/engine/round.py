@@ -8,8 +8,12 @@ How a round is decided:
    interest, score >= min_score): every one in rounds up to `Weights.full_graph_max_candidates`,
    each member's `top_k` best in larger ones. Rounds up to `Weights.exact_max_candidates` are solved
    exactly (blossom), larger ones by local search with exact windows.
-3. Phase 1 matches on fresh pairs only. Each pair's solver weight is its score plus
-   `priority_boost` per member left out last round (the reported score stays the plain score).
+3. Phase 1 matches on fresh pairs only, **everyone who can be covered first**: the solver's weight
+   of a pair is its score, plus a priority bonus per member left out last round, plus a cover
+   offset larger than any two bonuses and scores together — so a matching that covers more people
+   always wins, then one that covers the left-out, then the higher total score (the exact solver is
+   asked for a maximum cardinality matching as well). The reported score stays the plain score. A
+   weak pair (score under `Weights.min_score`) is never in the graph: skipping it is explicit.
 4. Phase 2, the last resort for repeats: members still unmatched may be paired with someone met
    within the repeat window — only when both would otherwise be left out. A repeat is therefore
    never chosen over a fresh partner that was still available.
@@ -80,19 +84,19 @@ def plan_round(
     full = n <= weights.full_graph_max_candidates
     graph = build_graph(cands, history, weights, None if full else weights.top_k)
     if n <= weights.exact_max_candidates:
-        solve, method = exact_matching, "exact-" + ("full" if full else "sparse")
+        solve, method = partial(exact_matching, max_cardinality=True), "exact-" + ("full" if full else "sparse")
     else:
         solve, method = partial(local_matching, seed=zlib.crc32(seed.encode())), "local-sparse"
-    boost = np.array([weights.priority_boost if c.priority else 0.0 for c in cands])
+    priority = np.array([c.priority for c in cands], dtype=bool)
 
-    groups: list[list[int]] = [list(p) for p in _solve(solve, n, graph.fresh, graph.fresh_score, boost)]
+    groups: list[list[int]] = [list(p) for p in _solve(solve, n, graph.fresh, graph.fresh_score, priority, weights)]
     matched = np.zeros(n, dtype=bool)
     for group in groups:
         matched[group] = True
     # Phase 2: repeats, only between members who would otherwise both be left out.
     if len(graph.repeat):
         both_free = ~matched[graph.repeat[:, 0]] & ~matched[graph.repeat[:, 1]]
-        for pair in _solve(solve, n, graph.repeat[both_free], graph.repeat_score[both_free], boost):
+        for pair in _solve(solve, n, graph.repeat[both_free], graph.repeat_score[both_free], priority, weights):
             groups.append(list(pair))
             matched[list(pair)] = True
     if allow_triples:
@@ -113,10 +117,24 @@ def plan_round(
     return RoundPlan(tuple(introductions), tuple(unmatched), stats)
 
 
-def _solve(solve, n: int, edges: np.ndarray, scores: np.ndarray, boost: np.ndarray) -> list[tuple[int, int]]:
+def solver_weights(edges: np.ndarray, scores: np.ndarray, priority: np.ndarray, w: Weights) -> np.ndarray:
+    """Solver weights: cover as many people as possible, then the left-out of last round, then score.
+
+    The bonus for a prioritized member beats any score difference of one pair; the cover offset of a
+    pair beats two bonuses and a score, so trading one pair for two (covering two more people) always
+    pays, whatever the scores.
+    """
+    top = float(scores.max()) if len(scores) else 0.0
+    boost = max(w.priority_boost, top + 1.0)
+    cover = 2 * boost + top + 1.0
+    return scores + boost * (priority[edges[:, 0]].astype(float) + priority[edges[:, 1]]) + cover
+
+
+def _solve(solve, n: int, edges: np.ndarray, scores: np.ndarray, priority: np.ndarray,
+           w: Weights) -> list[tuple[int, int]]:
     if len(edges) == 0:
         return []
-    return solve(n, edges, scores + boost[edges[:, 0]] + boost[edges[:, 1]])
+    return solve(n, edges, solver_weights(edges, scores, priority, w))
 
 
 def _attach_triples(

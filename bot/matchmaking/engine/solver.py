@@ -31,13 +31,16 @@ SCALE = 1000  # weights are rounded to 1/1000 for the integer blossom algorithm
 WINDOW = 2500  # vertices per exact re-optimisation window (about 0.25 s each)
 
 
-def exact_matching(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tuple[int, int]]:
-    """An optimal matching (maximum total weight, any cardinality), as sorted (i, j) pairs, i < j."""
+def exact_matching(n: int, edges: np.ndarray, weights: np.ndarray, max_cardinality: bool = False) -> list[tuple[int, int]]:
+    """An optimal matching (maximum total weight, any cardinality), as sorted (i, j) pairs, i < j.
+
+    With `max_cardinality`, the heaviest among the matchings of maximum cardinality.
+    """
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(n))
     scaled = np.rint(np.asarray(weights) * SCALE).astype(np.int64)
     graph.add_edges_from(list(zip(edges[:, 0].tolist(), edges[:, 1].tolist(), scaled.tolist())))
-    pairs = rx.max_weight_matching(graph, weight_fn=int)
+    pairs = rx.max_weight_matching(graph, max_cardinality=max_cardinality, weight_fn=int)
     return sorted((min(i, j), max(i, j)) for i, j in pairs)
 
 

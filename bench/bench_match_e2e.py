@@ -1,0 +1,193 @@
+"""Benchmark: `maillage match --dry-run --format json` end to end, as an animator runs it.
+
+Targets (issue 17): ≤ 2 s at 500 members, ≤ 10 s at 10,000, < 60 s at 50,000 (wall, this 2-core
+machine), peak memory ≤ 1 GB; `maillage --help` under 1 s. Run:
+``python -m bench.bench_match_e2e [--members 500 10000 50000] [--quick]``; prints two tables.
+
+For each size, a SQLite database is filled with the synthetic network of `bench.synthetic` (30
+venues, skills mapped onto the taxonomy, languages and venue preferences, consent and a reachable
+identity for everyone), then:
+* wall: the real command in a fresh process (`python -m bot --config ... match --dry-run --format
+  json --at ...`), its peak RSS, and the size of its JSON;
+* stages, in this process, the way the command does them: start-up (`maillage match --help` in a
+  fresh process: imports and argument parsing), load (candidates and history from the database),
+  score (the candidate graph), solve (the rest of `plan_round`), JSON (the document and its text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+if __package__ in (None, ""):  # allow `python bench/bench_match_e2e.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from bench.guard import require  # noqa: E402
+from bench.synthetic import synthetic_network  # noqa: E402
+
+AT = "2026-12-07T10:05"  # a Monday of the default rhythm (every other Monday 10:00, Europe/Paris)
+NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+TARGETS = {500: 2.0, 10_000: 10.0, 50_000: 60.0}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def config_text(url: str) -> str:
+    return f'[network]\nname = "Bench"\ntimezone = "Europe/Paris"\n\n[database]\nurl = "{url}"\n'
+
+
+async def populate(url: str, members: int) -> None:
+    from storage.db import Database
+    from storage.migrate import upgrade
+    from bot.config import parse_config
+    from bot.reference_data import sync_reference_data
+    from storage.models import Identity, Member, MemberSkill, Skill, Venue
+    from storage.models.matchmaking import IntroPreferences
+
+    db = Database(url)
+    await upgrade(db)
+    await sync_reference_data(db, parse_config(config_text(url), environ={}))
+    net = synthetic_network(members, seed=members)
+    async with db.session() as session:
+        skills = list((await session.execute(select(Skill.id).where(Skill.custom.is_(False)).order_by(Skill.id)))
+                      .scalars())
+        require(len(skills), "taxonomy skills in the database")
+        skill_of = {k: skills[(k - 1) % len(skills)] for k in range(1, 200)}
+        await session.execute(insert(Venue), [dict(
+            id=v.id, slug=v.slug, name=v.slug.replace("-", " ").title(), kind=v.kind, city="Ville",
+            timezone="Europe/Paris", description="", join_code=f"code{v.id:04d}", created_at=NOW,
+            latitude=v.coordinates[0] if v.coordinates else None,
+            longitude=v.coordinates[1] if v.coordinates else None) for v in net.venues])
+        rows, idents, prefs, links = [], [], [], []
+        for c in net.members:
+            rows.append(dict(id=c.member_id, display_name=f"Membre {c.member_id}", home_venue_id=c.venue_id,
+                             locale="en" if c.languages == {"en"} else "fr", languages=sorted(c.languages),
+                             visibility="network", intro_opt_in=True, cadence="biweekly", consent_at=NOW,
+                             consent_version="bench", created_at=NOW, updated_at=NOW))
+            idents.append(dict(member_id=c.member_id, platform="telegram", platform_user_id=str(10_000 + c.member_id),
+                               display_name=f"Membre {c.member_id}", dm_status="open", created_at=NOW,
+                               last_seen_at=NOW))
+            prefs.append(dict(member_id=c.member_id, venue_preference=c.preference.value,
+                              never_with=sorted(c.never_with), priority=False, updated_at=NOW))
+            for kind, ids in (("offer", c.offers), ("need", c.needs), ("interest", c.interests)):
+                links += [dict(member_id=c.member_id, skill_id=skill_of[s], kind=kind, created_at=NOW) for s in ids]
+        for table, data in ((Member, rows), (Identity, idents), (IntroPreferences, prefs), (MemberSkill, links)):
+            for start in range(0, len(data), 5000):
+                await session.execute(insert(table), data[start:start + 5000])
+    await db.dispose()
+
+
+def timed_process(args: list[str], env: dict) -> tuple[float, bytes]:
+    """Wall seconds and stdout of one fresh process (which must succeed)."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             cwd=ROOT)
+    out, err = child.communicate()
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        print(err.decode(errors="replace")[-2000:], file=sys.stderr)
+        raise SystemExit(f"{' '.join(args)} exited with {child.returncode}")
+    return wall, out
+
+
+async def stages(url: str) -> dict[str, float]:
+    from bot.config import parse_config
+    from bot.i18n import Translator
+    from bot.matchmaking import preview
+    from bot.matchmaking.candidates import build_pool
+    from bot.matchmaking.engine import plan_round
+    from bot.matchmaking.engine.graph import build_graph
+    from bot.matchmaking.engine.round import order_candidates
+    from bot.matchmaking.history import build_history
+    from bot.matchmaking.periods import effective_schedule, period_of
+    from bot.matchmaking.run import Prepared
+    from bot.cli.match import parse_at
+    from storage.db import Database
+
+    config = parse_config(config_text(url), environ={})
+    at = parse_at(AT, config.network.timezone)
+    db = Database(url)
+    figures = {}
+    async with db.read_session() as session:
+        started = time.perf_counter()
+        fire = (await effective_schedule(session, config)).due_at(at)
+        period = period_of(fire, config.network.timezone)
+        pool = await build_pool(session, config, at)
+        mm = config.matchmaking
+        history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
+        figures["load"] = time.perf_counter() - started
+        weights = mm.weights_for_engine()
+        started = time.perf_counter()
+        n = len(pool.candidates)
+        build_graph(order_candidates(pool.candidates, period), history, weights,
+                    None if n <= weights.full_graph_max_candidates else weights.top_k)
+        figures["score"] = time.perf_counter() - started
+        started = time.perf_counter()
+        plan = plan_round(pool.candidates, history, weights=weights, seed=period)
+        figures["solve"] = max(0.0, time.perf_counter() - started - figures["score"])
+        started = time.perf_counter()
+        document = await preview.document(session, Prepared(at, period, fire, pool, plan), Translator("fr"))
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        figures["json"] = time.perf_counter() - started
+    await db.dispose()
+    require(len(plan.introductions), "introductions planned", n // 4)
+    require(len(text), "bytes of JSON")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, nargs="+", default=[500, 10_000, 50_000])
+    parser.add_argument("--quick", action="store_true", help="500 and 2,000 members: a smoke run")
+    args = parser.parse_args(argv)
+    sizes = [500, 2000] if args.quick else args.members
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    help_wall = min(timed_process(["-m", "bot", "--help"], env)[0] for _ in range(3))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            url = f"sqlite+aiosqlite:///{tmp}/e2e-{n}.sqlite"
+            cfg = Path(tmp) / f"config-{n}.toml"
+            cfg.write_text(config_text(url), encoding="utf-8")
+            asyncio.run(populate(url, n))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            wall, out = timed_process(["-m", "bot", "--config", str(cfg), "match", "--dry-run", "--format", "json",
+                                          "--at", AT], env)
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            document = json.loads(out)
+            require(len(document["introductions"]), f"introductions in the dry-run at {n}", n // 4)
+            startup = timed_process(["-m", "bot", "--config", str(cfg), "match", "--help"], env)[0]
+            figures = asyncio.run(stages(url))
+            target = TARGETS.get(n)
+            verdict = "-" if target is None else ("ok" if wall <= target and peak < 1024 * 1024 else "MISSED")
+            rows.append((n, f"{wall:.2f}", f"{target or '-'}", f"{max(peak, before) / 1024:.0f}",
+                         f"{startup:.2f}", f"{figures['load']:.2f}", f"{figures['score']:.2f}",
+                         f"{figures['solve']:.2f}", f"{figures['json']:.2f}", len(document["introductions"]),
+                         document["stats"]["method"], verdict))
+    header = ("members", "wall s", "target s", "peak MiB", "start-up s", "load s", "score s", "solve s", "JSON s",
+              "introductions", "method", "verdict")
+    cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
+    print(f"\n`maillage match --dry-run --format json` on SQLite, load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
+    for k, row in enumerate(cells):
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
+        if k == 0:
+            print("  ".join("-" * width for width in widths))
+    print(f"\n`maillage --help`: {help_wall:.2f} s (best of 3; target < 1 s: {'ok' if help_wall < 1 else 'MISSED'})")
+    print("peak MiB is the largest child RSS so far (ru_maxrss): a size's figure includes the smaller ones'.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
