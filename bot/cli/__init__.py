@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Maillage: a Telegram + Discord bot that weaves a network of tiers-lieux into one community.",
     )
     parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the demo's network and database (.maillage/demo.sqlite, made by `maillage demo`) "
+                             "instead of --config")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in modules_with(__name__, "add_commands"):
@@ -53,7 +56,14 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    """Load the configuration named on the command line (or by MAILLAGE_CONFIG)."""
+    """Load the configuration named on the command line (or by MAILLAGE_CONFIG), or the demo's (--demo)."""
+    if getattr(args, "demo", False):
+        from bot.demo.network import DEMO_DATABASE, demo_config
+
+        if not os.path.exists(DEMO_DATABASE):
+            raise ConfigError([f"{DEMO_DATABASE}: no demo here yet; run `maillage demo` in this folder first"],
+                              "--demo")
+        return demo_config(DEMO_DATABASE)
     return load_config(args.config)
 
 
