@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
 
 from bot.i18n import translate
@@ -42,6 +43,9 @@ class ConsoleAdapter:
         self.user = user
         self.locale = locale  # the session's language: the core's last answer was in it
         self.files_dir = files_dir
+        self.command = "maillage console"  # how to open another person's session, for the lines that say so
+        # Called after each typed line is answered (the demo says whose messages now wait for them).
+        self.after_each: Callable[[], Awaitable[None]] | None = None
         self.out = out or sys.stdout
         self.colour = self.out.isatty() if colour is None else colour
         self.names = names or {}  # console user id -> display name, to say who got a message
@@ -67,7 +71,7 @@ class ConsoleAdapter:
             self.show(reply)
         else:  # only when a dispatcher was not told to hold other people's messages
             who = self.names.get(user_id, user_id)
-            self._write(self._style(DIM, self.t("console.for_someone_else", name=who)) + "\n")
+            self.note(self.t("console.for_someone_else", name=who, command=self.command))
         return self._sent()
 
     def _sent(self) -> SentMessage:
@@ -154,6 +158,8 @@ class ConsoleAdapter:
             self._write("< " + self.t("console.no_button", number=number) + "\n")
             return
         self.show_all(await self.core.handle(event))
+        if self.after_each is not None:
+            await self.after_each()
 
     def show_all(self, replies) -> None:
         """The core's answer to one event; its language becomes the session's."""

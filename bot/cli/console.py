@@ -14,7 +14,7 @@ from bot.cli import EXIT_CONFIG, config_from, run_async
 from bot.config import Config
 from bot.demo import persona
 from bot.demo.network import DEMO_CONFIG, DEMO_DATABASE, demo_config  # noqa: F401 (DEMO_CONFIG: for tests)
-from bot.demo.welcome import welcome_lines
+from bot.demo.welcome import held_for_others, last_outbox_id, welcome_lines
 from bot.i18n import Translator, normalize_locale
 from bot.types import UserRef
 
@@ -89,6 +89,7 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
         locale = await _session_locale(app, user)
         adapter = ConsoleAdapter(user, colour=None if not script else False, names=names, locale=locale,
                                  files_dir=Path(args.files))
+        adapter.command = "maillage demo" if seed is not None else "maillage console"
         app.add_adapter(adapter)
         await adapter.start(app.core)
         dispatcher = app.dispatcher
@@ -102,6 +103,7 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
                 adapter.note(line)
         await dispatcher.drain()
         adapter.show_all(await app.core.resume(user))
+        adapter.after_each = await _say_who_waits(app, adapter, user)
         if script:
             await adapter.run_script(sys.stdin, dispatcher)
             return 0
@@ -116,6 +118,21 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
         return 0
     finally:
         await app.close()
+
+
+async def _say_who_waits(app: App, adapter: ConsoleAdapter, user: UserRef):
+    """After each line: a note for each message just queued for someone else, that waits for them."""
+    async with app.db.session() as session:
+        seen = await last_outbox_id(session)
+
+    async def note() -> None:
+        nonlocal seen
+        async with app.db.session() as session:
+            names, seen = await held_for_others(session, PLATFORM, user.user_id, seen)
+        for name in names:
+            adapter.note(adapter.t("console.for_someone_else", name=name, command=adapter.command))
+
+    return note
 
 
 async def _session_locale(app: App, user: UserRef) -> str:

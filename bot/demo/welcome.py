@@ -61,3 +61,19 @@ async def _who(session: AsyncSession, config: Config, t: Translator, member: Mem
     if venue is None:
         return t("console.you_are_member_no_venue", name=member.display_name, roles=suffix)
     return t("console.you_are_member", name=member.display_name, venue=venue.name, roles=suffix)
+
+
+async def last_outbox_id(session: AsyncSession) -> int:
+    return (await session.execute(select(func.max(OutboxMessage.id)))).scalar_one() or 0
+
+
+async def held_for_others(session: AsyncSession, platform: str, user_id: str, after_id: int) -> tuple[list[str], int]:
+    """Who got a message queued since outbox row `after_id` that waits for their own session (names,
+    once each), and the last row id seen."""
+    rows = (await session.execute(
+        select(OutboxMessage.id, Member.display_name).join(Member, Member.id == OutboxMessage.member_id)
+        .where(OutboxMessage.id > after_id, OutboxMessage.platform == platform,
+               OutboxMessage.user_id.is_not(None), OutboxMessage.user_id != user_id)
+        .order_by(OutboxMessage.id))).all()
+    names = list(dict.fromkeys(name for _, name in rows))
+    return names, max([after_id, await last_outbox_id(session)])

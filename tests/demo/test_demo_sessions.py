@@ -35,6 +35,7 @@ def test_an_introduction_is_played_member_by_member(tmp_path):
                                    "Aucun message ne t'attend.\n")
     assert "C'est envoyé à Léa Bernard" in asked.stdout
     assert "Camille Martin (Le Hangar) aimerait te rencontrer" not in asked.stdout, "Léa's message is hers"
+    assert asked.stdout.endswith('· un message attend Léa Bernard dans sa session : maillage demo --as "Léa Bernard"\n')
 
     lea = demo(tmp_path, "--as", "Léa Bernard", stdin="press 1\n")
     assert lea.stdout.startswith("Tu es Léa Bernard · ton lieu : La Fabrique · hôte : La Fabrique.\n"
