@@ -88,7 +88,8 @@ class BotCore:
                 await self._remember_prompt(ctx, replies)
             if self.after_commit is not None and session.info.pop("outbox_written", False):
                 self.after_commit()
-            return Replies(_as_list(replies), awaits_text=ctx.conversation is not None, locale=locale)
+            # ctx.locale, not `locale`: a handler may switch languages (/language), and its replies with it.
+            return Replies(_as_list(replies), awaits_text=ctx.conversation is not None, locale=ctx.locale)
         except Exception as error:
             # The transaction rolled back: a conversation under way before this event still is.
             awaiting = ctx is not None and ctx.loaded_conversation

@@ -69,9 +69,8 @@ class ConsoleAdapter:
         if user_id == self.user.user_id:
             self._print_header("📬" if self.colour else self.t("console.message_header"))
             self.show(reply)
-        else:  # only when a dispatcher was not told to hold other people's messages
-            who = self.names.get(user_id, user_id)
-            self.note(self.t("console.for_someone_else", name=who, command=self.command))
+        else:  # only with a dispatcher not told to hold other people's messages (`only_for`)
+            self.note(self.t("console.delivered_to", name=self.names.get(user_id, user_id)))
         return self._sent()
 
     def _sent(self) -> SentMessage:
