@@ -215,7 +215,8 @@ class BotCore:
     async def _text(self, ctx: Context, event: TextReceived):
         if ctx.conversation is not None:
             handler = self.registry.flows.get(ctx.conversation.flow)
-            typed = conversations.button_for_text(ctx.conversation, event.text)
+            same_chat = event.chat.chat_id == ctx.conversation.chat_id  # not chatter in a group meanwhile
+            typed = conversations.button_for_text(ctx.conversation, event.text) if same_chat else None
             if handler is not None and typed is not None:  # "tout public" typed instead of pressed
                 button, ticked = typed
                 if ticked:  # already chosen: typing it again keeps it (a press would untick it)

@@ -66,6 +66,8 @@ async def host_at_audience_step(host) -> None:
 async def test_a_label_typed_instead_of_pressed_is_the_press(app, people):
     host = await people.member("10", "Ana", host_of=("hangar",))
     await host_at_audience_step(host)
+    assert await host.send("tout public", chat=host.group("-100")) == [], "chatter in a group is not an answer"
+    assert (await draft_of(app, "10")).audience == []
     await host.send("tout public")
     assert (await draft_of(app, "10")).audience == ["everyone"]
     assert any(b.label == "✓ Tout public" for b in host.last[0].all_buttons())
