@@ -110,7 +110,7 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop))
         try:
-            await adapter.run_interactive(t("console.other_sessions"))
+            await adapter.run_interactive(t("console.other_sessions", command=adapter.command))
         finally:
             stop.set()
             dispatcher.wake.set()
