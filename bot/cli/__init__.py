@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Maillage: a Telegram + Discord bot that weaves a network of tiers-lieux into one community.",
     )
     parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the demo's network and database (.maillage/demo.sqlite, made by `maillage demo`) "
+                             "instead of --config")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--log-format", choices=("text", "json"), default=os.environ.get("MAILLAGE_LOG_FORMAT", "text"),
                         help="text (default) or json: one JSON object per line, for log shippers "
@@ -72,8 +75,15 @@ def setup_logging(verbose: bool = False, quiet: bool = False, log_format: str = 
 
 
 def config_from(args: argparse.Namespace, tokens_for: tuple[str, ...] = ()) -> Config:
-    """Load the configuration named on the command line (or by MAILLAGE_CONFIG); `tokens_for` names
-    the platforms the command connects to, whose tokens must then be set."""
+    """Load the configuration named on the command line (or by MAILLAGE_CONFIG), or the demo's
+    (--demo); `tokens_for` names the platforms the command connects to, whose tokens must then be set."""
+    if getattr(args, "demo", False):
+        from bot.demo.network import DEMO_DATABASE, demo_config
+
+        if not os.path.exists(DEMO_DATABASE):
+            raise ConfigError([f"{DEMO_DATABASE}: no demo here yet; run `maillage demo` in this folder first"],
+                              "--demo")
+        return demo_config(DEMO_DATABASE)
     return load_config(args.config, tokens_for=tokens_for)
 
 

@@ -68,7 +68,7 @@ def test_db_upgrade_then_console_script(tmp_path):
     assert "< C'est noté : je te parlerai en français." in out
     assert "< Réseau Script — ce que je sais faire" in out
     assert "Tu voulais dire /aide ?" in out
-    assert "< (no button 9 here)" in out
+    assert "< (pas de bouton 9 ici)" in out, "the console's own lines follow the session's language"
     last = out.rsplit("> 1\n", 1)[1]
     assert last.startswith("< Je ne comprends que les commandes."), "a bare number is text"
     assert "\033[" not in out, "script mode has no colours"

@@ -1,6 +1,8 @@
 """Joining the network: /start CODE (the venue's link or QR code), /join CODE (/rejoindre) for
 Discord, /start alone (venues as buttons), claiming an imported profile, and the three short,
 skippable onboarding steps: offers, needs, then visibility + introductions with the privacy consent.
+Choosing a visibility before the introductions toggle does not end onboarding: the introductions
+question comes next (step "intro"), answered by a button or by typing "oui" / "non".
 
 An ambiguous skill ("financement") holds its step: its candidates come as buttons, and the next
 step comes only once it is settled (a candidate, "keep my words", a typed answer, or "Skip"), so
@@ -29,7 +31,7 @@ from bot.payloads import parse_id
 from bot.throttle import code_attempt
 from bot.registry import Access, Handler, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
-from bot.words import is_skip
+from bot.words import is_skip, is_yes
 from storage.models import Member, Venue
 from storage.venues import all_venues, venue_by_code
 
@@ -171,6 +173,12 @@ async def step_text(ctx: Context) -> list[Reply] | Reply:
         return Reply(ctx.t("core.join_first"))
     step = conversation.step
     kind = STEP_KIND.get(step)
+    if step == "intro":  # "oui" / "non" typed instead of pressed
+        if is_yes(ctx.args) or is_skip(ctx.args):
+            ctx.member.intro_opt_in = is_yes(ctx.args)
+            ctx.member.updated_at = ctx.now
+            return await _finish(ctx, ctx.member, ctx.member.visibility)
+        return _intro_question(ctx)
     if kind is None:
         return _step_reply(ctx, "privacy")  # typing at the last step: show the choices again
     pending = _pending(ctx)[1:]  # typed while a question was open: the typed text answers it
@@ -207,11 +215,20 @@ async def step_pressed(ctx: Context) -> Reply | list[Reply]:
     member = ctx.member
     assert member is not None  # Access.MEMBER: the core refused anyone without a profile
     choice, _, value = ctx.args.partition(":")
+    conversation = ctx.conversation if ctx.conversation is not None and ctx.conversation.flow == FLOW else None
     if choice == "v" and value in VISIBILITIES:
+        if conversation is not None and not conversation.data.get("intro_chosen"):
+            _set_visibility(ctx, member, value)  # the consent is given; introductions are asked next
+            await ctx.set_step("intro")
+            return _intro_question(ctx, edit=True)
         return await _finish(ctx, member, value)
     if choice == "i" and value in ("on", "off"):
         member.intro_opt_in = value == "on"
         member.updated_at = ctx.now
+        if conversation is not None and conversation.step == "intro":
+            return await _finish(ctx, member, member.visibility)
+        if conversation is not None:
+            await ctx.set_step(conversation.step, intro_chosen=True)
         return _step_reply(ctx, "privacy", edit=True)
     if ctx.args == "skip" and ctx.conversation is not None and ctx.conversation.flow == FLOW:
         step = ctx.conversation.step
@@ -239,11 +256,25 @@ def _choice_pressed(choose: Callable[[Context, str], Awaitable[tuple[str, list[s
     return handle
 
 
-async def _finish(ctx: Context, member: Member, visibility: str) -> Reply:
+def _intro_question(ctx: Context, edit: bool = False) -> Reply:
+    """The introductions question, once the visibility is chosen: yes or no ends onboarding."""
+    assert ctx.member is not None
+    visibility = ctx.t(f"onboarding.visibility_done.{ctx.member.visibility}")
+    buttons = ((Button(ctx.t("onboarding.intro_turn_on"), "onb", "i:on"),
+                Button(ctx.t("onboarding.intro_turn_off"), "onb", "i:off")),)
+    return Reply(ctx.t("onboarding.step_intro", visibility=visibility), buttons=buttons, edit=edit)
+
+
+def _set_visibility(ctx: Context, member: Member, visibility: str) -> None:
+    """Choosing who sees the profile is accepting the privacy notice."""
     member.visibility = visibility
     member.consent_at = ctx.now
     member.consent_version = NOTICE_VERSION
     member.updated_at = ctx.now
+
+
+async def _finish(ctx: Context, member: Member, visibility: str) -> Reply:
+    _set_visibility(ctx, member, visibility)
     if ctx.conversation is not None and ctx.conversation.flow == FLOW:
         await ctx.end_flow()
     intro = ctx.t("onboarding.intro_state_on" if member.intro_opt_in else "onboarding.intro_state_off")

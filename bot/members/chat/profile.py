@@ -1,7 +1,8 @@
 """/profile (/profil): show the member's profile and edit every part of it.
 
 Finite choices are buttons (venues, languages, visibility, introductions, removing a skill); text
-(name, bio, skills to add) is typed in a short flow that /cancel leaves. Names and bios are stored
+(name, bio, skills to add) is typed in a short flow that /cancel leaves. The offers (needs,
+interests) view takes typed skills too, as if "Add" had been pressed: a person types them there. Names and bios are stored
 as typed (trimmed); adapters escape whatever is rendered. Every button re-reads and re-checks its
 payload: it only ever changes the presser's own profile, and only to values a real button offers.
 """
@@ -80,6 +81,7 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
     member = _member(ctx)
     choice = ctx.args
     if choice == "show":
+        await _leave_flow(ctx)
         return await render(ctx, edit=True)
     if choice == "name":
         await ctx.start_flow(FLOW, "name")
@@ -93,7 +95,8 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
         member.updated_at = ctx.now
         await _leave_flow(ctx)
         return await render(ctx, edit=True)
-    if choice in KIND:
+    if choice in KIND:  # what is typed next is added, as after "Add"
+        await ctx.start_flow(FLOW, f"add.{choice}")
         return await kind_view(ctx, KIND[choice], edit=True)
     if choice.startswith("add.") and choice[4:] in KIND:
         await ctx.start_flow(FLOW, choice)
@@ -144,8 +147,8 @@ async def flow_text(ctx: Context) -> Reply | list[Reply]:
             return Reply(ctx.t("profile.bio_too_long", limit=accounts.MAX_BIO, length=len(text)), buttons=_cancel(ctx))
         member.bio = text
     elif step.startswith("add.") and step[4:] in KIND:
-        await ctx.end_flow()
-        kind = KIND[step[4:]]
+        kind = KIND[step[4:]]  # the flow stays: the view shown again takes more typed skills
+        await ctx.set_step(step)
         return await add_from_text(ctx, kind, text) + [await kind_view(ctx, kind)]
     member.updated_at = ctx.now
     await ctx.end_flow()

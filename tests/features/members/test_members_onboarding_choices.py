@@ -72,6 +72,7 @@ async def test_an_old_question_still_adds_and_forged_ones_are_refused(app, memor
     await ana.press("Passer")  # skip the question, then the needs step
     await ana.press("Passer")
     await ana.press("Mon lieu")
+    await ana.press("Oui, propose-moi des rencontres")
     assert "C'est tout bon" in ana.text
     replies = await ana.press(ana.find_button("Graphisme", question))
     assert len(replies) == 1 and replies[0].edit and "Graphisme" in replies[0].text  # added, nothing else
