@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, String, cast, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config.sections import PARTNER_KINDS, VENUE_KINDS
+from bot.config.partners import DEFAULT_PARTNER_KINDS
+from bot.config.sections import VENUE_KINDS
 from bot.events.render import AUDIENCE_TAGS
 from bot.i18n import translate
 from storage import member_skills as skill_store
@@ -120,7 +121,8 @@ def _values(text: str) -> list[str]:
     return [part.strip() for part in re.split(r",|\bet\b|\band\b|\bou\b|\bor\b", text) if part.strip()]
 
 
-async def parse_audience(session: AsyncSession, text: str, locale: str) -> Audience:
+async def parse_audience(session: AsyncSession, text: str, locale: str,
+                         partner_kinds: tuple[str, ...] = DEFAULT_PARTNER_KINDS) -> Audience:
     """The audience typed as "lieu: hangar; propose: impression 3d; langue: en" (or "tout le monde")."""
     audience = Audience()
     if _plain(text) in EVERYONE:
@@ -158,7 +160,7 @@ async def parse_audience(session: AsyncSession, text: str, locale: str) -> Audie
         elif key == "kinds":
             audience.kinds.extend(_choice(typed, VENUE_KINDS, name) for typed in values)
         elif key == "partner_kinds":
-            audience.partner_kinds.extend(_choice(typed, PARTNER_KINDS, name) for typed in values)
+            audience.partner_kinds.extend(_choice(typed, partner_kinds, name) for typed in values)
         elif key == "tags":
             audience.tags.extend(_tag(typed, locale) for typed in values)
         elif key == "languages":

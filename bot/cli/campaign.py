@@ -101,7 +101,8 @@ def _create(args: argparse.Namespace) -> int:
 
     async def work(session) -> int:
         try:
-            audience = await parse_audience(session, args.audience, config.network.default_locale) \
+            audience = await parse_audience(session, args.audience, config.network.default_locale,
+                                             config.partners.kinds) \
                 if args.audience.strip() else Audience()
         except AudienceError as error:
             return _fail("--audience: " + translate("en", error.key, **error.params))

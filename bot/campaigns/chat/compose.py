@@ -121,7 +121,7 @@ async def typed(ctx: Context) -> Reply | list[Reply]:
         return await _contact_named(ctx, campaign, text)
     if step == "audience":
         try:
-            audience = await parse_audience(ctx.session, text, ctx.locale)
+            audience = await parse_audience(ctx.session, text, ctx.locale, ctx.config.partners.kinds)
         except AudienceError as error:
             return Reply(ctx.t(error.key, **error.params) + "\n\n" + ctx.t("campaigns.ask.audience_examples"))
         campaign.audience = audience.dump()
