@@ -136,7 +136,9 @@ async def blank_mentions(session: AsyncSession, terms: Iterable[str]) -> tuple[i
 async def erase_person(session: AsyncSession, registry: Registry, config: Config, now: datetime,
                        member: Member | None, identities: list[Identity]) -> None:
     """Erase a member (every feature's share) or a non-member's identities, then every message about
-    them, and remember them as erased (see bot/features/erasure.py). One transaction: the caller's."""
+    them, and remember them as erased (points 1 and 2 above). One transaction: the caller's; the
+    file list is appended to before it commits, so a /forget that fails is still re-applied later,
+    which errs the way the person asked."""
     terms = await personal_terms(session, member, identities)
     await remember_erased(session, [(i.platform, i.platform_user_id) for i in identities], now)
     if member is not None:
