@@ -26,7 +26,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +97,11 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-async def blank_mentions(session: AsyncSession, terms: Iterable[str]) -> tuple[int, int]:
+async def blank_mentions(session: AsyncSession, terms: Iterable[str], since: datetime | None = None
+                         ) -> tuple[int, int]:
     """Blank delivered messages that mention the person, delete undelivered ones: (blanked, deleted).
+
+    `since`: when the bot first knew the person; older rows cannot be about them and are skipped.
 
     Read as plain tuples in batches by id (no ORM objects: 100,000 rows stay well under a second or
     two), changed with one statement per batch.
@@ -111,8 +114,10 @@ async def blank_mentions(session: AsyncSession, terms: Iterable[str]) -> tuple[i
     columns = (OutboxMessage.id, OutboxMessage.status, OutboxMessage.payload, OutboxMessage.last_error,
                OutboxMessage.key)
     while True:
-        rows = (await session.execute(select(*columns).where(OutboxMessage.id > last_id)
-                                      .order_by(OutboxMessage.id).limit(SCAN_BATCH))).all()
+        statement = select(*columns).where(OutboxMessage.id > last_id)
+        if since is not None:
+            statement = statement.where(OutboxMessage.created_at >= since)
+        rows = (await session.execute(statement.order_by(OutboxMessage.id).limit(SCAN_BATCH))).all()
         if not rows:
             break
         last_id = rows[-1][0]
@@ -140,6 +145,8 @@ async def erase_person(session: AsyncSession, registry: Registry, config: Config
     file list is appended to before it commits, so a /forget that fails is still re-applied later,
     which errs the way the person asked."""
     terms = await personal_terms(session, member, identities)
+    known_since = min([i.created_at for i in identities] + ([member.created_at] if member is not None else []),
+                      default=None)
     await remember_erased(session, [(i.platform, i.platform_user_id) for i in identities], now)
     if member is not None:
         for holder in registry.personal_data.values():
@@ -153,7 +160,8 @@ async def erase_person(session: AsyncSession, registry: Registry, config: Config
     if member is not None:
         await session.delete(member)
     await session.flush()
-    await blank_mentions(session, terms)
+    # A day's margin: clocks of several processes may differ a little; nothing older can be about them.
+    await blank_mentions(session, terms, since=known_since - timedelta(days=1) if known_since else None)
 
 
 async def reapply(db: Database, registry: Registry, config: Config, now: datetime) -> int:
