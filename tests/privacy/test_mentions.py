@@ -38,3 +38,19 @@ async def test_delivered_rows_are_blanked_open_rows_deleted_others_untouched(app
         rows = {r.key: r for r in (await session.execute(select(OutboxMessage))).scalars()}
     assert set(rows) == {"sent-about", "sent-other", "open-other"}
     assert rows["sent-about"].payload == {"text": ""} and rows["sent-other"].payload["text"] == "Bob te propose"
+
+
+async def test_rows_older_than_the_person_are_not_scanned(app):
+    """A namesake's message from before the bot knew the person is not theirs: left as it was."""
+    from datetime import timedelta
+
+    async with app.db.session() as session:
+        for key, at in (("old", T0 - timedelta(days=30)), ("new", T0)):
+            await enqueue(session, key=key, platform="memory", reply=Reply("Ana te propose"), user_id="20", now=at)
+            await session.flush()
+            row = (await session.execute(select(OutboxMessage).where(OutboxMessage.key == key))).scalar_one()
+            row.status, row.created_at = OutboxStatus.SENT, at
+        assert await blank_mentions(session, {"Ana"}, since=T0 - timedelta(days=1)) == (1, 0)
+    async with app.db.session() as session:
+        texts = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.payload))).all())
+    assert texts["old"]["text"] == "Ana te propose" and texts["new"] == {"text": ""}
