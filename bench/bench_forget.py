@@ -44,11 +44,13 @@ NAME, USER_ID = "Anaïs Quetzal", "4815162342"
 async def populate(app, messages: int) -> int:
     """Write the person, 2,000 others and the outbox; returns how many rows mention the person."""
     async with app.db.session() as session:
-        member = Member(display_name=NAME, bio="Souffleuse de verre", visibility="network", consent_at=NOW)
+        # Known since before every message: the sweep must scan them all.
+        member = Member(display_name=NAME, bio="Souffleuse de verre", visibility="network", consent_at=NOW,
+                        created_at=NOW, updated_at=NOW)
         session.add(member)
         await session.flush()
         session.add(Identity(member_id=member.id, platform="memory", platform_user_id=USER_ID, handle="anaquetzal",
-                             display_name=NAME, dm_status="open"))
+                             display_name=NAME, dm_status="open", created_at=NOW, last_seen_at=NOW))
         rows, mentioning = [], 0
         for n in range(messages):
             about = n % 100 == 0
