@@ -79,4 +79,4 @@ async def test_a_group_chat_is_limited_as_a_whole(app):
                           registry=app.core.registry)
             answers.append(await code_attempt(ctx, "join"))
     assert answers[:PER_CHAT] == [None] * PER_CHAT
-    assert answers[PER_CHAT] is not None and LIMITED in answers[PER_CHAT].text
+    assert answers[PER_CHAT] is not None and LIMITED in answers[PER_CHAT].text and str(PER_CHAT) in answers[PER_CHAT].text
