@@ -27,7 +27,6 @@ from storage.models.privacy import CodeAttempt
 WINDOW = timedelta(minutes=15)
 PER_PERSON = 10
 PER_CHAT = 30
-KINDS = ("join", "link")
 
 
 def subject(scope: str, platform: str, ident: str) -> str:
@@ -45,9 +44,10 @@ async def code_attempt(ctx: Context, kind: str) -> Reply | None:
     group = ctx.chat.kind != ChatKind.PRIVATE  # a DM is the person: counted once
     chat = subject("chat", ctx.chat.platform, ctx.chat.chat_id)
     since = ctx.now - WINDOW
-    if await _count(ctx.session, kind, person, since) >= PER_PERSON or \
-            (group and await _count(ctx.session, kind, chat, since) >= PER_CHAT):
-        return Reply(ctx.t("privacy.too_many_codes", limit=PER_PERSON, minutes=int(WINDOW.total_seconds() // 60)))
+    reached = (PER_PERSON if await _count(ctx.session, kind, person, since) >= PER_PERSON else
+               PER_CHAT if group and await _count(ctx.session, kind, chat, since) >= PER_CHAT else None)
+    if reached is not None:  # the same answer whatever the code: a right one is refused too
+        return Reply(ctx.t("privacy.too_many_codes", limit=reached, minutes=int(WINDOW.total_seconds() // 60)))
     ctx.session.add(CodeAttempt(kind=kind, subject=person, at=ctx.now))
     if group:
         ctx.session.add(CodeAttempt(kind=kind, subject=chat, at=ctx.now))

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from bot.cron import daily_at
 from bot.features import erasure
 from bot.outbox import unknown as outbox_unknown
 from bot.throttle import purge_attempts
@@ -43,7 +44,7 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     # At start too: a restore is followed by a start, and nobody must wait a night to be erased again.
     # APScheduler compares next_run_time with its own wall clock, so these use real time.
     soon = datetime.now(timezone.utc) + timedelta(seconds=5)
-    scheduler.add_job(run_upkeep, "cron", hour=3, minute=45, id="privacy_upkeep", replace_existing=True,
-                      next_run_time=soon)
+    scheduler.add_job(run_upkeep, daily_at(3, 45, app.config.network.timezone), id="privacy_upkeep",
+                      replace_existing=True, next_run_time=soon)
     scheduler.add_job(run_watch, "interval", minutes=15, id="outbox_unknown_watch", replace_existing=True,
                       next_run_time=soon + timedelta(seconds=55))  # after the dispatcher's own recovery

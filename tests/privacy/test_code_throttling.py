@@ -57,3 +57,26 @@ async def test_attempts_are_stored_only_as_hashes_and_purged_after_the_window(ap
     assert "4815162342" not in row.subject
     assert await purge_attempts(app.db, clock.now()) == 0
     assert await purge_attempts(app.db, clock.now() + WINDOW) == 1
+
+
+async def test_a_group_chat_is_limited_as_a_whole(app):
+    """Code commands are private today, but a group's limit holds if one ever is not."""
+    from bot.context import Context
+    from bot.i18n import Translator
+    from bot.throttle import PER_CHAT, code_attempt
+    from bot.types import ChatKind, ChatRef, CommandInvoked, UserRef
+    from storage.models import Identity
+
+    group = ChatRef("memory", "-1001", ChatKind.GROUP, "Le Hangar")
+    answers = []
+    async with app.db.session() as session:
+        for person in range(PER_CHAT + 1):  # many people, each far under their own limit
+            identity = Identity(platform="memory", platform_user_id=f"p{person}", display_name="x")
+            session.add(identity)
+            await session.flush()
+            event = CommandInvoked(UserRef("memory", f"p{person}"), group, "join", "CODE")
+            ctx = Context(session, event, identity, app.clock.now(), Translator("fr"), config=app.config,
+                          registry=app.core.registry)
+            answers.append(await code_attempt(ctx, "join"))
+    assert answers[:PER_CHAT] == [None] * PER_CHAT
+    assert answers[PER_CHAT] is not None and LIMITED in answers[PER_CHAT].text and str(PER_CHAT) in answers[PER_CHAT].text

@@ -116,3 +116,23 @@ async def test_the_sql_filter_and_the_python_predicate_agree(any_app):
 def _button(action: str, payload: str):
     from bot.types import Button
     return Button("forged", action, payload)
+
+
+async def test_walking_sequential_ids_on_every_member_action_never_names_the_unconsented(app, memory, people):
+    """What the probe did: every id in turn, on every button that names or contacts a member."""
+    bob = await people.add("Bob", user_id="20")
+    ana = await people.add("Ana", user_id="10")
+    zoe = await _imported(app)
+    user = memory.user("20")
+    named = set()
+    for member_id in range(1, max(bob, ana, zoe) + 3):
+        for action, payload in (("ireq", f"{member_id}:0"), ("mm.set", f"+{member_id}")):
+            replies = await user.press(_button(action, payload))
+            text = " ".join(r.text for r in replies)
+            assert "Zoé" not in text, (action, member_id, text)
+            if "Ana" in text:
+                named.add(action)
+        await user.send("/annuler")  # leave the context question the one visible member opened
+    assert named == {"ireq", "mm.set"}, "the consented member is reachable: the walk did press real buttons"
+    await app.dispatcher.drain()
+    assert memory.to_user("77") == []
