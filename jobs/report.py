@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.cron import daily_at
 from bot.report.aggregate import close_days
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def nightly() -> None:
         await run(app)
 
-    scheduler.add_job(nightly, "cron", hour=hour, minute=minute, id="report_aggregate", replace_existing=True)
+    scheduler.add_job(nightly, daily_at(hour, minute, app.config.network.timezone), id="report_aggregate",
+                      replace_existing=True)
     # At start too: a night missed while the bot was down (or the first back-fill) is caught up at once.
     scheduler.add_job(nightly, "date", id="report_aggregate_catch_up", replace_existing=True)

@@ -15,7 +15,7 @@ from bot.i18n import catalogue
 from bot.report import graph
 from bot.report.cells import RATIO, TOP_SKILLS, VENUE_KINDS, Builder, grouped
 from bot.report.suppress import hide_table, is_small
-from bot.report.venues import SIZE_BANDS, VenueInfo
+from bot.report.venues import SIZE_BANDS, TOP_BAND, VenueInfo
 from storage.models.report import NETWORK
 
 
@@ -164,7 +164,7 @@ def members(ctx: Context) -> dict[str, Any]:
         tables.append(_members_grouped(ctx, "members_by_partner_kind",
                                        lambda i: i.partner_kind if i.kind == "partner" else None,
                                        lambda k: _partner_kind(t, k).capitalize(), subtotal=True))
-        known = [band for _, band in SIZE_BANDS] + ["100k_plus"]
+        known = [band for _, band in SIZE_BANDS] + [TOP_BAND]
         sizes = _members_grouped(ctx, "members_by_commune_size", lambda i: i.size,
                                  lambda s: t(f"report.size.{s}") if s in known else s, order=tuple(known))
         rural = _members_grouped(ctx, "members_rural_urban",

@@ -1,8 +1,11 @@
 """What the report knows of a venue: names, kind, coordinates, and its territory when imported.
 
-The commune fields come from the national open data (the tiers-lieux base: commune population and
-size class). The Venue model may not carry them yet (the operator's import adds them): they are read
-defensively, under the names that import may give them, and the report says when none is known.
+The commune fields come from the national open data (the tiers-lieux base: `POPCOM`, the commune's
+population, and `COMCLASS`, its size class: "0-5000", "5000-20000", "20000-50000", "50000-100000",
+"100000 et plus"). The Venue model does not carry them yet (the operator's import adds them): they
+are read defensively, under the names that import may give them, and the report says when none is
+known. Sizes use the open data's own classes; rural/urban needs the population (INSEE's historical
+rule: under 2,000 inhabitants) or an explicit rural field.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Venue
 
 POPULATION_FIELDS = ("commune_population", "population", "popcom", "pop_commune")
-CLASS_FIELDS = ("commune_class", "commune_size", "comclass", "size_class")
+CLASS_FIELDS = ("commune_size_class", "commune_class", "commune_size", "comclass", "size_class")
 RURAL_FIELDS = ("rural", "is_rural")
 URBAN_RURAL_FIELDS = ("urban_rural", "rural_urban", "density_class")
 RURAL_BELOW = 2000  # INSEE's historical threshold: a rural commune has fewer than 2,000 inhabitants
-SIZE_BANDS = ((2000, "lt2k"), (20000, "2k_20k"), (100000, "20k_100k"))
+SIZE_BANDS = ((5000, "lt5k"), (20000, "5k_20k"), (50000, "20k_50k"), (100000, "50k_100k"))
+TOP_BAND = "100k_plus"
+OPEN_DATA_CLASSES = {"0-5000": "lt5k", "5000-20000": "5k_20k", "20000-50000": "20k_50k",
+                     "50000-100000": "50k_100k", "100000 et plus": TOP_BAND}
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def size_band(population: int) -> str:
     for limit, band in SIZE_BANDS:
         if population < limit:
             return band
-    return "100k_plus"
+    return TOP_BAND
 
 
 def territory(venue: Venue) -> tuple[str | None, bool | None]:
@@ -59,6 +65,8 @@ def territory(venue: Venue) -> tuple[str | None, bool | None]:
     except (TypeError, ValueError):
         population = None
     size = size_band(population) if population is not None else _first(venue, CLASS_FIELDS)
+    if isinstance(size, str):
+        size = OPEN_DATA_CLASSES.get(size.strip().lower(), size.strip())
     rural = _first(venue, RURAL_FIELDS)
     if rural is None:
         label = _first(venue, URBAN_RURAL_FIELDS)

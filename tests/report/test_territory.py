@@ -21,13 +21,16 @@ from bot.report.venues import VenueInfo, size_band, territory
 
 
 def test_territory_from_whatever_fields_the_venue_carries():
-    assert territory(SimpleNamespace(commune_population=1500)) == ("lt2k", True)
+    assert territory(SimpleNamespace(commune_population=1500)) == ("lt5k", True)
     assert territory(SimpleNamespace(population="298029")) == ("100k_plus", False)
-    assert territory(SimpleNamespace(comclass="20000-50000")) == ("20000-50000", None)
-    assert territory(SimpleNamespace(commune_class="5000-10000", urban_rural="Rural")) == ("5000-10000", True)
+    # The open data's own class (COMCLASS) without the population: a size, but rural is not known.
+    assert territory(SimpleNamespace(comclass="20000-50000")) == ("20k_50k", None)
+    assert territory(SimpleNamespace(commune_size_class="100000 et plus")) == ("100k_plus", None)
+    assert territory(SimpleNamespace(commune_class="0-5000", urban_rural="Rural")) == ("lt5k", True)
+    assert territory(SimpleNamespace(commune_class="autre classe")) == ("autre classe", None)
     assert territory(SimpleNamespace(name="no open data")) == (None, None)
-    assert [size_band(n) for n in (0, 1999, 2000, 19999, 20000, 99999, 100000)] == [
-        "lt2k", "lt2k", "2k_20k", "2k_20k", "20k_100k", "20k_100k", "100k_plus"]
+    assert [size_band(n) for n in (0, 4999, 5000, 19999, 20000, 49999, 50000, 99999, 100000)] == [
+        "lt5k", "lt5k", "5k_20k", "5k_20k", "20k_50k", "20k_50k", "50k_100k", "50k_100k", "100k_plus"]
 
 
 def info(venue_id, name, population):
@@ -46,7 +49,7 @@ def test_members_by_commune_size_and_rural_urban_with_suppression():
     # 3 + 9 in small communes; 3 members have no home venue: "Not known" (3) is hidden, and the
     # smallest other cell (12) with it, so the total gives nothing away.
     assert table(doc, "members_by_commune_size") == {
-        "Under 2,000 inhabitants": ("< 5", "0"), "20,000 to 100,000 inhabitants": ("20", "15"),
+        "Under 5,000 inhabitants": ("< 5", "0"), "20,000 to 50,000 inhabitants": ("20", "15"),
         "100,000 inhabitants and more": ("25", "25"), "Not known": ("< 5", "0"), "Total": ("60", "40")}
     assert table(doc, "members_rural_urban") == {
         "Rural communes (under 2,000 inhabitants)": ("< 5", "0"), "Urban communes": ("45", "40"),
