@@ -3,7 +3,8 @@
 A host presses "Propose a co-hosted event" under a suggestion; the other venue's hosts get one
 message with Accept / Decline and see it only as a proposal. The first of them to accept gets the
 /event conversation opened on a draft with both venues as co-hosts (their venue first, since they
-publish it), and the proposer is told; a decline tells the proposer plainly, without names.
+publish it), and the proposer is told; pressing Accept again reopens the draft until the event is
+published. A decline tells the proposer plainly, without names.
 """
 
 from __future__ import annotations

@@ -47,6 +47,10 @@ async def test_need_offer_suggestion_accepted_becomes_a_cohosted_event(app, memo
     assert "brouillon" in opened[0].text
     assert opened[1].title == "Atelier commun : Impression 3D"
     assert "La Fabrique" in opened[1].text and "Le Hangar" in opened[1].text
+    # the draft can be opened again (a conversation left before publishing), by her only
+    await cleo.send("/annuler")
+    reopened = await cleo.press(ask.reply.all_buttons()[0])
+    assert reopened[1].title == "Atelier commun : Impression 3D"
     await cleo.press(Button("x", "ev.pub"))
     async with app.db.session() as session:
         event = (await session.execute(select(Event).where(Event.title == "Atelier commun : Impression 3D"))).scalar_one()
@@ -58,8 +62,9 @@ async def test_need_offer_suggestion_accepted_becomes_a_cohosted_event(app, memo
     assert proposal.status == "accepted"
     await app.dispatcher.drain()
     assert any("acceptent" in d.text for d in memory.to_user("10"))
-    # a second press on the answered proposal is refused
+    # once published, the proposal's buttons are spent
     assert "plus valable" in (await cleo.press(ask.reply.all_buttons()[1]))[0].text
+    assert "plus valable" in (await cleo.press(ask.reply.all_buttons()[0]))[0].text
 
 
 async def test_complement_suggestion_declined_tells_the_proposer(app, memory, people):

@@ -23,8 +23,8 @@ from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
 from storage.models import Skill, Venue
-from storage.models.events import Event
-from storage.models.hosts_partners import PENDING, CohostProposal
+from storage.models.events import Event, EventVenue
+from storage.models.hosts_partners import ACCEPTED, PENDING, CohostProposal
 from storage.venues import venue_by_slug
 
 
@@ -116,11 +116,31 @@ async def _pending_for(ctx: Context) -> CohostProposal | None:
     return proposal
 
 
+async def _reopenable(ctx: Context) -> CohostProposal | None:
+    """An accepted proposal its responder presses Accept on again: the draft is opened anew (the
+    conversation may have timed out or been left before publishing)."""
+    proposal_id = parse_id(ctx.args)
+    proposal = await ctx.session.get(CohostProposal, proposal_id) if proposal_id is not None else None
+    if (proposal is None or ctx.member is None or proposal.status != ACCEPTED or proposal.responder_id != ctx.member.id
+            or proposal.to_venue_id not in await ctx.hosted_venue_ids()):
+        return None
+    # Once published with both venues, there is nothing left to reopen.
+    both = [select(EventVenue.event_id).where(EventVenue.venue_id == v)
+            for v in (proposal.to_venue_id, proposal.from_venue_id)]
+    published = (await ctx.session.execute(select(Event.id).where(
+        Event.status == "published", Event.id.in_(both[0]), Event.id.in_(both[1]),
+        Event.created_at >= proposal.responded_at).limit(1))).first()
+    return None if published else proposal
+
+
 async def accept_pressed(ctx: Context) -> list[Reply] | Reply:
     proposal = await _pending_for(ctx)
     if proposal is None:
-        return ctx.expired(private=True)
-    await settle(ctx.session, ctx.config, proposal, ctx.member, True, ctx.now)
+        proposal = await _reopenable(ctx)
+        if proposal is None:
+            return ctx.expired(private=True)
+    else:
+        await settle(ctx.session, ctx.config, proposal, ctx.member, True, ctx.now)
     venue = await ctx.session.get(Venue, proposal.to_venue_id)
     start = draft_start(proposal, venue.timezone, ctx.now)
     draft = Draft(title=proposal.title, zone=venue.timezone, venues=[proposal.to_venue_id, proposal.from_venue_id])
