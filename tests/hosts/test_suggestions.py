@@ -7,9 +7,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from bot.hosts.suggestions import suggestions_for
 from bot.types import Button
+from storage.models import Venue
 from storage.models.events import Event, EventVenue
+from storage.models.intro_requests import IntroRequest
 from storage.models.hosts_partners import CohostProposal
+from testkit import People
 from tests_hosts_helpers import add_event, make_host, venue_id
 
 EVENING = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)  # a Thursday, 19h in Paris
@@ -111,3 +115,22 @@ async def test_forged_and_stale_proposals_are_refused(app, memory, people):
     assert "Pas d'idée" in none[0].text
     async with app.db.session() as session:
         assert (await session.execute(select(CohostProposal))).first() is None
+
+
+async def test_venues_that_already_meet_get_no_complement_suggestion(any_app, memory, clock):
+    app, people = any_app, People(any_app, clock)
+    a1 = await people.add("A1", needs=["welding"], offers=["accounting"], user_id="101")
+    await people.add("A2", needs=["joinery"], user_id="102")
+    f1 = await people.add("F1", venue="fabrique", offers=["welding", "joinery"], needs=["accounting"], user_id="201")
+
+    async def kinds() -> list[str]:
+        async with app.db.session() as session:
+            hangar = (await session.execute(select(Venue).where(Venue.slug == "hangar"))).scalar_one()
+            return [s.kind for s in await suggestions_for(session, app.config, hangar, clock.now())]
+
+    assert "complement" in await kinds()
+    async with app.db.session() as session:
+        for _ in range(2):
+            session.add(IntroRequest(requester_id=a1, addressee_id=f1, status="accepted", context="",
+                                     expires_at=clock.now(), responded_at=clock.now()))
+    assert "complement" not in await kinds()
