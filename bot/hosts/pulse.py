@@ -127,13 +127,17 @@ async def send_pulses(session: AsyncSession, config: Config, now: datetime) -> i
     zone = config.network.timezone
     week = iso_week(now, zone)
     sent = 0
+    facts_of: dict[tuple[int, ...], PulseFacts] = {}  # the hosts of one venue share its facts: read once
     for member_id, venue_ids in (await hosts_and_venues(session)).items():
         already = (await session.execute(select(HostPulse.id).where(HostPulse.member_id == member_id,
                                                                     HostPulse.week == week))).first()
         member = await session.get(Member, member_id)
         if already or member is None:
             continue
-        facts = await facts_for(session, venue_ids, now)
+        venues_key = tuple(venue_ids)
+        if venues_key not in facts_of:
+            facts_of[venues_key] = await facts_for(session, venue_ids, now)
+        facts = facts_of[venues_key]
         if facts.empty():
             continue
         pulse = HostPulse(member_id=member_id, week=week, sent_at=now)
