@@ -3,7 +3,7 @@
 It gives the host their venue's week to come, what came from the network (new members at their
 venue, introductions involving their members, neighbours' events their members are going to),
 and one question with buttons: "anything you need from the network this week?" (a skill, a hand
-for an event, a room, nothing). The answers are summarised once in the hosts' chat, with who
+for an event, a room, nothing), and a button to stop the pulse (`/pulse on` brings it back). The answers are summarised once in the hosts' chat, with who
 asked: hosts are not anonymous to each other.
 
 Once a week is kept by the database (one `HostPulse` per host and ISO week), not by the scheduler,
@@ -29,7 +29,7 @@ from bot.outbox.notify import notify_chat, notify_member
 from bot.types import Button, Reply
 from storage.models import Member, Role, Venue
 from storage.models.events import Event, EventVenue, Rsvp
-from storage.models.hosts_partners import PULSE_ANSWERS, HostPulse
+from storage.models.hosts_partners import PULSE_ANSWERS, HostPulse, HostPulseOptOut
 from storage.models.intro_requests import IntroRequest
 from storage.models.matchmaking import Introduction, IntroductionMember
 
@@ -117,6 +117,7 @@ def pulse_message(pulse_id: int, facts: PulseFacts, zone: str, now: datetime) ->
         lines.append(t("hosts.pulse.question"))
         lines.append(t("hosts.pulse.why"))
         buttons = tuple((Button(t(f"hosts.pulse.answer.{a}"), "pulse", f"{pulse_id}:{a}"),) for a in PULSE_ANSWERS)
+        buttons += ((Button(t("hosts.pulse.stop"), "pulse", f"{pulse_id}:stop"),),)
         return Reply("\n".join(lines), buttons=buttons)
 
     return render
@@ -128,7 +129,10 @@ async def send_pulses(session: AsyncSession, config: Config, now: datetime) -> i
     week = iso_week(now, zone)
     sent = 0
     facts_of: dict[tuple[int, ...], PulseFacts] = {}  # the hosts of one venue share its facts: read once
+    off = set((await session.execute(select(HostPulseOptOut.member_id))).scalars())
     for member_id, venue_ids in (await hosts_and_venues(session)).items():
+        if member_id in off:
+            continue
         already = (await session.execute(select(HostPulse.id).where(HostPulse.member_id == member_id,
                                                                     HostPulse.week == week))).first()
         member = await session.get(Member, member_id)

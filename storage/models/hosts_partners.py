@@ -53,6 +53,15 @@ class HostPulse(Base):
     summarised_at: Mapped[datetime | None] = mapped_column()  # told in the hosts' chat
 
 
+class HostPulseOptOut(Base):
+    """A host who asked for no more weekly pulses (`/pulse off`); `/pulse on` deletes the row."""
+
+    __tablename__ = "host_pulse_opt_outs"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CohostProposal(Base):
     """A host proposes a co-hosted event to another venue's hosts (double opt-in).
 

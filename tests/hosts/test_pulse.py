@@ -27,7 +27,8 @@ async def test_pulse_sent_once_a_week_and_skipped_when_empty(app, memory, people
     [pulse] = memory.to_user("10")
     assert "Café des makers" in pulse.text and "un nouveau membre" in pulse.text
     assert [b.label for b in pulse.reply.all_buttons()] == [
-        "Une compétence", "Un coup de main pour un événement", "Une salle", "Rien cette semaine"]
+        "Une compétence", "Un coup de main pour un événement", "Une salle", "Rien cette semaine",
+        "Ne plus recevoir ce point"]
     assert memory.to_user("20") == []
     clock.advance(days=7)
     await add_event(app, "hangar", "Atelier vélo", clock.now() + timedelta(days=1))
@@ -83,3 +84,22 @@ async def test_mydata_and_forget_cover_pulses_and_cohosting(app, memory, people)
         assert (await session.execute(select(HostPulse))).first() is None
         proposal = (await session.execute(select(CohostProposal))).scalar_one()
         assert (proposal.proposer_id, proposal.status) == (None, "cancelled")
+
+
+async def test_a_host_stops_the_pulse_and_turns_it_back_on(app, memory, people, clock):
+    ana = await people.add("Ana", user_id="10")
+    await make_host(app, ana, "hangar")
+    await add_event(app, "hangar", "Café des makers", T0 + timedelta(days=2))
+    assert await send_weekly_pulses(app) == 1
+    await app.dispatcher.drain()
+    [pulse] = memory.to_user("10")
+    user = memory.user("10")
+    stopped = await user.press(pulse.reply.all_buttons()[-1])
+    assert "/point on" in stopped[0].text
+    assert "ne reçois plus" in (await user.send("/point"))[0].text
+    clock.advance(days=7)
+    await add_event(app, "hangar", "Atelier vélo", clock.now() + timedelta(days=1))
+    assert await send_weekly_pulses(app) == 0
+    assert "de nouveau" in (await user.send("/point on"))[0].text
+    assert await send_weekly_pulses(app) == 1
+    assert json.loads((await user.send("/mesdonnees"))[0].attachment.content)["hosts_network"]["pulse_off"] is False

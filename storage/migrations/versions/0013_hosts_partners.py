@@ -47,6 +47,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("member_id", "week", name=op.f("uq_host_pulses_member_id_week")),
     )
     op.create_table(
+        "host_pulse_opt_outs",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        _fk("host_pulse_opt_outs", "member_id", "members", "CASCADE"),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_host_pulse_opt_outs")),
+    )
+    op.create_table(
         "cohost_proposals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=80), nullable=False),
@@ -120,5 +127,6 @@ def downgrade() -> None:
     op.drop_table("opportunities")
     op.drop_index("ix_cohost_proposals_status", table_name="cohost_proposals")
     op.drop_table("cohost_proposals")
+    op.drop_table("host_pulse_opt_outs")
     op.drop_table("host_pulses")
     op.drop_table("hosts_chat_invites")
