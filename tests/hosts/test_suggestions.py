@@ -19,9 +19,9 @@ from tests_hosts_helpers import add_event, make_host, venue_id
 EVENING = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)  # a Thursday, 19h in Paris
 
 
-async def hosts(app, people):
+async def hosts(app, people, cleo_locale: str = "fr"):
     ana = await people.add("Ana", user_id="10")
-    cleo = await people.add("Cléo", venue="fabrique", user_id="30")
+    cleo = await people.add("Cléo", venue="fabrique", user_id="30", locale=cleo_locale)
     await make_host(app, ana, "hangar")
     await make_host(app, cleo, "fabrique")
     return ana, cleo
@@ -72,7 +72,7 @@ async def test_need_offer_suggestion_accepted_becomes_a_cohosted_event(app, memo
 
 
 async def test_complement_suggestion_declined_tells_the_proposer(app, memory, people):
-    await hosts(app, people)
+    await hosts(app, people, cleo_locale="en")
     await people.add("A1", needs=["welding"], offers=["accounting"], user_id="101")
     await people.add("A2", needs=["joinery"], user_id="102")
     await people.add("F1", venue="fabrique", offers=["welding", "joinery"], needs=["accounting"], user_id="201")
@@ -83,8 +83,9 @@ async def test_complement_suggestion_declined_tells_the_proposer(app, memory, pe
     await ana.press(idea.all_buttons()[0])
     await app.dispatcher.drain()
     [ask] = memory.to_user("30")
-    declined = await memory.user("30").press(ask.reply.all_buttons()[1])
-    assert "C'est noté" in declined[0].text
+    assert "rarely meet" in ask.text and "host of Le Hangar" in ask.text  # in Cléo's language
+    declined = await memory.user("30", language="en").press(ask.reply.all_buttons()[1])
+    assert "Noted" in declined[0].text
     await app.dispatcher.drain()
     assert any("ne donnent pas suite" in d.text for d in memory.to_user("10"))
 
