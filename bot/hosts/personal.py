@@ -28,7 +28,7 @@ async def export_hosts(session: AsyncSession, member: Member) -> dict[str, Any]:
         .order_by(CohostProposal.id))).scalars()
     return {
         "pulse_off": await session.get(HostPulseOptOut, member.id) is not None,
-        "pulses": [{"week": p.week, "sent_at": p.sent_at.isoformat(), "answer": p.answer} for p in pulses],
+        "pulses": [{"week": p.week, "sent_at": p.sent_at.isoformat(), "answer": p.answer, "detail": p.detail} for p in pulses],
         "cohosting": [{"role": "proposed" if p.proposer_id == member.id else "answered", "title": p.title,
                        "status": p.status, "created_at": p.created_at.isoformat()} for p in proposals],
     }

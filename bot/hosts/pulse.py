@@ -172,11 +172,11 @@ async def summarise(session: AsyncSession, config: Config, now: datetime) -> int
     for pulse, member in asking:
         venues = (await session.execute(select(Venue.name).join(Role, Role.venue_id == Venue.id).where(
             Role.member_id == member.id, Role.role == "host").order_by(Venue.name))).scalars().all()
-        lines.append((member.display_name, ", ".join(venues), pulse.answer))
+        lines.append((member.display_name, ", ".join(venues), pulse.answer, pulse.detail))
     t = Translator(config.network.default_locale)
     text = "\n".join([t("hosts.pulse.summary_head", week=week)] + [
         t("hosts.pulse.summary_line", name=name, venues=venues, need=t(f"hosts.pulse.need.{answer}"))
-        for name, venues, answer in lines] + [t("hosts.pulse.summary_foot")])
+        + (f" — {detail}" if detail else "") for name, venues, answer, detail in lines] + [t("hosts.pulse.summary_foot")])
     for chat in chats:
         await notify_chat(session, chat, Reply(text, silent=True), key=f"pulse:{week}:summary:{chat.id}",
                           purpose=PURPOSE, now=now)

@@ -49,6 +49,7 @@ class HostPulse(Base):
     week: Mapped[str] = mapped_column(String(10))  # ISO week, e.g. "2026-W49"
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(String(10))  # skill | hand | room | nothing
+    detail: Mapped[str] = mapped_column(String(200), default="")  # "which one", in the host's words
     answered_at: Mapped[datetime | None] = mapped_column()
     summarised_at: Mapped[datetime | None] = mapped_column()  # told in the hosts' chat
 

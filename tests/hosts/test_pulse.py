@@ -48,8 +48,11 @@ async def test_answers_are_summarised_once_in_the_hosts_chat_with_who_asked(app,
     assert await send_weekly_pulses(app) == 2
     await app.dispatcher.drain()
     [to_ana], [to_cleo] = memory.to_user("10"), memory.to_user("30")
-    answer = await memory.user("10").press(to_ana.reply.all_buttons()[2])
-    assert "une salle" in answer[0].text
+    ana_user = memory.user("10")
+    answer = await ana_user.press(to_ana.reply.all_buttons()[2])
+    assert "une salle" in answer[0].text and "précises" in answer[0].text
+    told = await ana_user.send("pour 40 personnes, le 12")
+    assert "groupe des hôtes" in told[0].text
     await memory.user("30").press(to_cleo.reply.all_buttons()[3])  # nothing
     # forged: Cléo cannot answer Ana's pulse
     forged = await memory.user("30").press(Button("x", "pulse", to_ana.reply.all_buttons()[0].payload))
@@ -58,7 +61,7 @@ async def test_answers_are_summarised_once_in_the_hosts_chat_with_who_asked(app,
     assert await summarise_pulses(app) == 0
     await app.dispatcher.drain()
     [summary] = memory.to_chat("-500")
-    assert "Ana (Le Hangar) : une salle" in summary.text and "Cléo" not in summary.text
+    assert "Ana (Le Hangar) : une salle — pour 40 personnes, le 12" in summary.text and "Cléo" not in summary.text
     late = await memory.user("10").press(to_ana.reply.all_buttons()[0])
     assert "déjà résumé" in late[0].text
 

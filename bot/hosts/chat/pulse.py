@@ -10,8 +10,11 @@ from bot.context import Context
 from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Reply
+from bot.words import is_skip
 from storage.models.hosts_partners import PULSE_ANSWERS, HostPulse, HostPulseOptOut
 
+FLOW = "pulse"
+MAX_DETAIL = 200
 ON_WORDS, OFF_WORDS = {"on", "oui", "activer"}, {"off", "non", "stop", "couper", "arreter", "arrêter"}
 
 
@@ -28,8 +31,23 @@ async def pulse_pressed(ctx: Context) -> Reply:
     if pulse.summarised_at is not None:
         return Reply(ctx.t("hosts.pulse.too_late"), private=True)
     pulse.answer, pulse.answered_at = answer, ctx.now
-    key = "hosts.pulse.thanks_nothing" if answer == "nothing" else "hosts.pulse.thanks"
-    return Reply(ctx.t(key, need=ctx.t(f"hosts.pulse.need.{answer}")), edit=True, private=True)
+    if answer == "nothing":
+        pulse.detail = ""
+        return Reply(ctx.t("hosts.pulse.thanks_nothing"), edit=True, private=True)
+    # One optional line saying which skill, what hand, what room: the summary is more useful with it.
+    await ctx.start_flow(FLOW, "detail", {"pulse": pulse.id})
+    return Reply(ctx.t("hosts.pulse.ask_detail", need=ctx.t(f"hosts.pulse.need.{answer}")), edit=True, private=True)
+
+
+async def detail_typed(ctx: Context) -> Reply:
+    pulse_id = (ctx.conversation.data if ctx.conversation else {}).get("pulse")
+    pulse = await ctx.session.get(HostPulse, pulse_id) if isinstance(pulse_id, int) else None
+    await ctx.end_flow()
+    if pulse is None or ctx.member is None or pulse.member_id != ctx.member.id or pulse.summarised_at is not None:
+        return ctx.expired(private=True)
+    text = " ".join(ctx.args.split())
+    pulse.detail = "" if is_skip(text) else text[:MAX_DETAIL]
+    return Reply(ctx.t("hosts.pulse.thanks", need=ctx.t(f"hosts.pulse.need.{pulse.answer}")), private=True)
 
 
 async def _set(ctx: Context, *, on: bool) -> None:
@@ -55,3 +73,4 @@ def register(registry: Registry) -> None:
     registry.command("pulse", fr="point", summary="hosts.pulse.summary", args="hosts.pulse.args", access=Access.HOST,
                      where=Where.PRIVATE, section="hosts", order=22)(pulse_command)
     registry.action("pulse", access=Access.MEMBER)(pulse_pressed)
+    registry.flow(FLOW)(detail_typed)

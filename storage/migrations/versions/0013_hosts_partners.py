@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("week", sa.String(length=10), nullable=False),
         sa.Column("sent_at", TZ, nullable=False),
         sa.Column("answer", sa.String(length=10), nullable=True),
+        sa.Column("detail", sa.String(length=200), nullable=False),
         sa.Column("answered_at", TZ, nullable=True),
         sa.Column("summarised_at", TZ, nullable=True),
         _fk("host_pulses", "member_id", "members", "CASCADE"),
