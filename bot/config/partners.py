@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from bot.config.sections import VenueConfig
 
 # "e2c" is an école de la seconde chance; "public body" keeps the spelling venues already use.
 DEFAULT_PARTNER_KINDS = ("university", "company", "school", "e2c", "association", "public body", "other")
-KIND_RE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_ ")
+KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_ ")
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class PartnersConfig:
         if not self.kinds:
             found.append("kinds: give at least one kind")
         for i, kind in enumerate(self.kinds):
-            if not kind or len(kind) > 20 or not set(kind) <= KIND_RE_CHARS:
+            if not kind or len(kind) > 20 or not set(kind) <= KIND_CHARS:
                 found.append(f'kinds[{i}]: "{kind}" must be 1 to 20 lowercase letters, digits, dashes or spaces')
         if len(set(self.kinds)) != len(self.kinds):
             found.append("kinds: each kind once")
@@ -32,7 +35,7 @@ class PartnersConfig:
             found.append("max_proposals: must be between 1 and 1000")
         return found
 
-    def venue_problems(self, venues) -> list[str]:
+    def venue_problems(self, venues: Sequence[VenueConfig]) -> list[str]:
         """Each partner venue's `partner_kind` checked against `kinds` (called by `Config.problems`)."""
         found = []
         for i, venue in enumerate(venues):

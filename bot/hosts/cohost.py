@@ -3,7 +3,8 @@
 A host presses "Propose a co-hosted event" under a suggestion; the other venue's hosts get one
 message with Accept / Decline and see it only as a proposal. The first of them to accept gets the
 /event conversation opened on a draft with both venues as co-hosts (their venue first, since they
-publish it), and the proposer is told; a decline tells the proposer plainly, without names.
+publish it), and the proposer is told; pressing Accept again reopens the draft until the event is
+published. A decline tells the proposer plainly, without names.
 """
 
 from __future__ import annotations
@@ -49,16 +50,19 @@ async def draft_title(session: AsyncSession, suggestion: Suggestion, locale: str
     return t("hosts.cohost.title_meet", a=mine.name if mine else "?", b=other.name if other else "?"), None
 
 
-def ask_message(proposal_id: int, proposer: str, venue: str, about: str) -> Callable[[Translator], Reply]:
+def ask_message(proposal_id: int, proposer: str, venue: str, about: dict[str, str]) -> Callable[[Translator], Reply]:
+    """`about`: the suggestion in each language, as the proposer saw it (the reader's is used)."""
+
     def render(t: Translator) -> Reply:
         buttons = ((Button(t("hosts.cohost.accept"), "cohost.acc", str(proposal_id)),
                     Button(t("hosts.cohost.decline"), "cohost.dec", str(proposal_id))),)
-        return Reply(t("hosts.cohost.ask", name=proposer, venue=venue, about=about), buttons=buttons)
+        text = about.get(t.locale) or next(iter(about.values()), "")
+        return Reply(t("hosts.cohost.ask", name=proposer, venue=venue, about=text), buttons=buttons)
 
     return render
 
 
-async def propose(session: AsyncSession, config: Config, suggestion: Suggestion, proposer: Member, about: str,
+async def propose(session: AsyncSession, config: Config, suggestion: Suggestion, proposer: Member, about: dict[str, str],
                   now: datetime) -> CohostProposal | None:
     """Record the proposal and ask each host of the other venue; None when it has no host to ask."""
     hosts = [h for h in await hosts_of(session, suggestion.other_id) if h.id != proposer.id]

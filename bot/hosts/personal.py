@@ -1,6 +1,7 @@
 """What the hosts' network stores about a member, for /mydata and /forget.
 
-Weekly pulses (when sent, the answer): exported; deleted with the member (they cascade).
+Weekly pulses (when sent, the answer) and a pulse turned off: exported; deleted with the member
+(they cascade).
 Co-hosting proposals a member made or answered: exported; they concern venues, so they survive
 /forget without the person (proposer and responder are set to NULL), and a pending one the
 member proposed is withdrawn.
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from storage.models import Member
-from storage.models.hosts_partners import CANCELLED, PENDING, CohostProposal, HostPulse
+from storage.models.hosts_partners import CANCELLED, PENDING, CohostProposal, HostPulse, HostPulseOptOut
 
 
 async def export_hosts(session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -26,7 +27,8 @@ async def export_hosts(session: AsyncSession, member: Member) -> dict[str, Any]:
         (CohostProposal.proposer_id == member.id) | (CohostProposal.responder_id == member.id))
         .order_by(CohostProposal.id))).scalars()
     return {
-        "pulses": [{"week": p.week, "sent_at": p.sent_at.isoformat(), "answer": p.answer} for p in pulses],
+        "pulse_off": await session.get(HostPulseOptOut, member.id) is not None,
+        "pulses": [{"week": p.week, "sent_at": p.sent_at.isoformat(), "answer": p.answer, "detail": p.detail} for p in pulses],
         "cohosting": [{"role": "proposed" if p.proposer_id == member.id else "answered", "title": p.title,
                        "status": p.status, "created_at": p.created_at.isoformat()} for p in proposals],
     }

@@ -3,7 +3,7 @@
 It gives the host their venue's week to come, what came from the network (new members at their
 venue, introductions involving their members, neighbours' events their members are going to),
 and one question with buttons: "anything you need from the network this week?" (a skill, a hand
-for an event, a room, nothing). The answers are summarised once in the hosts' chat, with who
+for an event, a room, nothing), and a button to stop the pulse (`/pulse on` brings it back). The answers are summarised once in the hosts' chat, with who
 asked: hosts are not anonymous to each other.
 
 Once a week is kept by the database (one `HostPulse` per host and ISO week), not by the scheduler,
@@ -29,7 +29,7 @@ from bot.outbox.notify import notify_chat, notify_member
 from bot.types import Button, Reply
 from storage.models import Member, Role, Venue
 from storage.models.events import Event, EventVenue, Rsvp
-from storage.models.hosts_partners import PULSE_ANSWERS, HostPulse
+from storage.models.hosts_partners import PULSE_ANSWERS, HostPulse, HostPulseOptOut
 from storage.models.intro_requests import IntroRequest
 from storage.models.matchmaking import Introduction, IntroductionMember
 
@@ -117,6 +117,7 @@ def pulse_message(pulse_id: int, facts: PulseFacts, zone: str, now: datetime) ->
         lines.append(t("hosts.pulse.question"))
         lines.append(t("hosts.pulse.why"))
         buttons = tuple((Button(t(f"hosts.pulse.answer.{a}"), "pulse", f"{pulse_id}:{a}"),) for a in PULSE_ANSWERS)
+        buttons += ((Button(t("hosts.pulse.stop"), "pulse", f"{pulse_id}:stop"),),)
         return Reply("\n".join(lines), buttons=buttons)
 
     return render
@@ -127,13 +128,20 @@ async def send_pulses(session: AsyncSession, config: Config, now: datetime) -> i
     zone = config.network.timezone
     week = iso_week(now, zone)
     sent = 0
+    facts_of: dict[tuple[int, ...], PulseFacts] = {}  # the hosts of one venue share its facts: read once
+    off = set((await session.execute(select(HostPulseOptOut.member_id))).scalars())
     for member_id, venue_ids in (await hosts_and_venues(session)).items():
+        if member_id in off:
+            continue
         already = (await session.execute(select(HostPulse.id).where(HostPulse.member_id == member_id,
                                                                     HostPulse.week == week))).first()
         member = await session.get(Member, member_id)
         if already or member is None:
             continue
-        facts = await facts_for(session, venue_ids, now)
+        venues_key = tuple(venue_ids)
+        if venues_key not in facts_of:
+            facts_of[venues_key] = await facts_for(session, venue_ids, now)
+        facts = facts_of[venues_key]
         if facts.empty():
             continue
         pulse = HostPulse(member_id=member_id, week=week, sent_at=now)
@@ -164,11 +172,11 @@ async def summarise(session: AsyncSession, config: Config, now: datetime) -> int
     for pulse, member in asking:
         venues = (await session.execute(select(Venue.name).join(Role, Role.venue_id == Venue.id).where(
             Role.member_id == member.id, Role.role == "host").order_by(Venue.name))).scalars().all()
-        lines.append((member.display_name, ", ".join(venues), pulse.answer))
+        lines.append((member.display_name, ", ".join(venues), pulse.answer, pulse.detail))
     t = Translator(config.network.default_locale)
     text = "\n".join([t("hosts.pulse.summary_head", week=week)] + [
         t("hosts.pulse.summary_line", name=name, venues=venues, need=t(f"hosts.pulse.need.{answer}"))
-        for name, venues, answer in lines] + [t("hosts.pulse.summary_foot")])
+        + (f" — {detail}" if detail else "") for name, venues, answer, detail in lines] + [t("hosts.pulse.summary_foot")])
     for chat in chats:
         await notify_chat(session, chat, Reply(text, silent=True), key=f"pulse:{week}:summary:{chat.id}",
                           purpose=PURPOSE, now=now)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -75,36 +76,41 @@ class Suggestion:
 
 async def _skills_by_venue(session: AsyncSession, kind: str) -> dict[int, dict[int, int]]:
     """venue -> skill -> members of that venue (home venue, consented) holding it as `kind`."""
-    rows = await session.execute(select(Member.home_venue_id, MemberSkill.skill_id).join(
+    rows = await session.execute(select(Member.home_venue_id, MemberSkill.skill_id, func.count()).join(
         MemberSkill, MemberSkill.member_id == Member.id).where(
-        MemberSkill.kind == kind, Member.consent_at.is_not(None), Member.home_venue_id.is_not(None)))
-    found: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for venue_id, skill_id in rows:
-        found[venue_id][skill_id] += 1
+        MemberSkill.kind == kind, Member.consent_at.is_not(None), Member.home_venue_id.is_not(None))
+        .group_by(Member.home_venue_id, MemberSkill.skill_id))
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    for venue_id, skill_id, count in rows:
+        found[venue_id][skill_id] = count
     return found
 
 
 async def _meetings(session: AsyncSession, venue_id: int, now: datetime) -> dict[int, int]:
     """other venue -> introductions made between its members and this venue's, in 90 days."""
-    homes = dict((await session.execute(select(Member.id, Member.home_venue_id))).all())
     counts: dict[int, int] = defaultdict(int)
-    requests = await session.execute(select(IntroRequest.requester_id, IntroRequest.addressee_id).where(
-        IntroRequest.status == "accepted", IntroRequest.responded_at >= now - QUARTER))
-    for a, b in requests:
-        pair = {homes.get(a), homes.get(b)}
-        if venue_id in pair and len(pair) == 2:
-            counts[next(v for v in pair if v != venue_id)] += 1
-    rounds = await session.execute(select(IntroductionMember.introduction_id, IntroductionMember.venue_id).join(
+    requester, addressee = aliased(Member), aliased(Member)
+    requests = await session.execute(select(requester.home_venue_id, addressee.home_venue_id, func.count())
+                                     .select_from(IntroRequest)
+                                     .join(requester, requester.id == IntroRequest.requester_id)
+                                     .join(addressee, addressee.id == IntroRequest.addressee_id)
+                                     .where(IntroRequest.status == "accepted",
+                                            IntroRequest.responded_at >= now - QUARTER,
+                                            (requester.home_venue_id == venue_id) | (addressee.home_venue_id == venue_id))
+                                     .group_by(requester.home_venue_id, addressee.home_venue_id))
+    for a, b, count in requests:
+        if a != b and None not in (a, b):
+            counts[b if a == venue_id else a] += count
+    ours = select(IntroductionMember.introduction_id).join(
         Introduction, Introduction.id == IntroductionMember.introduction_id).where(
-        Introduction.revealed_at >= now - QUARTER))
-    venues: dict[int, set[int]] = defaultdict(set)
-    for intro_id, v in rounds:
-        if v is not None:
-            venues[intro_id].add(v)
-    for found in venues.values():
-        if venue_id in found:
-            for other in found - {venue_id}:
-                counts[other] += 1
+        Introduction.revealed_at >= now - QUARTER, IntroductionMember.venue_id == venue_id)
+    rounds = await session.execute(select(IntroductionMember.venue_id, func.count(func.distinct(
+        IntroductionMember.introduction_id))).where(IntroductionMember.introduction_id.in_(ours),
+                                                    IntroductionMember.venue_id.is_not(None),
+                                                    IntroductionMember.venue_id != venue_id)
+                                   .group_by(IntroductionMember.venue_id))
+    for other, count in rounds:
+        counts[other] += count
     return counts
 
 

@@ -49,8 +49,18 @@ class HostPulse(Base):
     week: Mapped[str] = mapped_column(String(10))  # ISO week, e.g. "2026-W49"
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(String(10))  # skill | hand | room | nothing
+    detail: Mapped[str] = mapped_column(String(200), default="")  # "which one", in the host's words
     answered_at: Mapped[datetime | None] = mapped_column()
     summarised_at: Mapped[datetime | None] = mapped_column()  # told in the hosts' chat
+
+
+class HostPulseOptOut(Base):
+    """A host who asked for no more weekly pulses (`/pulse off`); `/pulse on` deletes the row."""
+
+    __tablename__ = "host_pulse_opt_outs"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CohostProposal(Base):

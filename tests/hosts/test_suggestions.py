@@ -7,17 +7,21 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
+from bot.hosts.suggestions import suggestions_for
 from bot.types import Button
+from storage.models import Venue
 from storage.models.events import Event, EventVenue
+from storage.models.intro_requests import IntroRequest
 from storage.models.hosts_partners import CohostProposal
+from testkit import People
 from tests_hosts_helpers import add_event, make_host, venue_id
 
 EVENING = datetime(2026, 12, 3, 18, 0, tzinfo=timezone.utc)  # a Thursday, 19h in Paris
 
 
-async def hosts(app, people):
+async def hosts(app, people, cleo_locale: str = "fr"):
     ana = await people.add("Ana", user_id="10")
-    cleo = await people.add("Cléo", venue="fabrique", user_id="30")
+    cleo = await people.add("Cléo", venue="fabrique", user_id="30", locale=cleo_locale)
     await make_host(app, ana, "hangar")
     await make_host(app, cleo, "fabrique")
     return ana, cleo
@@ -47,6 +51,10 @@ async def test_need_offer_suggestion_accepted_becomes_a_cohosted_event(app, memo
     assert "brouillon" in opened[0].text
     assert opened[1].title == "Atelier commun : Impression 3D"
     assert "La Fabrique" in opened[1].text and "Le Hangar" in opened[1].text
+    # the draft can be opened again (a conversation left before publishing), by her only
+    await cleo.send("/annuler")
+    reopened = await cleo.press(ask.reply.all_buttons()[0])
+    assert reopened[1].title == "Atelier commun : Impression 3D"
     await cleo.press(Button("x", "ev.pub"))
     async with app.db.session() as session:
         event = (await session.execute(select(Event).where(Event.title == "Atelier commun : Impression 3D"))).scalar_one()
@@ -58,12 +66,13 @@ async def test_need_offer_suggestion_accepted_becomes_a_cohosted_event(app, memo
     assert proposal.status == "accepted"
     await app.dispatcher.drain()
     assert any("acceptent" in d.text for d in memory.to_user("10"))
-    # a second press on the answered proposal is refused
+    # once published, the proposal's buttons are spent
     assert "plus valable" in (await cleo.press(ask.reply.all_buttons()[1]))[0].text
+    assert "plus valable" in (await cleo.press(ask.reply.all_buttons()[0]))[0].text
 
 
 async def test_complement_suggestion_declined_tells_the_proposer(app, memory, people):
-    await hosts(app, people)
+    await hosts(app, people, cleo_locale="en")
     await people.add("A1", needs=["welding"], offers=["accounting"], user_id="101")
     await people.add("A2", needs=["joinery"], user_id="102")
     await people.add("F1", venue="fabrique", offers=["welding", "joinery"], needs=["accounting"], user_id="201")
@@ -74,8 +83,9 @@ async def test_complement_suggestion_declined_tells_the_proposer(app, memory, pe
     await ana.press(idea.all_buttons()[0])
     await app.dispatcher.drain()
     [ask] = memory.to_user("30")
-    declined = await memory.user("30").press(ask.reply.all_buttons()[1])
-    assert "C'est noté" in declined[0].text
+    assert "rarely meet" in ask.text and "host of Le Hangar" in ask.text  # in Cléo's language
+    declined = await memory.user("30", language="en").press(ask.reply.all_buttons()[1])
+    assert "Noted" in declined[0].text
     await app.dispatcher.drain()
     assert any("ne donnent pas suite" in d.text for d in memory.to_user("10"))
 
@@ -106,3 +116,22 @@ async def test_forged_and_stale_proposals_are_refused(app, memory, people):
     assert "Pas d'idée" in none[0].text
     async with app.db.session() as session:
         assert (await session.execute(select(CohostProposal))).first() is None
+
+
+async def test_venues_that_already_meet_get_no_complement_suggestion(any_app, memory, clock):
+    app, people = any_app, People(any_app, clock)
+    a1 = await people.add("A1", needs=["welding"], offers=["accounting"], user_id="101")
+    await people.add("A2", needs=["joinery"], user_id="102")
+    f1 = await people.add("F1", venue="fabrique", offers=["welding", "joinery"], needs=["accounting"], user_id="201")
+
+    async def kinds() -> list[str]:
+        async with app.db.session() as session:
+            hangar = (await session.execute(select(Venue).where(Venue.slug == "hangar"))).scalar_one()
+            return [s.kind for s in await suggestions_for(session, app.config, hangar, clock.now())]
+
+    assert "complement" in await kinds()
+    async with app.db.session() as session:
+        for _ in range(2):
+            session.add(IntroRequest(requester_id=a1, addressee_id=f1, status="accepted", context="",
+                                     expires_at=clock.now(), responded_at=clock.now()))
+    assert "complement" not in await kinds()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
 from bot.events.chat.create import preview
@@ -19,34 +20,35 @@ from bot.events.render import format_day
 from bot.hosts.cohost import draft_start, propose, settle
 from bot.hosts.stats import shown
 from bot.hosts.suggestions import Suggestion, suggestions_for
+from bot.i18n import LOCALES, Translator
 from bot.payloads import parse_id
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
 from storage.models import Skill, Venue
-from storage.models.events import Event
-from storage.models.hosts_partners import PENDING, CohostProposal
+from storage.models.events import Event, EventVenue
+from storage.models.hosts_partners import ACCEPTED, PENDING, CohostProposal
 from storage.venues import venue_by_slug
 
 
-async def _labels(ctx: Context, skill_ids: tuple[int, ...]) -> str:
-    rows = (await ctx.session.execute(select(Skill).where(Skill.id.in_(skill_ids)).order_by(Skill.label_fr))).scalars()
-    return ", ".join(s.label_en if ctx.locale == "en" else s.label_fr for s in rows)
+async def _labels(session: AsyncSession, skill_ids: tuple[int, ...], t: Translator) -> str:
+    rows = (await session.execute(select(Skill).where(Skill.id.in_(skill_ids)).order_by(Skill.label_fr))).scalars()
+    return ", ".join(s.label_en if t.locale == "en" else s.label_fr for s in rows)
 
 
-async def describe(ctx: Context, suggestion: Suggestion) -> str:
-    other = await ctx.session.get(Venue, suggestion.other_id)
+async def describe(session: AsyncSession, suggestion: Suggestion, t: Translator) -> str:
+    """The suggestion in one sentence, in `t`'s language (the other venue's hosts may read another)."""
+    other = await session.get(Venue, suggestion.other_id)
     name = other.name if other else "?"
     if suggestion.kind == "need_offer":
-        return ctx.t("hosts.suggest.need_offer", needing=shown(suggestion.needing, ctx.t),
-                     skill=await _labels(ctx, suggestion.skill_ids), other=name,
-                     offering=shown(suggestion.offering, ctx.t))
+        return t("hosts.suggest.need_offer", needing=shown(suggestion.needing, t),
+                 skill=await _labels(session, suggestion.skill_ids, t), other=name, offering=shown(suggestion.offering, t))
     if suggestion.kind == "complement":
-        return ctx.t("hosts.suggest.complement", other=name, skills=await _labels(ctx, suggestion.skill_ids))
-    mine = await ctx.session.get(Event, suggestion.event_id)
-    theirs = await ctx.session.get(Event, suggestion.other_event_id)
-    day = format_day(mine.starts_at.astimezone(ZoneInfo(mine.timezone)), ctx.locale) if mine else ""
-    return ctx.t("hosts.suggest.same_evening", mine=mine.title if mine else "?",
-                 theirs=theirs.title if theirs else "?", other=name, day=day)
+        return t("hosts.suggest.complement", other=name, skills=await _labels(session, suggestion.skill_ids, t))
+    mine = await session.get(Event, suggestion.event_id)
+    theirs = await session.get(Event, suggestion.other_event_id)
+    day = format_day(mine.starts_at.astimezone(ZoneInfo(mine.timezone)), t.locale) if mine else ""
+    return t("hosts.suggest.same_evening", mine=mine.title if mine else "?",
+             theirs=theirs.title if theirs else "?", other=name, day=day)
 
 
 async def _show(ctx: Context, venue: Venue, *, edit: bool = False) -> list[Reply]:
@@ -57,7 +59,7 @@ async def _show(ctx: Context, venue: Venue, *, edit: bool = False) -> list[Reply
     keys = set((await ctx.session.execute(select(CohostProposal.key).where(
         CohostProposal.key.in_([s.key for s in found])))).scalars())
     for suggestion in found:
-        text = await describe(ctx, suggestion)
+        text = await describe(ctx.session, suggestion, ctx.t)
         if suggestion.key in keys:
             replies.append(Reply(text + "\n" + ctx.t("hosts.suggest.proposed_already"), private=True))
             continue
@@ -100,7 +102,8 @@ async def propose_pressed(ctx: Context) -> Reply:
     other = await ctx.session.get(Venue, suggestion.other_id)
     if (await ctx.session.execute(select(CohostProposal.id).where(CohostProposal.key == suggestion.key))).first():
         return Reply(ctx.t("hosts.suggest.proposed_already"), private=True)
-    proposal = await propose(ctx.session, ctx.config, suggestion, ctx.member, await describe(ctx, suggestion), ctx.now)
+    about = {locale: await describe(ctx.session, suggestion, Translator(locale)) for locale in LOCALES}
+    proposal = await propose(ctx.session, ctx.config, suggestion, ctx.member, about, ctx.now)
     if proposal is None:
         return Reply(ctx.t("hosts.cohost.no_host", venue=other.name), private=True)
     return Reply(ctx.t("hosts.cohost.sent", venue=other.name), edit=True, private=True)
@@ -116,11 +119,31 @@ async def _pending_for(ctx: Context) -> CohostProposal | None:
     return proposal
 
 
+async def _reopenable(ctx: Context) -> CohostProposal | None:
+    """An accepted proposal its responder presses Accept on again: the draft is opened anew (the
+    conversation may have timed out or been left before publishing)."""
+    proposal_id = parse_id(ctx.args)
+    proposal = await ctx.session.get(CohostProposal, proposal_id) if proposal_id is not None else None
+    if (proposal is None or ctx.member is None or proposal.status != ACCEPTED or proposal.responder_id != ctx.member.id
+            or proposal.to_venue_id not in await ctx.hosted_venue_ids()):
+        return None
+    # Once published with both venues, there is nothing left to reopen.
+    both = [select(EventVenue.event_id).where(EventVenue.venue_id == v)
+            for v in (proposal.to_venue_id, proposal.from_venue_id)]
+    published = (await ctx.session.execute(select(Event.id).where(
+        Event.status == "published", Event.id.in_(both[0]), Event.id.in_(both[1]),
+        Event.created_at >= proposal.responded_at).limit(1))).first()
+    return None if published else proposal
+
+
 async def accept_pressed(ctx: Context) -> list[Reply] | Reply:
     proposal = await _pending_for(ctx)
     if proposal is None:
-        return ctx.expired(private=True)
-    await settle(ctx.session, ctx.config, proposal, ctx.member, True, ctx.now)
+        proposal = await _reopenable(ctx)
+        if proposal is None:
+            return ctx.expired(private=True)
+    else:
+        await settle(ctx.session, ctx.config, proposal, ctx.member, True, ctx.now)
     venue = await ctx.session.get(Venue, proposal.to_venue_id)
     start = draft_start(proposal, venue.timezone, ctx.now)
     draft = Draft(title=proposal.title, zone=venue.timezone, venues=[proposal.to_venue_id, proposal.from_venue_id])

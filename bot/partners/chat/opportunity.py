@@ -13,6 +13,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.context import Context
 from bot.events.render import AUDIENCE_TAGS, audience_label
 from bot.partners.contacts import partners_of
@@ -22,10 +24,10 @@ from bot.partners.targeting import propose
 from bot.registry import Access, Registry, Where
 from bot.timeparse.parser import WhenError, parse_when
 from bot.types import Button, Reply
+from bot.words import is_skip
 from storage.member_skills import resolver, split_skills
 from storage.models import Activity, Skill
 from storage.models.hosts_partners import Opportunity
-from sqlalchemy import select
 
 FLOW = "opportunity"
 SKIPPABLE = ("description", "skills", "audience", "place")
@@ -87,6 +89,8 @@ def _in_flow(ctx: Context) -> dict[str, Any] | None:
 async def text_step(ctx: Context) -> Reply:
     assert ctx.conversation is not None
     step, text = ctx.conversation.step, " ".join(ctx.args.split())
+    if step in SKIPPABLE and is_skip(text):  # "passer", "rien", "skip" typed instead of pressed
+        return await _next(ctx, step)
     if step == "kind":
         kind = next((k for k in OPPORTUNITY_KINDS if text.lower() in (k, opportunity_kind_label(k, ctx.t).lower())), None)
         return await _next(ctx, step, kind=kind) if kind else _kind_prompt(ctx)

@@ -40,11 +40,19 @@ def upgrade() -> None:
         sa.Column("week", sa.String(length=10), nullable=False),
         sa.Column("sent_at", TZ, nullable=False),
         sa.Column("answer", sa.String(length=10), nullable=True),
+        sa.Column("detail", sa.String(length=200), nullable=False),
         sa.Column("answered_at", TZ, nullable=True),
         sa.Column("summarised_at", TZ, nullable=True),
         _fk("host_pulses", "member_id", "members", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_host_pulses")),
         sa.UniqueConstraint("member_id", "week", name=op.f("uq_host_pulses_member_id_week")),
+    )
+    op.create_table(
+        "host_pulse_opt_outs",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        _fk("host_pulse_opt_outs", "member_id", "members", "CASCADE"),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_host_pulse_opt_outs")),
     )
     op.create_table(
         "cohost_proposals",
@@ -120,5 +128,6 @@ def downgrade() -> None:
     op.drop_table("opportunities")
     op.drop_index("ix_cohost_proposals_status", table_name="cohost_proposals")
     op.drop_table("cohost_proposals")
+    op.drop_table("host_pulse_opt_outs")
     op.drop_table("host_pulses")
     op.drop_table("hosts_chat_invites")
