@@ -114,31 +114,6 @@ class BotCore:
             return True
         log.info("%s delivery %s came again: applied once", event.user.platform, delivery_id)
         return False
-    async def resume(self, user: UserRef) -> Replies:
-        """The question of the conversation `user` is in, shown again with its buttons (a terminal
-        session starting anew after a restart); no reply when there is none. Read-only."""
-        try:
-            async with self.db.session() as session:
-                identity = await find_identity(session, user.platform, user.user_id)
-                if identity is None:
-                    return Replies()
-                conversation = await conversations.load(session, user.platform, user.user_id, self.clock.now())
-                question = conversations.prompt_reply(conversation) if conversation is not None else None
-                locale = self.locale_of(identity, user.language)
-                await session.rollback()  # an expired conversation is left for the next event to clear
-        except Exception:
-            log.exception("resuming the conversation of %s:%s failed", user.platform, user.user_id)
-            return Replies()
-        if question is None:
-            return Replies()
-        return Replies([question], awaits_text=True, locale=locale)
-
-    async def _remember_prompt(self, ctx: Context, replies) -> None:
-        """A step was saved by this event: its last reply is the step's question (see bot.conversation)."""
-        shown = _as_list(replies)
-        if ctx.conversation is not None and ctx.extra.get("flow_saved") and shown:
-            await conversations.remember_prompt(ctx.session, ctx.identity.platform, ctx.identity.platform_user_id,
-                                                shown[-1])
 
     async def complete(self, event: CommandInvoked, name: str, text: str) -> list[tuple[str, str]]:
         """Suggestions `(value, label)`, best first, for the argument of `event`'s command as typed so far.
@@ -179,6 +154,32 @@ class BotCore:
         if identity.member is not None and identity.member.locale:
             return identity.member.locale
         return normalize_locale(platform_language, default)
+
+    async def resume(self, user: UserRef) -> Replies:
+        """The question of the conversation `user` is in, shown again with its buttons (a terminal
+        session starting anew after a restart); no reply when there is none. Read-only."""
+        try:
+            async with self.db.session() as session:
+                identity = await find_identity(session, user.platform, user.user_id)
+                if identity is None:
+                    return Replies()
+                conversation = await conversations.load(session, user.platform, user.user_id, self.clock.now())
+                question = conversations.prompt_reply(conversation) if conversation is not None else None
+                locale = self.locale_of(identity, user.language)
+                await session.rollback()  # an expired conversation is left for the next event to clear
+        except Exception:
+            log.exception("resuming the conversation of %s:%s failed", user.platform, user.user_id)
+            return Replies()
+        if question is None:
+            return Replies()
+        return Replies([question], awaits_text=True, locale=locale)
+
+    async def _remember_prompt(self, ctx: Context, replies) -> None:
+        """A step was saved by this event: its last reply is the step's question (see bot.conversation)."""
+        shown = _as_list(replies)
+        if ctx.conversation is not None and ctx.extra.get("flow_saved") and shown:
+            await conversations.remember_prompt(ctx.session, ctx.identity.platform, ctx.identity.platform_user_id,
+                                                shown[-1])
 
     # -- dispatch ----------------------------------------------------------------------------
     async def _dispatch(self, ctx: Context):

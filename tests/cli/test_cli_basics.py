@@ -15,7 +15,7 @@ from bot.cli import build_parser, main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(args, cwd, stdin="", env=None, timeout=60):
+def run(args, cwd, stdin="", env=None, timeout=180):  # generous: a loaded two-core machine
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MAILLAGE_")}
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, input=stdin, capture_output=True,

@@ -18,10 +18,10 @@ from storage.outbox import enqueue
 from testkit import People, make_config
 
 
-async def test_a_console_session_delivers_only_the_played_persons_messages(sqlite_url, clock):
+async def test_a_console_session_delivers_only_the_played_persons_messages(database_url, clock):
     out = io.StringIO()
     adapter = ConsoleAdapter(UserRef("console", "ana", "Ana", None, "fr"), out=out, colour=False)
-    app = await build_app(make_config(sqlite_url), adapters=[adapter], clock=clock, migrate=False)
+    app = await build_app(make_config(database_url), adapters=[adapter], clock=clock, migrate=False)
     try:
         await adapter.start(app.core)
         people = People(app, clock)
