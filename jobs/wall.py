@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.cron import daily_at
 from bot.wall.changes import prune
 
 if TYPE_CHECKING:
@@ -20,4 +21,5 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
         removed = await prune(app.db, app.clock.now())
         log.info("wall: %s old change(s) forgotten", removed)
 
-    scheduler.add_job(run, "cron", hour=3, minute=40, id="wall_changes_prune", replace_existing=True)
+    scheduler.add_job(run, daily_at(3, 40, app.config.network.timezone), id="wall_changes_prune",
+                      replace_existing=True)

@@ -55,6 +55,8 @@ def _join(wall: Wall, t: Translator) -> str:
         parts.append(f'<p class="scan">{text(t("wall.join.scan"))}</p>')
     elif wall.venue:
         parts.append(f'<p class="code">{text(t("wall.join.type_code", code=wall.venue.join_code))}</p>')
+    else:
+        parts.append(f'<p class="code">{text(t("wall.join.type_start"))}</p>')
     parts.append(f'<p class="line">{text(line)}</p>')
     parts.append('<p class="buttons">' + _button(wall.join_link, t("wall.join.open"), "primary")
                  + _button(wall.discord_invite, t("wall.join.discord")) + "</p>")

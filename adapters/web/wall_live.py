@@ -50,6 +50,9 @@ class Scope:
     watchers: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     drawn_at: float = 0.0
+    # One drawing at a time per scope: 200 screens arriving together wait for one render and share
+    # it (on SQLite every transaction takes the write lock, so 200 at once would queue for it).
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class WallHub:
@@ -66,18 +69,24 @@ class WallHub:
     # -- drawing -----------------------------------------------------------------------------
     async def drawing(self, slug: str | None, locale: str) -> Drawing | None:
         """The scope's current drawing (made now if nobody watches it); None for an unknown venue."""
-        scope = self.scopes.get((slug, locale))
-        if scope is not None and scope.drawing is not None and (
-                scope.watchers or time.monotonic() - scope.drawn_at < self.config.poll_seconds):
-            return scope.drawing
-        if scope is None:
-            scope = self.scopes.setdefault((slug, locale), Scope(slug, locale))
-        if self._poller is None:
-            self.head = await head(self.app.db)  # a first drawing is as new as the log
-        await self._redraw(scope)
+        scope = self.scopes.setdefault((slug, locale), Scope(slug, locale))
+        async with scope.lock:
+            if scope.drawing is not None and (
+                    scope.watchers or time.monotonic() - scope.drawn_at < self.config.poll_seconds):
+                return scope.drawing
+            if self._poller is None:
+                self.head = await head(self.app.db)  # a first drawing is as new as the log
+            await self._redraw(scope)
         if scope.drawing is None and not scope.watchers:
             self.scopes.pop((slug, locale), None)
         return scope.drawing
+
+    async def _redraw_locked(self, scope: Scope, since: float = 0.0) -> bool:
+        """Redraw unless someone else did after `since` (they waited on the same lock)."""
+        async with scope.lock:
+            if scope.drawing is not None and scope.drawn_at > since:
+                return False
+            return await self._redraw(scope)
 
     async def _redraw(self, scope: Scope) -> bool:
         wall = await build_wall(self.app.db, self.app.config, self.app.clock.now(), scope.slug, scope.locale)
@@ -96,9 +105,12 @@ class WallHub:
 
     async def _redraw_watched(self) -> None:
         for scope in list(self.scopes.values()):
-            if scope.watchers and await self._redraw(scope):
-                scope.changed.set()
-                scope.changed = asyncio.Event()
+            if scope.watchers:
+                before = scope.drawing.version if scope.drawing else None
+                await self._redraw_locked(scope, since=time.monotonic())
+                if scope.drawing is not None and scope.drawing.version != before:
+                    scope.changed.set()  # each screen sends the drawing unless it has it already
+                    scope.changed = asyncio.Event()
 
     # -- polling -----------------------------------------------------------------------------
     async def _start_polling(self) -> None:
@@ -139,7 +151,7 @@ class WallHub:
                 if self._poller is None or self._poller.done():
                     await self._start_polling()
             if scope.watchers == 1 or scope.drawing is None:  # nobody kept it fresh until now
-                await self._redraw(scope)
+                await self._redraw_locked(scope, since=time.monotonic() - self.config.poll_seconds)
             drawing = scope.drawing
             yield f"retry: {RETRY_MS}\n\n"
             ping = f"event: ping\ndata: {json.dumps({'build': build})}\n\n"

@@ -210,6 +210,22 @@ async def test_the_wall_renders_updates_live_and_recovers_from_a_restart(browser
             "return [...document.querySelectorAll('a.btn')].some(a => a.offsetParent && a.href.startsWith('https://t.me/maillage_bot'))"),
             "the phone's buttons")
         assert driver.execute_script("return document.documentElement.scrollHeight > window.innerHeight")
+
+        # A frozen server (the connection stays open, nothing comes): the watchdog notices the silence,
+        # reconnects, and once the server answers again the screen is up to date.
+        driver.set_window_size(1920, 1080)
+        driver.get(f"{server.base}/wall/hangar")
+        wait_until(lambda: "Atelier vélo" in panel_text(driver, "coming"), "the page before the freeze")
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            wait_until(lambda: driver.execute_script("return !document.getElementById('status').hidden"),
+                       "the watchdog noticing the silence")
+            await event(app, "Atelier couture", app.clock.now() + timedelta(hours=40), venues=("hangar",))
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+        wait_until(lambda: "Atelier couture" in panel_text(driver, "coming"), "the screen after the freeze")
+        wait_until(lambda: driver.execute_script("return document.getElementById('status').hidden"),
+                   "the status cleared after the freeze")
     finally:
         if driver is not None:
             driver.quit()

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import dataclasses
+
 from sqlalchemy import select
+
+from bot.config import WebConfig
 
 from storage.models import Role, Venue
 from storage.models.wall import WallChange, WallConsent, WallHidden
@@ -104,7 +108,7 @@ async def test_hosts_hide_their_venues_items_and_not_others(app, memory, people)
     helene = memory.user("h", "Hélène")
     await helene.send("/mur")
     labels = [b.label for r in helene.last for b in r.all_buttons()]
-    assert labels == ["Masquer : Chez nous"] and "/wall" in helene.text
+    assert labels == ["Masquer : Chez nous"] and "section [web]" in helene.text  # no web face configured
     await helene.press("Masquer : Chez nous")
     assert "n'apparaît plus" in helene.text and await hidden(app) == {f"event:{ours}"}
     await helene.send(f"/mur masquer e{theirs}")
@@ -124,6 +128,9 @@ async def test_an_animator_hides_anything_and_members_cannot_use_wall(app, memor
     member = await people.add("Zoé", user_id="z")
     await show_on_wall(app, member)
     animator = memory.user("animator", "Anim")
+    app.core.config = dataclasses.replace(app.core.config, web=WebConfig(public_url="https://mur.example"))
+    await animator.send("/wall")
+    assert "https://mur.example/wall" in animator.text and f"Masquer : Zoé" in animator.text + str(animator.last)
     await animator.send(f"/wall hide m{member}")
     assert await hidden(app) == {f"member:{member}"}
     async with client(app) as http:

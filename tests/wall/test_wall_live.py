@@ -134,3 +134,17 @@ async def test_the_change_log_forgets_what_is_older_than_a_day(any_app, clock):
     async with any_app.db.session() as session:
         left = (await session.execute(select(WallChange.created_at))).scalars().all()
     assert left and min(left).year > 2020  # today's kept, 2020's gone
+
+
+async def test_many_screens_connecting_at_once_share_one_drawing(served):
+    """30 screens at once (a lobby's power coming back): each gets the wall, none an error."""
+    _app, base = served
+
+    async def screen(http: httpx.AsyncClient) -> str:
+        async with http.stream("GET", f"{base}/wall-stream?venue=hangar") as response:
+            assert response.status_code == 200
+            return (await Stream(response).until(lambda m: m.get("event") == "wall"))["id"]
+
+    async with httpx.AsyncClient(timeout=httpx.Timeout(DEADLINE), limits=httpx.Limits(max_connections=40)) as http:
+        versions = await asyncio.gather(*(screen(http) for _ in range(30)))
+    assert len(set(versions)) == 1

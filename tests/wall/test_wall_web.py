@@ -110,6 +110,7 @@ async def test_cancelled_and_full_events_say_so_and_hidden_items_disappear(app, 
     full = await event(app, "Atelier complet", T0 + timedelta(hours=5), capacity=0)
     await event(app, "Annulé hélas", T0 + timedelta(hours=6), status="cancelled")
     hidden = await event(app, "À cacher", T0 + timedelta(hours=7))
+    await event(app, "Presque plein", T0 + timedelta(hours=8), capacity=3)
     member = await people.add("Camille")
     await show_on_wall(app, member)
     async with app.db.session() as session:
@@ -120,7 +121,8 @@ async def test_cancelled_and_full_events_say_so_and_hidden_items_disappear(app, 
         programme = (await http.get("/api/programme.json")).json()
     assert "Complet" in page and "Annulé" in page and 'class="event today cancelled"' in page
     assert "À cacher" not in page and "Camille" not in page
-    assert [e["title"] for e in programme["events"]] == ["Atelier complet", "Annulé hélas"]
+    assert "Plus que 3 places" in page
+    assert [e["title"] for e in programme["events"]] == ["Atelier complet", "Annulé hélas", "Presque plein"]
     assert programme["events"][0]["seats_left"] == 0 and full == programme["events"][0]["id"]
 
 

@@ -63,8 +63,10 @@ async def listing(ctx: Context) -> Reply:
     scope = await _scope(ctx)
     items = await moderation.moderatable(ctx.session, ctx.now, scope)
     lines = [ctx.t("wall.chat.title")]
-    url = base_url(ctx.config) + "/wall"
-    lines.append(ctx.t("wall.chat.link", url=url))
+    if ctx.config.web is None:
+        lines.append(ctx.t("wall.chat.no_web"))
+    else:
+        lines.append(ctx.t("wall.chat.link", url=base_url(ctx.config) + "/wall"))
     if not items:
         lines.append(ctx.t("wall.chat.nothing"))
     rows = []
