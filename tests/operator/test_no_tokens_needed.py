@@ -61,3 +61,11 @@ def test_a_venue_added_to_the_config_is_seen_by_the_next_command(tmp_path):
     assert "unknown venue" not in result.stdout + result.stderr
     with sqlite3.connect(tmp_path / "maillage.sqlite") as connection:
         assert connection.execute("SELECT count(*) FROM venues WHERE slug = 'grange'").fetchone()[0] == 1
+
+
+def test_a_command_on_a_database_never_migrated_says_so_in_one_line(tmp_path):
+    write_config(tmp_path, '\n[[events.feeds]]\nvenue = "hangar"\nurl = "https://example.org/h.ics"\n')
+    result = maillage(["feeds", "sync"], tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("maillage: the database is not ready (never migrated); "
+                                     "run `maillage db upgrade` first")
