@@ -57,12 +57,24 @@ async def upgrade(db: Database, revision: str = "heads") -> None:
         await connection.run_sync(run)
 
 
+async def not_ready_reason(db: Database) -> str | None:
+    """Why the database cannot serve yet ("never migrated", "at 0012, latest 0016", "cannot connect:
+    ..."), or None when it is at the latest revision."""
+    try:
+        current = await current_revisions(db)
+    except Exception as error:  # unreachable, wrong credentials, not a database
+        return f"cannot connect: {str(error).splitlines()[0][:160]}"
+    heads = head_revisions()
+    if current == heads:
+        return None
+    if not current:
+        return "never migrated"
+    return f"at {', '.join(sorted(current))}, latest {', '.join(sorted(heads))}"
+
+
 async def is_migrated(db: Database) -> bool:
     """Whether the database is at the latest revision (False when unreachable or never migrated)."""
-    try:
-        return await current_revisions(db) == head_revisions()
-    except Exception:  # unreachable, wrong credentials, not a database: the command will say so itself
-        return False
+    return await not_ready_reason(db) is None
 
 
 async def current_revisions(db: Database) -> set[str]:

@@ -93,16 +93,18 @@ def config_from(args: argparse.Namespace, tokens_for: tuple[str, ...] = ()) -> C
 SYNCS_ITSELF = frozenset({"run", "db", "demo", "console", "doctor"})
 
 
-async def sync_reference_data_for(config: Config) -> None:
-    """Bring the config's venues and feeds and the taxonomy into a migrated database (else: nothing;
-    the command itself explains an unmigrated or unreachable database)."""
+async def sync_reference_data_for(config: Config) -> str | None:
+    """Bring the config's venues and feeds and the taxonomy into the database; returns why the
+    database is not ready instead (never migrated, unreachable), for one clear line."""
     from bot.reference_data import sync_reference_data
-    from storage.migrate import is_migrated
+    from storage.migrate import not_ready_reason
 
     db = Database(config.database.url)
     try:
-        if await is_migrated(db):
+        reason = await not_ready_reason(db)
+        if reason is None:
             await sync_reference_data(db, config)
+        return reason
     finally:
         await db.dispose()
 
@@ -152,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with terminal_safe_output():  # names and texts from members cannot drive the operator's terminal
             if args.command not in SYNCS_ITSELF:
-                run_async(sync_reference_data_for(config_from(args)))
+                reason = run_async(sync_reference_data_for(config_from(args)))
+                if reason is not None:
+                    print(f"maillage: the database is not ready ({reason}); run `maillage db upgrade` first",
+                          file=sys.stderr)
+                    return 1
             return int(args.func(args) or 0)
     except ConfigError as error:
         return report_config_error(error)

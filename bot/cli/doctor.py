@@ -20,6 +20,7 @@ from bot.cli import config_from, run_async
 from bot.config import Config, ConfigError, missing_secrets
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
+DATABASE_TIMEOUT = 30.0  # seconds: a database server that does not answer by then is reported as such
 NETWORK_TIMEOUT = 8.0  # seconds per platform request: enough for a slow link, short for an offline one
 TELEGRAM_API = "https://api.telegram.org"
 DISCORD_API = "https://discord.com/api/v10"
@@ -125,7 +126,9 @@ async def check_database(config: Config) -> list[Check]:
     where = url.database if url.get_backend_name() == "sqlite" else f"{url.host}:{url.port or 5432}/{url.database}"
     db = Database(config.database.url)
     try:
-        current = await current_revisions(db)
+        current = await asyncio.wait_for(current_revisions(db), DATABASE_TIMEOUT)
+    except asyncio.TimeoutError:
+        return [Check("database", FAIL, f"{url.get_backend_name()} {where}: no answer in {DATABASE_TIMEOUT:.0f} s")]
     except Exception as error:  # noqa: BLE001
         return [Check("database", FAIL, f"{url.get_backend_name()} {where}: cannot connect ({str(error)[:120]})")]
     finally:

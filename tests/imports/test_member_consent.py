@@ -34,7 +34,8 @@ def test_a_consent_date_requires_a_source():
     assert consent_source_problem(parse("name,venue\nAna,hangar\n")[0], None) is None  # no column: as before
 
 
-async def test_consent_is_stored_per_member_and_shown_in_mydata(app, memory, clock):
+async def test_consent_is_stored_per_member_and_shown_in_mydata(any_app, memory, clock):
+    app = any_app
     rows, problems = parse(FILE)
     async with app.db.session() as session:
         plan = await check(session, rows, problems)

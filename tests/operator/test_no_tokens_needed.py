@@ -61,3 +61,39 @@ def test_a_venue_added_to_the_config_is_seen_by_the_next_command(tmp_path):
     assert "unknown venue" not in result.stdout + result.stderr
     with sqlite3.connect(tmp_path / "maillage.sqlite") as connection:
         assert connection.execute("SELECT count(*) FROM venues WHERE slug = 'grange'").fetchone()[0] == 1
+
+
+def test_a_command_on_a_database_never_migrated_says_so_in_one_line(tmp_path):
+    write_config(tmp_path, '\n[[events.feeds]]\nvenue = "hangar"\nurl = "https://example.org/h.ics"\n')
+    result = maillage(["feeds", "sync"], tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("maillage: the database is not ready (never migrated); "
+                                     "run `maillage db upgrade` first")
+
+
+def test_run_only_web_serves_healthz_without_any_token(tmp_path):
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    from cli_helpers import popen
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    write_config(tmp_path, PLATFORMS + f"\n[web]\nport = {port}\n\n[scheduler]\nenabled = false\n")
+    process = popen(["run", "--only", "web"], tmp_path)
+    try:
+        deadline, health = time.monotonic() + 120, None
+        while health is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    health = json.load(response)
+            except OSError:
+                time.sleep(0.2)
+        assert health == {"status": "ok", "network": "Réseau Test"}, process.poll()
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=60)
+    assert "is not set" not in err and "Traceback" not in err
