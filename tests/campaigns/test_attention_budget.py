@@ -121,3 +121,20 @@ async def test_match_stats_do_not_scale_a_day_up_to_a_month(app, clock):
     async with app.db.session() as session:
         since = clock.now() - __import__("datetime").timedelta(days=1)
         assert await _messages_per_member_month(session, since, clock.now()) == 1.0
+
+
+async def test_the_last_unit_is_kept_only_when_a_round_is_due_within_the_week(app, memory, people, clock):
+    from storage.models.matchmaking import MatchSchedule
+
+    anim_id = await people.add("Anim", user_id="animator", intros=False)
+    await make_animator(app, anim_id)
+    bob = await people.add("Bob", user_id="bob", intros=True)
+    await _spend(app, bob, app.config.attention.budget_per_30_days - 1)
+    animator = memory.user("animator")
+    preview = await compose(animator, en=None)
+    assert "1 n'a plus de budget" in preview[0].text or "1 n'ont plus de budget" in preview[0].text, preview[0].text
+    await animator.press(animator.find_button("Garder", preview))
+    async with app.db.session() as session:  # rounds only on the first of January: none this week
+        session.add(MatchSchedule(id=1, cron="0 10 1 1 *", every_weeks=1, updated_at=clock.now()))
+    preview = await animator.send("/campagne modifier 1")
+    assert "2 membres : 2 le recevront maintenant" in preview[0].text, preview[0].text
