@@ -25,6 +25,7 @@ from bot.campaigns.reasons import reasons_for
 from bot.campaigns.render import chat_message, member_message
 from bot.config import Config
 from bot.i18n import Translator
+from bot.events.queries import programme_chats
 from bot.matchmaking.periods import effective_schedule
 from bot.outbox.attention import next_allowed
 from bot.outbox.notify import member_locale, notify_chat, notify_member
@@ -232,21 +233,23 @@ def _finish(campaign: Campaign, now: datetime, config: Config) -> None:
 
 async def _post_to_chats(session: AsyncSession, config: Config, campaign: Campaign, now: datetime) -> int:
     """An announcement in the bound chats: the venue's (a host's campaign, or the venues named), else
-    the network's programme chats."""
+    the network's programme chats (bound with /link_network or named in the config)."""
     audience = Audience.load(campaign.audience)
-    statement = select(VenueChat)
+    venue_ids: list[int] = []
     if campaign.venue_id is not None:
-        statement = statement.where(VenueChat.venue_id == campaign.venue_id, VenueChat.purpose == "announcements")
+        venue_ids = [campaign.venue_id]
     elif audience.venues:
-        statement = statement.join(Venue, Venue.id == VenueChat.venue_id).where(
-            Venue.slug.in_(audience.venues), VenueChat.purpose == "announcements")
+        venue_ids = list((await session.execute(select(Venue.id).where(Venue.slug.in_(audience.venues)))).scalars())
+    if venue_ids:
+        chats = list((await session.execute(select(VenueChat).where(
+            VenueChat.venue_id.in_(venue_ids), VenueChat.purpose == "announcements").order_by(VenueChat.id))).scalars())
     else:
-        statement = statement.where(VenueChat.venue_id.is_(None), VenueChat.purpose == "programme")
+        chats = await programme_chats(session, config)
     written = 0
     t = Translator(config.network.default_locale)
-    for chat in (await session.execute(statement.order_by(VenueChat.id))).scalars():
-        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name),
-                                     key=f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.id}",
+    for chat in chats:
+        key = f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.platform}:{chat.chat_id}"
+        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name), key=key,
                                      purpose=PURPOSE, now=now)
     return written
 

@@ -200,3 +200,24 @@ async def test_a_recurring_campaign_with_an_event_sign_up_goes_again_next_week(a
     clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc))
     await send_now(app)
     assert len([d for d in memory.to_user("ana") if "repair café" in d.text]) == 2
+
+
+async def test_an_announcement_goes_to_the_bound_chats_and_not_by_dm(app, memory, people, clock):
+    from storage.models import VenueChat
+
+    anim_id = await people.add("Anim", user_id="animator")
+    await make_animator(app, anim_id)
+    await people.add("Ana", user_id="ana")
+    async with app.db.session() as session:
+        session.add(VenueChat(venue_id=None, platform="memory", chat_id="-100prog", purpose="programme",
+                              title="Programme", created_at=clock.now()))
+    animator = memory.user("animator")
+    preview = await compose(animator, audience="groupes: oui", link="https://reseau.example/portes")
+    assert "Une annonce dans les groupes liés" in preview[0].text
+    await animator.press(animator.find_button("Envoyer", preview))
+    await send_now(app)
+    await send_now(app)
+    [post] = memory.to_chat("-100prog")
+    assert "Portes ouvertes" in post.text and "Une campagne du réseau Réseau Test" in post.text
+    assert [b.label for b in post.reply.all_buttons()] == ["En savoir plus"], "no personal buttons in a group"
+    assert memory.to_user("ana") == []
