@@ -70,10 +70,11 @@ class Facts:
         prefs = self.prefs.get(member_id)
         if refuses(prefs, PURPOSE, now):
             return MUTED
-        if config.attention.budget_per_30_days - self.used.get(member_id, 0) <= self.keep(config, member, now):
+        rules = quiet_rules(prefs, config.attention)
+        if rules.budget_per_30_days - self.used.get(member_id, 0) <= self.keep(config, member, now):
             return NO_BUDGET
         zone = self.zones.get(member.home_venue_id or 0, config.network.timezone)
-        return NOW if next_allowed(slot, zone, quiet_rules(prefs, config.attention)) <= slot else LATER
+        return NOW if next_allowed(slot, zone, rules) <= slot else LATER
 
 
     def keep(self, config: Config, member: Member, now: datetime) -> int:

@@ -70,12 +70,13 @@ async def notify_member(session: AsyncSession, config: Config, member: Member, r
         prefs = await prefs_of(session, member.id)
         if refuses(prefs, purpose, now):
             return False
+        rules = quiet_rules(prefs, config.attention)
         if not over_budget:
             await lock_budget(session, member.id)
-            if await budget_left(session, member.id, now, config.attention) <= keep:
+            if await budget_left(session, member.id, now, rules) <= keep:
                 return False
         zone = await member_timezone(session, member, config.network.timezone)
-        start = next_allowed(start, zone, quiet_rules(prefs, config.attention))
+        start = next_allowed(start, zone, rules)
     not_before = start
     reply = render(Translator(member_locale(member, identity, config.network.default_locale)))
     if nudge and not reply.silent:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from bot.outbox.notify import notify_member
-from bot.types import Reply
+from bot.types import Button, Reply
 from campaign_helpers import compose, make_animator, people, send_now  # noqa: F401 (fixture)
 from storage.models import Member, OutboxMessage
 from testkit import People
@@ -138,3 +138,18 @@ async def test_the_last_unit_is_kept_only_when_a_round_is_due_within_the_week(ap
         session.add(MatchSchedule(id=1, cron="0 10 1 1 *", every_weeks=1, updated_at=clock.now()))
     preview = await animator.send("/campagne modifier 1")
     assert "2 membres : 2 le recevront maintenant" in preview[0].text, preview[0].text
+
+
+async def test_a_member_accepts_fewer_nudges_a_month_than_the_network_allows(app, memory, people, clock):
+    ana_id = await people.add("Ana", user_id="ana")
+    ana = memory.user("ana")
+    await ana.send("/notifications")
+    replies = await ana.press("1 par mois")
+    assert "sur 1 au plus" in replies[0].text
+    assert "✓ 1 par mois" in [b.label for b in replies[0].all_buttons()]
+    async with app.db.session() as session:
+        member = await session.get(Member, ana_id)
+        written = [await notify_member(session, app.config, member, lambda t: Reply("n"), key=f"few:{n}",
+                                       purpose="digest", now=clock.now(), nudge=True) for n in range(2)]
+    assert written == [True, False]
+    assert "plus valable" in (await ana.press(Button("?", "nt.b", "9")))[0].text
