@@ -153,3 +153,17 @@ async def test_a_member_accepts_fewer_nudges_a_month_than_the_network_allows(app
                                        purpose="digest", now=clock.now(), nudge=True) for n in range(2)]
     assert written == [True, False]
     assert "plus valable" in (await ana.press(Button("?", "nt.b", "9")))[0].text
+
+
+async def test_a_non_urgent_transactional_message_waits_for_the_morning_without_spending_budget(app, people, clock):
+    member_id = await people.add("Hana", user_id="hana")
+    clock.set(datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc))  # 23:00 in Paris
+    async with app.db.session() as session:
+        member = await session.get(Member, member_id)
+        assert await notify_member(session, app.config, member, lambda t: Reply("feed"), key="f1",
+                                   purpose="feed_failure", now=clock.now())
+        assert await notify_member(session, app.config, member, lambda t: Reply("answer"), key="c1",
+                                   purpose="event_cancelled", now=clock.now())
+        rows = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.next_attempt_at))).all())
+    assert rows["f1"] == datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "the feed notice waits for 9:00"
+    assert rows["c1"] == clock.now(), "a cancellation goes at once"
