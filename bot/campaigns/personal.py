@@ -30,7 +30,7 @@ async def export(session: AsyncSession, member: Member) -> dict:
     prefs = await session.get(NotificationPrefs, member.id)
     settings = None if prefs is None else {
         "muted": list(prefs.muted or []), "quiet_start": prefs.quiet_start, "quiet_end": prefs.quiet_end,
-        "quiet_weekends": prefs.quiet_weekends,
+        "quiet_weekends": prefs.quiet_weekends, "budget_per_30_days": prefs.budget,
         "paused_until": prefs.paused_until.isoformat() if prefs.paused_until else None,
     }
     authored = list((await session.execute(select(Campaign.id).where(Campaign.author_id == member.id))).scalars())

@@ -25,6 +25,8 @@ from bot.campaigns.reasons import reasons_for
 from bot.campaigns.render import chat_message, member_message
 from bot.config import Config
 from bot.i18n import Translator
+from bot.events.queries import programme_chats
+from bot.matchmaking.periods import effective_schedule
 from bot.outbox.attention import next_allowed
 from bot.outbox.notify import member_locale, notify_chat, notify_member
 from bot.outbox.preferences import quiet_rules, refuses
@@ -37,6 +39,7 @@ from storage.outbox import BUDGET_WINDOW, enqueue
 log = logging.getLogger(__name__)
 
 PURPOSE = "campaign"
+ROUND_HORIZON = timedelta(days=7)
 NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE = "queued", "deferred", "no_budget", "muted", "unreachable"
 OUTCOMES = (NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE)
 
@@ -58,6 +61,7 @@ class Facts:
     prefs: dict[int, NotificationPrefs]
     used: dict[int, int]
     zones: dict[int, str]
+    round_soon: bool = False  # a matchmaking round is due within the week
 
     def outcome(self, config: Config, member_id: int, slot: datetime, now: datetime) -> str:
         member = self.members[member_id]
@@ -66,20 +70,31 @@ class Facts:
         prefs = self.prefs.get(member_id)
         if refuses(prefs, PURPOSE, now):
             return MUTED
-        if config.attention.budget_per_30_days - self.used.get(member_id, 0) <= keep_for(config, member, now):
+        rules = quiet_rules(prefs, config.attention)
+        if rules.budget_per_30_days - self.used.get(member_id, 0) <= self.keep(config, member, now):
             return NO_BUDGET
         zone = self.zones.get(member.home_venue_id or 0, config.network.timezone)
-        return NOW if next_allowed(slot, zone, quiet_rules(prefs, config.attention)) <= slot else LATER
+        return NOW if next_allowed(slot, zone, rules) <= slot else LATER
 
 
-def keep_for(config: Config, member: Member, now: datetime) -> int:
-    """Units a campaign leaves untouched: one for a member taking part in rounds (priority to
-    introductions), so a campaign never spends the unit their next proposal needs."""
-    in_rounds = member.intro_opt_in and (member.paused_until is None or member.paused_until <= now)
-    return config.campaigns.keep_for_introductions() if in_rounds else 0
+    def keep(self, config: Config, member: Member, now: datetime) -> int:
+        """Units a campaign leaves untouched: one for a member taking part in rounds when a round is
+        due within the week (priority to introductions), so a campaign never spends the unit their
+        proposal needs."""
+        in_rounds = member.intro_opt_in and (member.paused_until is None or member.paused_until <= now)
+        return config.campaigns.keep_for_introductions() if in_rounds and self.round_soon else 0
 
 
-async def load_facts(session: AsyncSession, member_ids: list[int], now: datetime) -> Facts:
+async def round_within_week(session: AsyncSession, config: Config, now: datetime) -> bool:
+    schedule = await effective_schedule(session, config)
+    try:
+        upcoming = schedule.next_after(now)
+    except ValueError:  # a schedule APScheduler cannot read: be prudent, keep the unit
+        return True
+    return bool(upcoming) and upcoming[0] - now <= ROUND_HORIZON
+
+
+async def load_facts(session: AsyncSession, config: Config, member_ids: list[int], now: datetime) -> Facts:
     members = {m.id: m for m in (await session.execute(select(Member).where(Member.id.in_(member_ids)))).scalars()}
     reachable = set((await session.execute(select(Identity.member_id).where(
         Identity.member_id.in_(member_ids), Identity.dm_status != "unreachable"))).scalars())
@@ -91,7 +106,7 @@ async def load_facts(session: AsyncSession, member_ids: list[int], now: datetime
             OutboxMessage.created_at >= now - BUDGET_WINDOW,
             OutboxMessage.status.notin_(OutboxStatus.NOT_DELIVERED)).group_by(OutboxMessage.member_id))).all())
     zones = dict((await session.execute(select(Venue.id, Venue.timezone))).all())
-    return Facts(members, reachable, prefs, used, zones)
+    return Facts(members, reachable, prefs, used, zones, await round_within_week(session, config, now))
 
 
 @dataclass
@@ -114,7 +129,7 @@ async def headcount(session: AsyncSession, config: Config, campaign: Campaign, a
         ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=after, limit=2000)
         if not ids:
             break
-        facts = await load_facts(session, ids, now)
+        facts = await load_facts(session, config, ids, now)
         for member_id in ids:
             counts[facts.outcome(config, member_id, at, now)] += 1
         total += len(ids)
@@ -174,7 +189,7 @@ async def send_batch(db: Database, config: Config, campaign_id: int, now: dateti
         remaining = await audience_count(session, audience, campaign.venue_id, now, after=last or 0) \
             if campaign.spread_minutes else len(ids)
         planned = done + remaining
-        facts = await load_facts(session, ids, now)
+        facts = await load_facts(session, config, ids, now)
         reasons = await reasons_for(session, audience, ids, config.network.name)
         started = campaign.started_at or now
         for position, member_id in enumerate(ids, start=done):
@@ -186,7 +201,7 @@ async def send_batch(db: Database, config: Config, campaign_id: int, now: dateti
                     session, config, member,
                     lambda t, m=member: member_message(campaign, t, reasons.why(m, t, scope_venue=campaign.venue_id)),
                     key=recipient_key(campaign.id, occurrence, member_id), purpose=PURPOSE, now=now, nudge=True,
-                    keep=keep_for(config, member, now), not_before=slot)
+                    keep=facts.keep(config, member, now), not_before=slot)
                 if not written:  # spent meanwhile by another process: the atomic check has the last word
                     outcome = NO_BUDGET
             await _record(session, campaign.id, occurrence, member_id, outcome, now)
@@ -219,21 +234,23 @@ def _finish(campaign: Campaign, now: datetime, config: Config) -> None:
 
 async def _post_to_chats(session: AsyncSession, config: Config, campaign: Campaign, now: datetime) -> int:
     """An announcement in the bound chats: the venue's (a host's campaign, or the venues named), else
-    the network's programme chats."""
+    the network's programme chats (bound with /link_network or named in the config)."""
     audience = Audience.load(campaign.audience)
-    statement = select(VenueChat)
+    venue_ids: list[int] = []
     if campaign.venue_id is not None:
-        statement = statement.where(VenueChat.venue_id == campaign.venue_id, VenueChat.purpose == "announcements")
+        venue_ids = [campaign.venue_id]
     elif audience.venues:
-        statement = statement.join(Venue, Venue.id == VenueChat.venue_id).where(
-            Venue.slug.in_(audience.venues), VenueChat.purpose == "announcements")
+        venue_ids = list((await session.execute(select(Venue.id).where(Venue.slug.in_(audience.venues)))).scalars())
+    if venue_ids:
+        chats = list((await session.execute(select(VenueChat).where(
+            VenueChat.venue_id.in_(venue_ids), VenueChat.purpose == "announcements").order_by(VenueChat.id))).scalars())
     else:
-        statement = statement.where(VenueChat.venue_id.is_(None), VenueChat.purpose == "programme")
+        chats = await programme_chats(session, config)
     written = 0
     t = Translator(config.network.default_locale)
-    for chat in (await session.execute(statement.order_by(VenueChat.id))).scalars():
-        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name),
-                                     key=f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.id}",
+    for chat in chats:
+        key = f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.platform}:{chat.chat_id}"
+        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name), key=key,
                                      purpose=PURPOSE, now=now)
     return written
 

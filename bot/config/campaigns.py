@@ -13,7 +13,8 @@ class CampaignsConfig:
     """[campaigns]: see config.example.toml for what each key does."""
 
     # Who gets a member's last unit of attention budget when both want it: "introductions" (the
-    # default) keeps it for a matchmaking proposal when the member takes part in rounds.
+    # default) keeps it for a matchmaking proposal when the member takes part in rounds and a
+    # round is due within the week.
     priority: str = "introductions"
     batch_size: int = 200  # recipients written to the outbox per transaction while sending
     max_spread_hours: int = 72  # the longest window a sending may be spread over

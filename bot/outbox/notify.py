@@ -5,7 +5,8 @@ message in the member's language, and, for nudges, applies the light-touch rules
 settings (a kind muted, a pause: nothing is written), the one attention budget every nudge shares
 (rounds, follow-ups, introduction requests, digests, campaigns; over budget: nothing is written, the
 caller is told) and quiet hours in the member's time zone, theirs or the network's (deferred, never
-dropped). Everything goes through the outbox, in the caller's transaction.
+dropped). Transactional messages that are not urgent (`NOT_URGENT`: a host's feed-failure notice, a
+"same event?" question) skip the budget but wait for the end of quiet hours too. Everything goes through the outbox, in the caller's transaction.
 
 The budget's check and write are atomic: on PostgreSQL the transaction first locks the member's row
 (FOR NO KEY UPDATE, held until it ends: a row lock, so a round writing to thousands of members does
@@ -28,6 +29,10 @@ from bot.i18n import Translator
 from bot.types import Reply
 from storage.models import Identity, Member, Venue, VenueChat
 from storage.outbox import enqueue
+
+
+# Transactional messages that can wait for the morning: they skip the budget, not quiet hours.
+NOT_URGENT = frozenset({"feed_failure", "feed_duplicate"})
 
 
 async def member_identity(session: AsyncSession, member_id: int, platform: str | None = None) -> Identity | None:
@@ -66,16 +71,21 @@ async def notify_member(session: AsyncSession, config: Config, member: Member, r
     if identity is None:
         return False
     start = max(not_before or now, now)
+    if not nudge and purpose in NOT_URGENT:
+        prefs = await prefs_of(session, member.id)
+        zone = await member_timezone(session, member, config.network.timezone)
+        start = next_allowed(start, zone, quiet_rules(prefs, config.attention))
     if nudge:
         prefs = await prefs_of(session, member.id)
         if refuses(prefs, purpose, now):
             return False
+        rules = quiet_rules(prefs, config.attention)
         if not over_budget:
             await lock_budget(session, member.id)
-            if await budget_left(session, member.id, now, config.attention) <= keep:
+            if await budget_left(session, member.id, now, rules) <= keep:
                 return False
         zone = await member_timezone(session, member, config.network.timezone)
-        start = next_allowed(start, zone, quiet_rules(prefs, config.attention))
+        start = next_allowed(start, zone, rules)
     not_before = start
     reply = render(Translator(member_locale(member, identity, config.network.default_locale)))
     if nudge and not reply.silent:

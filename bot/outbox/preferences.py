@@ -57,10 +57,13 @@ def refuses(prefs: NotificationPrefs | None, purpose: str, now: datetime) -> boo
 
 
 def quiet_rules(prefs: NotificationPrefs | None, config: AttentionConfig) -> AttentionConfig:
-    """The network's quiet hours with the member's own in their place where they set them."""
+    """The network's rules with the member's own in their place where they set them: quiet hours,
+    weekends, and a smaller monthly budget (never a larger one than the network's)."""
     if prefs is None:
         return config
-    changes = {}
+    changes: dict = {}
+    if prefs.budget is not None and prefs.budget < config.budget_per_30_days:
+        changes["budget_per_30_days"] = max(prefs.budget, 0)
     if prefs.quiet_start and prefs.quiet_end:
         changes.update(quiet_start=prefs.quiet_start, quiet_end=prefs.quiet_end)
     if prefs.quiet_weekends is not None:

@@ -99,4 +99,5 @@ class NotificationPrefs(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     quiet_weekends: Mapped[bool | None] = mapped_column(Boolean)
     paused_until: Mapped[datetime | None] = mapped_column()
+    budget: Mapped[int | None] = mapped_column(Integer)  # nudges accepted per 30 days; None: the network's
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from bot.outbox.notify import notify_member
-from bot.types import Reply
+from bot.types import Button, Reply
 from campaign_helpers import compose, make_animator, people, send_now  # noqa: F401 (fixture)
 from storage.models import Member, OutboxMessage
 from testkit import People
@@ -121,3 +121,49 @@ async def test_match_stats_do_not_scale_a_day_up_to_a_month(app, clock):
     async with app.db.session() as session:
         since = clock.now() - __import__("datetime").timedelta(days=1)
         assert await _messages_per_member_month(session, since, clock.now()) == 1.0
+
+
+async def test_the_last_unit_is_kept_only_when_a_round_is_due_within_the_week(app, memory, people, clock):
+    from storage.models.matchmaking import MatchSchedule
+
+    anim_id = await people.add("Anim", user_id="animator", intros=False)
+    await make_animator(app, anim_id)
+    bob = await people.add("Bob", user_id="bob", intros=True)
+    await _spend(app, bob, app.config.attention.budget_per_30_days - 1)
+    animator = memory.user("animator")
+    preview = await compose(animator, en=None)
+    assert "1 n'a plus de budget" in preview[0].text or "1 n'ont plus de budget" in preview[0].text, preview[0].text
+    await animator.press(animator.find_button("Garder", preview))
+    async with app.db.session() as session:  # rounds only on the first of January: none this week
+        session.add(MatchSchedule(id=1, cron="0 10 1 1 *", every_weeks=1, updated_at=clock.now()))
+    preview = await animator.send("/campagne modifier 1")
+    assert "2 membres : 2 le recevront maintenant" in preview[0].text, preview[0].text
+
+
+async def test_a_member_accepts_fewer_nudges_a_month_than_the_network_allows(app, memory, people, clock):
+    ana_id = await people.add("Ana", user_id="ana")
+    ana = memory.user("ana")
+    await ana.send("/notifications")
+    replies = await ana.press("1 par mois")
+    assert "sur 1 au plus" in replies[0].text
+    assert "✓ 1 par mois" in [b.label for b in replies[0].all_buttons()]
+    async with app.db.session() as session:
+        member = await session.get(Member, ana_id)
+        written = [await notify_member(session, app.config, member, lambda t: Reply("n"), key=f"few:{n}",
+                                       purpose="digest", now=clock.now(), nudge=True) for n in range(2)]
+    assert written == [True, False]
+    assert "plus valable" in (await ana.press(Button("?", "nt.b", "9")))[0].text
+
+
+async def test_a_non_urgent_transactional_message_waits_for_the_morning_without_spending_budget(app, people, clock):
+    member_id = await people.add("Hana", user_id="hana")
+    clock.set(datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc))  # 23:00 in Paris
+    async with app.db.session() as session:
+        member = await session.get(Member, member_id)
+        assert await notify_member(session, app.config, member, lambda t: Reply("feed"), key="f1",
+                                   purpose="feed_failure", now=clock.now())
+        assert await notify_member(session, app.config, member, lambda t: Reply("answer"), key="c1",
+                                   purpose="event_cancelled", now=clock.now())
+        rows = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.next_attempt_at))).all())
+    assert rows["f1"] == datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "the feed notice waits for 9:00"
+    assert rows["c1"] == clock.now(), "a cancellation goes at once"

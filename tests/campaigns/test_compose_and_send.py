@@ -41,3 +41,31 @@ async def test_an_animator_composes_previews_tests_and_sends(app, memory, people
 
     assert await send_now(app) == 0, "a sent campaign is not sent again"
     assert len(memory.to_user("ana")) == 1
+
+
+async def test_the_flow_in_english_with_a_link_and_a_typo_in_the_audience(app, memory, people):
+    anim_id = await people.add("Anim", venue="hangar", user_id="animator", locale="en")
+    await make_animator(app, anim_id)
+    await people.add("Bob", venue="hangar", needs=["3d-printing"], user_id="bob", locale="en")
+    await people.add("Ana", venue="hangar", needs=["3d-printing"], user_id="ana", locale="fr")
+    animator = memory.user("animator", "Anim", language="en")
+    await animator.send("/campaign")
+    await animator.press("Skip")
+    assert "need at least one language" not in animator.text
+    await animator.send("Who needs a 3D printer this week?")
+    await animator.press("A link")
+    assert "doesn't look like a link" in (await animator.send("not a link"))[0].text
+    await animator.send("https://lafabrique.example/printers")
+    await animator.press("That's it")
+    assert "don't know the filter" in (await animator.send("planet: mars"))[0].text
+    await animator.send("needs: 3d printing ; language: en")
+    preview = await animator.press("Now")
+    assert "1 member: 1 will receive it now" in preview[0].text, preview[0].text
+    assert "who need: 3D printing" in preview[0].text and "languages: en" in preview[0].text
+    await animator.press(animator.find_button("Send", preview))
+    assert "Off it goes" in animator.text
+    await send_now(app)
+    [to_bob] = memory.to_user("bob")
+    assert to_bob.text.startswith("Who needs a 3D printer") and "you are looking for 3D printing at Le Hangar" in to_bob.text
+    assert to_bob.reply.all_buttons()[0].url == "https://lafabrique.example/printers"
+    assert memory.to_user("ana") == []

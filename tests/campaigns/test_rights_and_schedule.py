@@ -33,8 +33,8 @@ async def test_a_host_reaches_only_their_venue_and_cannot_target_another(app, me
 async def test_members_cannot_run_campaigns_nor_press_their_buttons(app, memory, people):
     await people.add("Ana", venue="hangar", user_id="ana")
     ana = memory.user("ana")
-    assert "réservées aux animateur" in (await ana.send("/campagne"))[0].text or \
-        "hôte" in (await ana.send("/campagne"))[0].text
+    refusal = (await ana.send("/campagne"))[0].text
+    assert "réservée aux hôtes" in refusal, refusal
     for action in ("cp.go", "cp.test", "cp.drop"):
         replies = await ana.press(Button("?", action, "1"))
         assert replies and "Envoyer" not in replies[0].text
@@ -63,7 +63,7 @@ async def test_schedule_in_words_list_pause_resume_cancel(app, memory, people, c
     preview = await compose(animator, when="jeudi 9h sur 2h")
     assert "jeu. 26 nov. 9h" in preview[0].text and "étalée sur 2 h" in preview[0].text
     await animator.press(animator.find_button("Programmer", preview))
-    assert "partira jeu. 26 nov. 9h" in animator.text or "partira le" in animator.text or "jeu. 26" in animator.text
+    assert "partira jeu. 26 nov. 9h" in animator.text, animator.text
     listing = (await animator.send("/campagne liste"))[0].text
     assert "n°1 · programmée" in listing
     assert await send_now(app) == 0, "not due yet"
@@ -75,7 +75,7 @@ async def test_schedule_in_words_list_pause_resume_cancel(app, memory, people, c
     assert await send_now(app) == 0 and memory.to_user("ana") == []
     assert "déjà partie ou close" in (await animator.send("/campagne modifier 1"))[0].text
     bad = await compose(animator, when="hier 9h")
-    assert "déjà passé" in bad[0].text or "pas compris" in bad[0].text
+    assert "pas compris quand" in bad[0].text or "déjà passé" in bad[0].text, bad[0].text
 
 
 async def test_a_sending_killed_halfway_resumes_with_no_duplicate_and_nobody_lost(any_app, memory, clock):
@@ -163,3 +163,61 @@ async def test_members_of_one_chat_and_event_audience_tags(app, memory, people, 
     bad = await animator.send("membres du groupe: Inconnu")
     assert "Je ne connais pas de groupe lié" in bad[0].text
     assert ana and bob
+
+
+async def test_a_recurring_campaign_with_an_event_sign_up_goes_again_next_week(app, memory, people, clock):
+    from datetime import timedelta
+
+    from storage.models.events import Event
+
+    anim_id = await people.add("Anim", user_id="animator")
+    await make_animator(app, anim_id)
+    await people.add("Ana", user_id="ana")
+    async with app.db.session() as session:
+        session.add(Event(title="Repair café", starts_at=clock.now() + timedelta(days=20),
+                          ends_at=clock.now() + timedelta(days=20, hours=2), timezone="Europe/Paris",
+                          status="published", audience=[], published_at=clock.now()))
+    animator = memory.user("animator")
+    await animator.send("/campagne")
+    await animator.send("Le repair café vous attend")
+    await animator.press("Passer")
+    await animator.press("Inscription")
+    await animator.press("Repair café")
+    await animator.press("C'est bon")
+    await animator.press("Tout le monde")
+    preview = await animator.send("chaque lundi 10h")
+    assert "lun. 30 nov. 10h" in preview[0].text and "0 10 * * mon" in preview[0].text, preview[0].text
+    await animator.press(animator.find_button("Programmer", preview))
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    await send_now(app)
+    [first] = memory.to_user("ana")
+    assert [(b.action, b.payload) for b in first.reply.all_buttons()][0] == ("rsvp", "1:y")
+    assert "tu viens à « Repair café »" in (await memory.user("ana").press(first.reply.all_buttons()[0]))[0].text
+    async with app.db.session() as session:
+        campaign = await session.get(Campaign, 1)
+        assert (campaign.status, campaign.occurrence) == ("scheduled", 1)
+        assert campaign.send_at == datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+    clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc))
+    await send_now(app)
+    assert len([d for d in memory.to_user("ana") if "repair café" in d.text]) == 2
+
+
+async def test_an_announcement_goes_to_the_bound_chats_and_not_by_dm(app, memory, people, clock):
+    from storage.models import VenueChat
+
+    anim_id = await people.add("Anim", user_id="animator")
+    await make_animator(app, anim_id)
+    await people.add("Ana", user_id="ana")
+    async with app.db.session() as session:
+        session.add(VenueChat(venue_id=None, platform="memory", chat_id="-100prog", purpose="programme",
+                              title="Programme", created_at=clock.now()))
+    animator = memory.user("animator")
+    preview = await compose(animator, audience="groupes: oui", link="https://reseau.example/portes")
+    assert "Une annonce dans les groupes liés" in preview[0].text
+    await animator.press(animator.find_button("Envoyer", preview))
+    await send_now(app)
+    await send_now(app)
+    [post] = memory.to_chat("-100prog")
+    assert "Portes ouvertes" in post.text and "Une campagne du réseau Réseau Test" in post.text
+    assert [b.label for b in post.reply.all_buttons()] == ["En savoir plus"], "no personal buttons in a group"
+    assert memory.to_user("ana") == []

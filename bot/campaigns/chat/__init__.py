@@ -27,7 +27,7 @@ def register(registry: Registry) -> None:
     for name, handler in (("cp.a", answers.poll_pressed), ("cp.i", answers.interested_pressed),
                           ("cp.x", answers.stop_pressed), ("cp.iy", answers.introduce_pressed),
                           ("cp.in", answers.decline_pressed), ("nt.m", notifications.mute_pressed),
-                          ("nt.p", notifications.pause_pressed), ("nt.w", notifications.weekends_pressed)):
+                          ("nt.p", notifications.pause_pressed), ("nt.b", notifications.budget_pressed), ("nt.w", notifications.weekends_pressed)):
         registry.action(name, access=Access.MEMBER)(handler)
     registry.listen("member_joined")(answers.joined_chat)
     registry.holds_personal_data("campaigns", export=personal.export, erase=personal.erase)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.campaigns.chat.common import FLOW, audience_lines, can_manage, managed, preview, when_line
+from bot.campaigns.chat.common import FLOW, can_manage, managed, preview, when_line
 from bot.campaigns.chat.compose import start
 from bot.campaigns.render import text_in
 from bot.campaigns.results import campaign_stats

@@ -1,6 +1,7 @@
 """/notifications: what a member accepts unprompted. Per-kind mutes (campaigns, introductions, event
 announcements by DM, digests), their own quiet hours ("/notifications calme 21:00-08:00"), quiet
-weekends or not, and a pause of two weeks. Also shows how much of the month's budget is used."""
+weekends or not, a pause of two weeks, and how many nudges they accept per 30 days (up to the
+network's budget). Also shows how much of that budget is used."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import timedelta
 from bot.context import Context
 from bot.events.render import format_when
 from bot.outbox.attention import budget_left
-from bot.outbox.preferences import KINDS, prefs_for_update, prefs_of
+from bot.outbox.preferences import KINDS, prefs_for_update, prefs_of, quiet_rules
+from bot.payloads import parse_id
 from bot.types import Button, Reply
 from bot.config.sections import CLOCK_RE
 
@@ -33,7 +35,7 @@ async def notifications_command(ctx: Context) -> Reply:
 async def settings_reply(ctx: Context, *, edit: bool = False) -> Reply:
     prefs = await prefs_of(ctx.session, ctx.member.id)
     muted = set(prefs.muted or []) if prefs else set()
-    attention = ctx.config.attention
+    attention = quiet_rules(prefs, ctx.config.attention)
     left = await budget_left(ctx.session, ctx.member.id, ctx.now, attention)
     lines = [ctx.t("campaigns.notifications.budget", used=attention.budget_per_30_days - left,
                    budget=attention.budget_per_30_days)]
@@ -52,6 +54,10 @@ async def settings_reply(ctx: Context, *, edit: bool = False) -> Reply:
     rows = [(Button(ctx.t("campaigns.notifications.unmute" if k in muted else "campaigns.notifications.mute",
                           kind=ctx.t(f"campaigns.kind.{k}")), "nt.m", k),) for k in KINDS]
     paused = bool(prefs and prefs.paused_until and prefs.paused_until > ctx.now)
+    network_budget = ctx.config.attention.budget_per_30_days
+    choices = sorted({n for n in (1, 2, network_budget // 2, network_budget) if n >= 1})
+    rows.append(tuple(Button(("✓ " if n == attention.budget_per_30_days else "") +
+                             ctx.t("campaigns.notifications.budget_button", count=n), "nt.b", str(n)) for n in choices))
     rows.append((Button(ctx.t("campaigns.notifications.resume" if paused else "campaigns.notifications.pause"),
                         "nt.p", "off" if paused else "on"),
                  Button(ctx.t("campaigns.notifications.weekends_toggle"), "nt.w", "off" if weekends else "on")))
@@ -68,6 +74,16 @@ async def mute_pressed(ctx: Context) -> Reply:
         from bot.campaigns.answers import stop_campaigns
 
         await stop_campaigns(ctx.session, ctx.member.id, ctx.now)
+    return await settings_reply(ctx, edit=True)
+
+
+async def budget_pressed(ctx: Context) -> Reply:
+    """At most this many nudges per 30 days (up to the network's budget)."""
+    count = parse_id(ctx.args)
+    if ctx.member is None or count is None or not 1 <= count <= ctx.config.attention.budget_per_30_days:
+        return ctx.expired(private=True)
+    prefs = await prefs_for_update(ctx.session, ctx.member.id, ctx.now)
+    prefs.budget = None if count == ctx.config.attention.budget_per_30_days else count
     return await settings_reply(ctx, edit=True)
 
 

@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.Column("quiet_end", sa.String(length=5), nullable=True),
         sa.Column("quiet_weekends", sa.Boolean(), nullable=True),
         sa.Column("paused_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("budget", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"],
                                 name=op.f("fk_notification_prefs_member_id_members"), ondelete="CASCADE"),
