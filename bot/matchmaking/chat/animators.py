@@ -25,7 +25,7 @@ from bot.matchmaking import heatmap, preview, stats
 from bot.matchmaking.periods import effective_schedule, period_of, set_schedule
 from bot.matchmaking.run import prepare, run_in
 from bot.matchmaking.schedule_words import parse_schedule
-from bot.matchmaking.wording import number, round_name
+from bot.matchmaking.wording import round_name
 from bot.types import Attachment, Button, Reply
 from storage.models.matchmaking import MatchRound
 
@@ -136,21 +136,8 @@ async def run_confirmed(ctx: Context, period: str) -> Reply:
 
 async def show_stats(ctx: Context) -> Reply:
     per_round, total = await stats.quarter(ctx.session, ctx.now)
-    figures = total.as_dict()
     t = ctx.t
-    lines = [t("matchmaking.admin.stats_quarter", rounds=t("matchmaking.admin.rounds", count=total.rounds),
-               introductions=t("matchmaking.admin.introductions", count=total.introductions),
-               coverage=round(100 * figures["coverage"]), cross=round(100 * figures["cross_venue_share"]),
-               need=round(100 * figures["need_offer_share"]), repeats=total.repeats,
-               accepted=round(100 * figures["acceptance_rate"]), met=round(100 * figures["met_rate"]),
-               messages=number(figures["messages_per_member_month"], t))]
-    for period, round_figures in per_round[:6]:
-        f = round_figures.as_dict()
-        lines.append(t("matchmaking.admin.stats_round", round=_name(ctx, period), count=round_figures.introductions,
-                       coverage=round(100 * f["coverage"]), cross=round(100 * f["cross_venue_share"]),
-                       accepted=round(100 * f["acceptance_rate"])))
-    if not per_round:
-        lines.append(t("matchmaking.admin.no_rounds"))
+    lines = stats.text_lines(per_round, total, t, lambda period: _name(ctx, period))
     png = heatmap.heatmap_png(total.venue_pairs, await stats.venue_labels(ctx.session),
                               t("matchmaking.admin.heatmap_title"))
     return Reply("\n".join(lines), title=t("matchmaking.admin.stats_title"), private=True,
