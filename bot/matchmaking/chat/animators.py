@@ -22,12 +22,12 @@ from sqlalchemy import select
 from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
 from bot.matchmaking import heatmap, preview, stats
-from bot.matchmaking.periods import effective_schedule, period_of, set_schedule
+from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
 from bot.matchmaking.run import prepare, run_in
 from bot.matchmaking.schedule_words import parse_schedule
 from bot.matchmaking.wording import round_name
 from bot.types import Attachment, Button, Reply
-from storage.models.matchmaking import MatchRound
+from storage.models.matchmaking import MatchRound, MatchScheduling
 
 PREVIEW_LIMIT = 8  # introductions shown in chat; the rest are counted
 MAX_EVERY_WEEKS = 12
@@ -73,13 +73,18 @@ def _name(ctx: Context, period: str | None, fire_time: datetime | None = None) -
 async def show_preview(ctx: Context) -> Reply:
     sched = await effective_schedule(ctx.session, ctx.config)
     at = ctx.now
-    prepared = await prepare(ctx.session, ctx.config, at, plan_if_done=False)
-    if prepared.period is None or prepared.already is not None:
+    # The round the schedule will actually run next: the due one while a catch-up would still run it,
+    # else the next one (a first start mid-week previews the coming round, not last Monday's).
+    fire = sched.due_at(at)
+    since = (await ctx.session.execute(select(MatchScheduling.since).limit(1))).scalar_one_or_none()
+    done = fire is not None and (await ctx.session.execute(select(MatchRound.id).where(
+        MatchRound.period == period_of(fire, ctx.config.network.timezone)))).first() is not None
+    if done or catch_up_due(sched, at, since) is None:
         upcoming = sched.next_after(ctx.now)
         if not upcoming:
             return Reply(ctx.t("matchmaking.admin.never_fires", cron=sched.cron), private=True)
         at = upcoming[0]
-        prepared = await prepare(ctx.session, ctx.config, at)
+    prepared = await prepare(ctx.session, ctx.config, at)
     document = await preview.document(ctx.session, prepared, ctx.t)
     name = _name(ctx, prepared.period, prepared.fire_time)
     venues = await preview.venue_names(ctx.session)
