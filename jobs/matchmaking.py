@@ -5,7 +5,9 @@
   off-weeks (every_weeks) are skipped by the rhythm check, not by APScheduler.
 - `matchmaking.tick` (every `tick_minutes`, and once at start): rebuilds the round job when the
   schedule changed (replace_existing), runs a round that was due but missed while the bot was down
-  (once: the period is unique in the database), closes introductions whose answer window is over,
+  (once: the period is unique in the database) — only one missed while the network was already
+  scheduling: the first start ever records that moment, so a first start on a Wednesday does not
+  run last Monday's round — closes introductions whose answer window is over,
   sends follow-ups, and ends pauses with their one notice.
 Job bodies read and write the database only; delivery is the outbox's.
 """
@@ -17,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.matchmaking import respond
-from bot.matchmaking.periods import Schedule, effective_schedule
+from bot.matchmaking.periods import Schedule, catch_up_due, effective_schedule, scheduling_since
 from bot.matchmaking.run import run_round
 
 if TYPE_CHECKING:
@@ -41,11 +43,12 @@ async def scheduled_round(app: "App") -> None:
 
 
 async def catch_up(app: "App", now: datetime) -> str | None:
-    """Run the round due now if its period has not run yet and its time is within one period."""
+    """Run the round due now if its period has not run yet, its time is within one period, and the
+    network was already scheduling rounds then (see `periods.catch_up_due`)."""
     async with app.db.session() as session:
         sched = await effective_schedule(session, app.config)
-    fire = sched.due_at(now)
-    if fire is None or now - fire > sched.period_length():
+        since = await scheduling_since(session, now)
+    if catch_up_due(sched, now, since) is None:
         return None
     outcome = await run_round(app.db, app.config, now, "catch_up")
     return outcome.status

@@ -4,7 +4,8 @@ Only one process schedules: on PostgreSQL, the one that holds an advisory lock (
 can share a database); on SQLite there is one process anyway. A job missed while the bot was down
 still runs once: interval jobs (reminders, feeds, expiries) work on windows and catch up by
 themselves; the weekly digest and matchmaking rounds look at start for the run they missed (the
-digest within a day, a round within its period). The database, not APScheduler, remembers what
+digest within a day, a round within its period, and only one missed while the network was already
+scheduling: see `jobs.matchmaking`). The database, not APScheduler, remembers what
 already ran (unique periods, idempotency keys), so running a job twice is always harmless.
 """
 

@@ -14,8 +14,11 @@ is raised to the caller, who decides (the dispatcher re-queues, a direct reply w
 The pace rules: overall, sends are spaced by 1/`global_per_second` (smooth, no burst: bursts are
 what trigger Telegram's flood control in broadcasts); a private chat gets at most `private_burst`
 messages in any `private_burst / private_per_second` seconds (a command's two or three replies go at
-once, a stream is held to 1/s); a group at most `group_per_minute` in any 60 s. One chat's messages
-keep their order (a FIFO lock per chat).
+once, a stream is held to 1/s); a group at most `group_per_minute` in any 60 s, **spread evenly**:
+a few messages (`GROUP_BURST`) may go about a second apart, then one every 60/(`group_per_minute` −
+burst) seconds (a token bucket), never two within `GROUP_MIN_INTERVAL` — 60 messages to one group
+go out one every 3.5 s, not 20 within a second then a minute's silence (Telegram advises about one message per
+second per chat). One chat's messages keep their order (a FIFO lock per chat).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ THROTTLED = frozenset({
     "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia",
 })
 PRUNE_ABOVE = 2048  # chats remembered before idle ones are forgotten
+GROUP_BURST = 3  # messages a quiet group may get at the short interval (a command's few replies)
+GROUP_MIN_INTERVAL = 1.0  # seconds between two messages to one group, always
 
 
 class TimeSource(Protocol):
@@ -82,6 +87,33 @@ class SlidingWindow:
         return not self.times or self.times[-1] + self.period <= now
 
 
+class EvenPace:
+    """A group's pace: a token bucket (`burst` tokens, one back every `interval` s) and a minimum gap.
+
+    Together with the group's sliding window it spreads a stream evenly instead of in bursts.
+    """
+
+    __slots__ = ("burst", "interval", "gap", "tokens", "updated", "last")
+
+    def __init__(self, burst: int, interval: float, gap: float) -> None:
+        self.burst, self.interval, self.gap = burst, interval, gap
+        self.tokens, self.updated, self.last = float(burst), None, None
+
+    def _refill(self, now: float) -> float:
+        if self.updated is None:
+            return self.tokens
+        return min(float(self.burst), self.tokens + (now - self.updated) / self.interval)
+
+    def earliest(self, now: float) -> float:
+        tokens = self._refill(now)
+        at = now if tokens >= 1 - 1e-9 else now + (1 - tokens) * self.interval
+        return at if self.last is None else max(at, self.last + self.gap)
+
+    def record(self, at: float) -> None:
+        self.tokens = self._refill(at) - 1
+        self.updated = self.last = at
+
+
 class ThroughputLimiter:
     """Waits until a message may go to a chat; see the module docstring for the rules."""
 
@@ -94,6 +126,7 @@ class ThroughputLimiter:
         self._next_global = 0.0
         self._paused_until = 0.0
         self._windows: dict[int, SlidingWindow] = {}
+        self._paces: dict[int, EvenPace] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self.sent = 0
 
@@ -108,14 +141,19 @@ class ThroughputLimiter:
             lock = self._locks[chat_id] = asyncio.Lock()
         async with lock:
             window = self._window(chat_id)
+            pace = self._pace(chat_id)
             while True:
                 now = self.clock.monotonic()
                 at = max(now, window.earliest(now), self._next_global, self._paused_until)
+                if pace is not None:
+                    at = max(at, pace.earliest(now))
                 if at - now <= 1e-6:  # a microsecond early is on time (and no float ping-pong)
                     break
                 await self.clock.sleep(at - now)
             # No await between the last check and these lines: concurrent senders cannot both pass.
             window.record(now)
+            if pace is not None:
+                pace.record(now)
             self._next_global = max(self._next_global, now) + self.interval
             self.sent += 1
         if len(self._windows) > PRUNE_ABOVE:
@@ -136,12 +174,25 @@ class ThroughputLimiter:
             window = self._windows[chat_id] = SlidingWindow(limit, period)
         return window
 
+    def _pace(self, chat_id: int) -> EvenPace | None:
+        if not self.is_group(chat_id):
+            return None
+        pace = self._paces.get(chat_id)
+        if pace is None:
+            limit, period = self._group
+            # Refill so that a full bucket plus a minute of refills never passes the minute's limit:
+            # the sliding window then never has to stop a group for long (an even stream).
+            burst = min(GROUP_BURST, max(limit - 1, 1))
+            pace = self._paces[chat_id] = EvenPace(burst, period / max(limit - burst, 1), GROUP_MIN_INTERVAL)
+        return pace
+
     def _prune(self, now: float) -> None:
         for chat_id, window in list(self._windows.items()):
             lock = self._locks.get(chat_id)
             if window.idle(now) and (lock is None or not lock.locked()):
                 del self._windows[chat_id]
                 self._locks.pop(chat_id, None)
+                self._paces.pop(chat_id, None)  # idle a full window: its bucket is full again anyway
 
 
 class TelegramRateLimiter(BaseRateLimiter[None]):

@@ -63,18 +63,19 @@ def _main(args: argparse.Namespace) -> int:
 
 
 async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
-    from bot.app import build_app
+    # Only the database: a dry-run, a run or the figures need no adapter, web server or scheduler.
     from bot.i18n import Translator
     from bot.matchmaking import preview
     from bot.matchmaking.run import prepare, run_round
+    from storage.db import Database
 
-    app = await build_app(config)
+    db = Database(config.database.url)
     t = Translator(args.lang or config.network.default_locale)
     try:
         if args.action == "stats":
-            return await _stats(app, args, at, t)
+            return await _stats(db, config, args, at, t)
         if args.dry_run:
-            async with app.db.read_session() as session:  # a dry-run writes nothing, locks nothing
+            async with db.read_session() as session:  # a dry-run writes nothing, locks nothing
                 prepared = await prepare(session, config, at)
                 if prepared.period is None:
                     print("maillage match: no round is due at that time (the schedule has not fired yet)",
@@ -89,7 +90,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
             else:
                 print(preview.as_text(document, t, already=prepared.already is not None, venues=venues))
             return 0
-        outcome = await run_round(app.db, config, at, "cli")
+        outcome = await run_round(db, config, at, "cli")
         period = outcome.prepared.period
         if outcome.status == "not_due":
             print("maillage match: no round is due at that time (the schedule has not fired yet)", file=sys.stderr)
@@ -101,13 +102,13 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
               f"candidates ({len(outcome.dropped)} dropped); the running bot delivers them")
         return 0
     finally:
-        await app.close()
+        await db.dispose()
 
 
-async def _stats(app, args: argparse.Namespace, at: datetime, t) -> int:
+async def _stats(db, config: Config, args: argparse.Namespace, at: datetime, t) -> int:
     from bot.matchmaking import heatmap, stats
 
-    async with app.db.session() as session:
+    async with db.read_session() as session:
         per_round, total = await stats.quarter(session, at)
         labels = await stats.venue_labels(session)
     document = stats.as_document(per_round, total)
@@ -116,16 +117,11 @@ async def _stats(app, args: argparse.Namespace, at: datetime, t) -> int:
     if args.format == "json":
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
-    q = document["quarter"]
-    print(f"last quarter: {q['rounds']} rounds, {q['introductions']} introductions")
-    for key in ("coverage", "cross_venue_share", "need_offer_share", "acceptance_rate", "met_rate"):
-        print(f"  {key:<26} {100 * q[key]:5.1f} %")
-    print(f"  {'repeat_pairs':<26} {q['repeat_pairs']}")
-    print(f"  {'messages_per_member_month':<26} {q['messages_per_member_month']}")
-    for r in document["rounds"]:
-        print(f"{r['period']}: {r['introductions']} introductions, coverage {100 * r['coverage']:.0f} %, "
-              f"cross-venue {100 * r['cross_venue_share']:.0f} %, need<->offer {100 * r['need_offer_share']:.0f} %, "
-              f"accepted {100 * r['acceptance_rate']:.0f} %")
+    from bot.matchmaking.wording import round_name
+
+    zone = config.network.timezone
+    print("\n".join(stats.text_lines(per_round, total, t, lambda period: round_name(period, t, timezone=zone),
+                                     shown=len(per_round))))
     if args.png:
         print(f"heatmap written to {args.png}")
     return 0

@@ -15,11 +15,16 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: the bot runs headless
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def heatmap_png(pairs: Counter, labels: Mapping[int, str], title: str) -> bytes:
-    """Render `pairs` ((venue id, venue id) -> introductions) over the venues in `labels` (id -> slug)."""
-    ids = list(labels)
+    """Render `pairs` ((venue id, venue id) -> introductions) over the venues in `labels` (id -> name).
+
+    Counts are whole numbers: the colour bar's ticks are integers too.
+    """
+    ids = list(labels) or [None]  # no venue yet: one empty cell rather than a crash
+    labels = {**labels, None: "-"} if None in ids else labels
     index = {venue_id: i for i, venue_id in enumerate(ids)}
     grid = np.zeros((len(ids), len(ids)), dtype=int)
     for (a, b), count in pairs.items():
@@ -42,7 +47,7 @@ def heatmap_png(pairs: Counter, labels: Mapping[int, str], title: str) -> bytes:
                         axes.text(j, i, str(grid[i, j]), ha="center", va="center", fontsize=7,
                                   color="white" if grid[i, j] > peak / 2 else "black")
         axes.set_title(title, fontsize=10)
-        figure.colorbar(image, ax=axes, shrink=0.7)
+        figure.colorbar(image, ax=axes, shrink=0.7, ticks=MaxNLocator(integer=True))
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.cron import WallClockCron, cron_trigger
-from storage.models.matchmaking import MatchSchedule
+from storage.models.matchmaking import MatchRound, MatchSchedule, MatchScheduling
 
 EPOCH_MONDAY = date(2001, 1, 1)  # a Monday: week 0 of the every-N-weeks rhythm
 LOOKBACK_WEEKS = 60  # how far back the round due at a time is searched for
@@ -104,3 +105,27 @@ async def set_schedule(session: AsyncSession, cron: str | None, every_weeks: int
         session.add(stored)
     stored.cron, stored.every_weeks, stored.updated_by_id, stored.updated_at = cron, every_weeks, member_id, now
 
+
+
+async def scheduling_since(session: AsyncSession, now: datetime) -> datetime:
+    """Since when the network schedules rounds; recorded at the first call (see `MatchScheduling`)."""
+    row = (await session.execute(select(MatchScheduling).order_by(MatchScheduling.id).limit(1))).scalar_one_or_none()
+    if row is not None:
+        return row.since
+    first = (await session.execute(select(func.min(MatchRound.run_at)))).scalar_one_or_none()
+    since = min(first, now) if first is not None else now
+    session.add(MatchScheduling(since=since))
+    await session.flush()
+    return since
+
+
+def catch_up_due(sched: Schedule, now: datetime, since: datetime | None) -> datetime | None:
+    """The fire time of a round to catch up at `now`, or None.
+
+    Only a round missed while the network was already scheduling (fired at or after `since`; None:
+    not scheduling yet, so nothing was missed) and within one period of now.
+    """
+    fire = sched.due_at(now)
+    if fire is None or since is None or fire < since or now - fire > sched.period_length():
+        return None
+    return fire

@@ -5,7 +5,8 @@
 - acceptance rate: introductions revealed / introductions decided (revealed, declined or expired);
 - met rate: "yes, we met" / follow-up answers;
 - messages per member per month: matchmaking messages (proposals, reveals, neutral lines,
-  follow-ups, pause notices) per member who got any, over the period, per 30 days;
+  follow-ups, pause notices) per member who got any, per 30 days of the period — a period shorter
+  than a month counts as one month (one round with one message each is 1, not 30);
 - venue x venue counts of introductions, for the heatmap.
 Everything reads anonymous columns (flags, venues, outcomes), so it survives /forget.
 """
@@ -13,6 +14,7 @@ Everything reads anonymous columns (flags, venues, outcomes), so it survives /fo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +22,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
+from bot.matchmaking.wording import number
 from storage.models import OutboxMessage, Venue
 from storage.models.matchmaking import (
     DECLINED, EXPIRED, REVEALED, Introduction, IntroductionMember, MatchRound,
@@ -100,8 +104,8 @@ async def _messages_per_member_month(session: AsyncSession, since: datetime, now
         .where(OutboxMessage.purpose.like("mm.%"), OutboxMessage.created_at >= since,
                OutboxMessage.status.notin_(("cancelled",))))).one()
     messages, members = int(row[0]), int(row[1])
-    days = max((now - since).total_seconds() / 86400, 30.0)
-    return messages / members / (days / 30) if members else 0.0
+    months = max((now - since) / timedelta(days=30), 1.0)
+    return messages / members / months if members else 0.0
 
 
 async def quarter(session: AsyncSession, now: datetime) -> tuple[list[tuple[str, Figures]], Figures]:
@@ -119,7 +123,28 @@ async def quarter(session: AsyncSession, now: datetime) -> tuple[list[tuple[str,
 
 
 async def venue_labels(session: AsyncSession) -> dict[int, str]:
-    return dict((await session.execute(select(Venue.id, Venue.slug).order_by(Venue.slug))).all())
+    """Venue id -> name, in name order: the heatmap is read by people, not by scripts."""
+    return dict((await session.execute(select(Venue.id, Venue.name).order_by(Venue.name, Venue.id))).all())
+
+
+def text_lines(per_round: list[tuple[str, Figures]], total: Figures, t: Translator,
+               name_of: Callable[[str], str], shown: int = 6) -> list[str]:
+    """The figures as sentences in the reader's language (chat and `maillage match stats`)."""
+    figures = total.as_dict()
+    lines = [t("matchmaking.admin.stats_quarter", rounds=t("matchmaking.admin.rounds", count=total.rounds),
+               introductions=t("matchmaking.admin.introductions", count=total.introductions),
+               coverage=round(100 * figures["coverage"]), cross=round(100 * figures["cross_venue_share"]),
+               need=round(100 * figures["need_offer_share"]), repeats=total.repeats,
+               accepted=round(100 * figures["acceptance_rate"]), met=round(100 * figures["met_rate"]),
+               messages=number(figures["messages_per_member_month"], t))]
+    for period, round_figures in per_round[:shown]:
+        f = round_figures.as_dict()
+        lines.append(t("matchmaking.admin.stats_round", round=name_of(period), count=round_figures.introductions,
+                       coverage=round(100 * f["coverage"]), cross=round(100 * f["cross_venue_share"]),
+                       accepted=round(100 * f["acceptance_rate"])))
+    if not per_round:
+        lines.append(t("matchmaking.admin.no_rounds"))
+    return lines
 
 
 def as_document(per_round: list[tuple[str, Figures]], total: Figures) -> dict[str, Any]:

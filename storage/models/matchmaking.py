@@ -103,3 +103,17 @@ class MatchSchedule(Base):
     every_weeks: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchScheduling(Base):
+    """Since when this network schedules rounds (one row): a round due before that was never missed.
+
+    Written by the first matchmaking tick; a network that ran rounds before this table existed
+    counts from its first round. Catch-up runs only rounds due after this moment (issue 16: a first
+    start on a Wednesday must not run last Monday's round).
+    """
+
+    __tablename__ = "match_scheduling"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    since: Mapped[datetime] = mapped_column()

@@ -22,13 +22,13 @@ from sqlalchemy import select
 from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
 from bot.matchmaking import heatmap, preview, stats
-from bot.matchmaking.periods import effective_schedule, period_of, set_schedule
+from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
 from bot.payloads import parse_int
 from bot.matchmaking.run import prepare, run_in
 from bot.matchmaking.schedule_words import parse_schedule
-from bot.matchmaking.wording import number, round_name
+from bot.matchmaking.wording import round_name
 from bot.types import Attachment, Button, Reply
-from storage.models.matchmaking import MatchRound
+from storage.models.matchmaking import MatchRound, MatchScheduling
 
 PREVIEW_LIMIT = 8  # introductions shown in chat; the rest are counted
 MAX_EVERY_WEEKS = 12
@@ -74,13 +74,18 @@ def _name(ctx: Context, period: str | None, fire_time: datetime | None = None) -
 async def show_preview(ctx: Context) -> Reply:
     sched = await effective_schedule(ctx.session, ctx.config)
     at = ctx.now
-    prepared = await prepare(ctx.session, ctx.config, at, plan_if_done=False)
-    if prepared.period is None or prepared.already is not None:
+    # The round the schedule will actually run next: the due one while a catch-up would still run it,
+    # else the next one (a first start mid-week previews the coming round, not last Monday's).
+    fire = sched.due_at(at)
+    since = (await ctx.session.execute(select(MatchScheduling.since).limit(1))).scalar_one_or_none()
+    done = fire is not None and (await ctx.session.execute(select(MatchRound.id).where(
+        MatchRound.period == period_of(fire, ctx.config.network.timezone)))).first() is not None
+    if done or catch_up_due(sched, at, since) is None:
         upcoming = sched.next_after(ctx.now)
         if not upcoming:
             return Reply(ctx.t("matchmaking.admin.never_fires", cron=sched.cron), private=True)
         at = upcoming[0]
-        prepared = await prepare(ctx.session, ctx.config, at)
+    prepared = await prepare(ctx.session, ctx.config, at)
     document = await preview.document(ctx.session, prepared, ctx.t)
     name = _name(ctx, prepared.period, prepared.fire_time)
     venues = await preview.venue_names(ctx.session)
@@ -137,21 +142,8 @@ async def run_confirmed(ctx: Context, period: str) -> Reply:
 
 async def show_stats(ctx: Context) -> Reply:
     per_round, total = await stats.quarter(ctx.session, ctx.now)
-    figures = total.as_dict()
     t = ctx.t
-    lines = [t("matchmaking.admin.stats_quarter", rounds=t("matchmaking.admin.rounds", count=total.rounds),
-               introductions=t("matchmaking.admin.introductions", count=total.introductions),
-               coverage=round(100 * figures["coverage"]), cross=round(100 * figures["cross_venue_share"]),
-               need=round(100 * figures["need_offer_share"]), repeats=total.repeats,
-               accepted=round(100 * figures["acceptance_rate"]), met=round(100 * figures["met_rate"]),
-               messages=number(figures["messages_per_member_month"], t))]
-    for period, round_figures in per_round[:6]:
-        f = round_figures.as_dict()
-        lines.append(t("matchmaking.admin.stats_round", round=_name(ctx, period), count=round_figures.introductions,
-                       coverage=round(100 * f["coverage"]), cross=round(100 * f["cross_venue_share"]),
-                       accepted=round(100 * f["acceptance_rate"])))
-    if not per_round:
-        lines.append(t("matchmaking.admin.no_rounds"))
+    lines = stats.text_lines(per_round, total, t, lambda period: _name(ctx, period))
     png = heatmap.heatmap_png(total.venue_pairs, await stats.venue_labels(ctx.session),
                               t("matchmaking.admin.heatmap_title"))
     return Reply("\n".join(lines), title=t("matchmaking.admin.stats_title"), private=True,

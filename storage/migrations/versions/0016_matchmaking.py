@@ -1,4 +1,4 @@
-"""matchmaking: reserved in the chain (filled by the issue that needs it)
+"""matchmaking: since when the network schedules rounds (catch-up runs only rounds missed after it)
 
 Revision ID: 0016
 Revises: 0015
@@ -16,8 +16,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "match_scheduling",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_match_scheduling")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("match_scheduling")

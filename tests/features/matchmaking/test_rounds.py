@@ -12,6 +12,7 @@ from bot.i18n import Translator
 from bot.matchmaking import preview
 from bot.matchmaking.run import prepare, run_round
 from jobs.matchmaking import catch_up, housekeeping
+from storage.models.matchmaking import MatchScheduling
 from storage.models import OutboxMessage
 from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
 
@@ -182,6 +183,8 @@ async def test_a_crash_half_way_writes_nothing_and_the_round_resumes_whole(app, 
 
 async def test_a_round_missed_while_down_runs_once_at_start(app, net, clock):
     await pair(net)
+    async with app.db.session() as session:  # the network has been scheduling since early November
+        session.add(MatchScheduling(since=datetime(2026, 11, 1, tzinfo=timezone.utc)))
     assert await catch_up(app, clock.now()) == "ran"  # the bot was down on Monday 16/11
     assert await catch_up(app, clock.now()) == "already"
     assert await count(app, MatchRound) == 1

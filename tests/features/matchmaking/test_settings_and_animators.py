@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.matchmaking.run import prepare, run_round
 from jobs.matchmaking import housekeeping
 from storage.models import Member
-from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences, MatchSchedule
+from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences, MatchSchedule, MatchScheduling
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -95,6 +95,8 @@ async def test_forget_cancels_pending_introductions_and_keeps_anonymous_counts(a
 
 
 async def test_animators_preview_run_stats_and_schedule_in_chat(app, net, clock, memory):
+    async with app.db.session() as session:  # scheduling since before the 16/11 round: it is still due
+        session.add(MatchScheduling(since=clock.now() - timedelta(days=30)))
     await net.member("Ana", "fabrique", needs="3d-printing")
     await net.member("Hugo", "hangar", offers="3d-printing")
     boss = memory.user("animator", "Boss", language="en")
