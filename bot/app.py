@@ -18,7 +18,7 @@ from bot.core import BotCore
 from bot.directory.changes import ChangeFeed
 from bot.directory.service import Directory
 from bot.outbox.dispatcher import OutboxDispatcher
-from bot.ports import ChatAdapter
+from bot.ports import ChatAdapter, SingleReceiver
 from bot.registry import Registry, load_features
 from bot.reference_data import sync_reference_data
 from storage.db import Database
@@ -120,9 +120,21 @@ async def run_app(config: Config) -> int:
             pass
     tasks: list[asyncio.Task] = []
     started: list[ChatAdapter] = []
-    supervisor = SchedulerSupervisor(app) if config.scheduler.enabled else None
+    # What one process only may receive (Telegram's polling) follows the scheduler's lock.
+    alone = [a for a in app.adapters.values() if isinstance(a, SingleReceiver) and a.receives_alone]
+
+    async def lead(leading: bool) -> None:
+        for adapter in alone:
+            await adapter.set_receiving(leading)
+
+    supervisor = (SchedulerSupervisor(app, check_seconds=config.scheduler.lock_check_seconds, on_lead=lead)
+                  if config.scheduler.enabled else None)
     web = None
     try:
+        if supervisor is not None:
+            await supervisor.check()  # take the lock first, so a second process never polls at all
+            for adapter in alone:
+                await adapter.set_receiving(supervisor.leading)
         for adapter in app.adapters.values():
             await adapter.start(app.core)
             started.append(adapter)
@@ -130,7 +142,6 @@ async def run_app(config: Config) -> int:
         assert app.dispatcher is not None
         tasks.append(asyncio.create_task(app.dispatcher.run_forever(stop), name="outbox"))
         if supervisor is not None:
-            await supervisor.check()  # schedule at once when the lock is free; then keep checking
             tasks.append(asyncio.create_task(supervisor.run(stop), name="scheduler"))
         if config.web is not None:
             from adapters.web import start_web

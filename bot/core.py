@@ -32,6 +32,7 @@ from bot.types import (
     TextReceived,
 )
 from storage.db import Database
+from storage.deliveries import first_delivery
 from storage.identities import find_identity, set_dm_status, touch_identity
 from storage.models import Identity, VenueChat
 
@@ -81,6 +82,8 @@ class BotCore:
         try:
             async with self.db.session() as session:
                 now = self.clock.now()
+                if not await self._first_delivery(session, event, now):
+                    return Replies(locale=locale)
                 identity = await touch_identity(session, event.user, now)
                 locale = self.locale_of(identity, event.user.language)
                 ctx = self._context(session, event, identity, now, locale)
@@ -98,6 +101,15 @@ class BotCore:
                           event.user.user_id)
             key = "core.busy" if _is_busy_database() else "core.error"
             return Replies([Reply(Translator(locale)(key))], awaits_text=awaiting, locale=locale)
+
+    async def _first_delivery(self, session: AsyncSession, event: Event, now: datetime) -> bool:
+        """False for a delivery this bot already applied (its id is recorded in the same transaction
+        as the handler's work, so a crash before commit leaves it to be handled again)."""
+        delivery_id = getattr(event, "delivery_id", None)
+        if delivery_id is None or await first_delivery(session, event.user.platform, delivery_id, now):
+            return True
+        log.info("%s delivery %s came again: applied once", event.user.platform, delivery_id)
+        return False
 
     async def complete(self, event: CommandInvoked, name: str, text: str) -> list[tuple[str, str]]:
         """Suggestions `(value, label)`, best first, for the argument of `event`'s command as typed so far.

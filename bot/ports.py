@@ -115,6 +115,23 @@ class Rejected(DeliveryError):
 
 
 @runtime_checkable
+@runtime_checkable
+class SingleReceiver(Protocol):
+    """An adapter whose platform lets only one process receive at a time (Telegram's long polling:
+    a second `getUpdates` caller gets 409 Conflict and the two steal each other's updates).
+
+    `maillage run` lets it receive only in the process that holds the scheduler's lock, so with two
+    processes on one PostgreSQL one polls and the other sends its share of the outbox; when the
+    holder dies, the process that takes the lock starts polling. Webhook mode has no such limit
+    (`receives_alone` is False): updates reach whichever process the load balancer picks.
+    """
+
+    receives_alone: bool
+
+    async def set_receiving(self, receiving: bool) -> None:
+        """Start or stop receiving updates (idempotent); sending is never affected."""
+
+
 class ChatAdapter(Protocol):
     """A chat platform, as the core sees it.
 

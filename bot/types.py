@@ -174,6 +174,8 @@ class CommandInvoked:
         command: the command's name as typed, without "/" (either language's name, any case).
         args: the rest of the line, as typed (the core strips it).
         message_id: the platform's id of the message, when there is one.
+        delivery_id: the platform's id of this delivery (Telegram's update_id), when the platform
+            may deliver it again; the core applies a delivery once (`storage.deliveries`).
     """
 
     user: UserRef
@@ -181,6 +183,7 @@ class CommandInvoked:
     command: str
     args: str = ""
     message_id: str | None = None
+    delivery_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class ButtonPressed:
         action: the pressed button's action (`Button.action`).
         payload: its payload, as it came back (possibly forged).
         message_id: the message the button was under, so a reply marked `edit` can replace it.
+        delivery_id: as for `CommandInvoked`.
     """
 
     user: UserRef
@@ -198,6 +202,7 @@ class ButtonPressed:
     action: str
     payload: str = ""
     message_id: str | None = None
+    delivery_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,12 +211,14 @@ class TextReceived:
 
     Adapters hand the core text written in private chats, and in shared chats only what is
     addressed to the bot (a reply to its message, a Discord form); the core ignores group chatter.
+    `delivery_id` as for `CommandInvoked`.
     """
 
     user: UserRef
     chat: ChatRef
     text: str
     message_id: str | None = None
+    delivery_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ is skipped when the week is empty, and is written once per ISO week and chat (ke
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.cron import cron_trigger
 from bot.events.queries import ProgrammeFilter, all_linked_chats, programme, venues_of
 from bot.events.render import format_span
 from bot.i18n import Translator
@@ -77,11 +77,12 @@ CATCH_UP_WITHIN = timedelta(hours=24)
 def missed_fire(cron: str, zone: str, now: datetime) -> datetime | None:
     """The digest time that passed in the last day, in this ISO week, if any: a bot that was down
     then sends it once at start (the per-week key makes a second run harmless)."""
-    trigger = CronTrigger.from_crontab(cron, timezone=ZoneInfo(zone))
+    trigger = cron_trigger(cron, ZoneInfo(zone))
     fire, latest = trigger.get_next_fire_time(None, now - CATCH_UP_WITHIN), None
     while fire is not None and fire <= now:
         latest = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        # One second later on the UTC line: local arithmetic would step back into a repeated hour.
+        fire = trigger.get_next_fire_time(fire, fire.astimezone(timezone.utc) + timedelta(seconds=1))
     if latest is None or week_bounds(latest, zone)[0] != week_bounds(now, zone)[0]:
         return None
     return latest
@@ -92,7 +93,7 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
         await run(app.db, app.config, app.clock.now())
 
     config = app.config
-    trigger = CronTrigger.from_crontab(config.events.digest_cron, timezone=config.network.timezone)
+    trigger = cron_trigger(config.events.digest_cron, config.network.timezone)
     scheduler.add_job(job, trigger, id="events_digest", replace_existing=True)
     if missed_fire(config.events.digest_cron, config.network.timezone, app.clock.now()) is not None:
         scheduler.add_job(job, "date", id="events_digest_catch_up", replace_existing=True)

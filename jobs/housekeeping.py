@@ -1,4 +1,4 @@
-"""Nightly housekeeping: forget expired conversations and old delivered outbox rows."""
+"""Nightly housekeeping: forget expired conversations, old delivered outbox rows and old delivery ids."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, update
 
+from bot.cron import daily_at
 from storage.db import Database
+from storage.deliveries import forget_old_deliveries
 from storage.models import ConversationState, OutboxMessage
 from storage.models.runtime import OutboxStatus
 
@@ -33,6 +35,7 @@ async def purge(db: Database, now: datetime) -> tuple[int, int]:
                               .values(payload={"text": ""}))
         old = await session.execute(delete(OutboxMessage).where(finished,
                                                                 OutboxMessage.created_at < now - KEY_RETENTION))
+        await forget_old_deliveries(session, now)
     log.info("housekeeping: %s expired conversations, %s old messages removed", conversations.rowcount, old.rowcount)
     return conversations.rowcount, old.rowcount
 
@@ -41,4 +44,4 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def run() -> None:
         await purge(app.db, app.clock.now())
 
-    scheduler.add_job(run, "cron", hour=3, minute=30, id="housekeeping", replace_existing=True)
+    scheduler.add_job(run, daily_at(3, 30, app.config.network.timezone), id="housekeeping", replace_existing=True)

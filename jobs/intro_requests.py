@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.cron import cron_trigger
 from bot.directory.requests import expire_due
 
 if TYPE_CHECKING:
@@ -32,4 +33,5 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def run() -> None:
         await expire_requests(app)
 
-    scheduler.add_job(run, "cron", minute=17, id="intro_requests_expiry", replace_existing=True)
+    scheduler.add_job(run, cron_trigger("17 * * * *", app.config.network.timezone), id="intro_requests_expiry",
+                      replace_existing=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -100,11 +101,19 @@ class SchedulerSupervisor:
     lost the lock (database restart, killed connection) stops scheduling, and one that did not have it
     takes over when the holder dies. So exactly one process schedules, and never none for long."""
 
-    def __init__(self, app: "App", check_seconds: float = 60.0) -> None:
+    def __init__(self, app: "App", check_seconds: float = 60.0,
+                 on_lead: Callable[[bool], Awaitable[None]] | None = None) -> None:
         self.app = app
         self.lock = SchedulerLock(app)
         self.check_seconds = check_seconds
         self.scheduler: AsyncIOScheduler | None = None
+        # Told True when this process takes the lock and False when it loses it: what only one
+        # process may do besides scheduling follows it (Telegram's polling, see bot.ports.SingleReceiver).
+        self.on_lead = on_lead
+
+    @property
+    def leading(self) -> bool:
+        return self.scheduler is not None
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -123,9 +132,15 @@ class SchedulerSupervisor:
                 self.scheduler = build_scheduler(self.app)
                 self.scheduler.start()
                 log.info("scheduler started: %s", ", ".join(sorted(job.id for job in self.scheduler.get_jobs())))
+                await self._tell(True)
         elif not await self.lock.still_held():
             log.error("this process lost the scheduler lock: it stops scheduling (another one takes over)")
             self._stop_scheduler()
+            await self._tell(False)
+
+    async def _tell(self, leading: bool) -> None:
+        if self.on_lead is not None:
+            await self.on_lead(leading)
 
     def _stop_scheduler(self) -> None:
         if self.scheduler is not None:

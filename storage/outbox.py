@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import Button, Reply
+from storage.inserts import insert_once
 from storage.models import OutboxMessage, utcnow
 from storage.models.runtime import OutboxStatus
 
@@ -59,13 +59,10 @@ async def enqueue(session: AsyncSession, *, key: str, platform: str, reply: Repl
         nudge=nudge, payload=reply_to_payload(reply), status=OutboxStatus.PENDING, attempts=0,
         next_attempt_at=not_before or now, created_at=now,
     )
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = await session.execute(statement)
-    if result.rowcount:
+    written = await insert_once(session, OutboxMessage, values, key=["key"])
+    if written:
         session.info["outbox_written"] = True  # the core wakes the dispatcher only after such events
-    return bool(result.rowcount)
+    return written
 
 
 async def nudges_in_window(session: AsyncSession, member_id: int, now: datetime) -> int:

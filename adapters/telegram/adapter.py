@@ -15,9 +15,9 @@ Decisions worth knowing:
 - `Reply.private` in a group goes to the person's DM, with no note in the group (groups stay
   quiet); when the DM is impossible (they never started the bot), one short message in the group
   says so, with a button opening the private chat.
-- Duplicated updates: an in-memory LRU of recent update_ids. Across restarts Telegram's offset
-  (polling) or our 200 answer (webhook) already prevents replays, except for updates handled in
-  the last instant before a crash; persisting ids would cost a write per update for that window.
+- Duplicated updates (a webhook retry, polling replayed after a crash): each person's event carries
+  the update_id, and the core records it in the transaction that handles it, so an update is
+  applied once even across restarts; a repeat gets no answer.
 - One chat's updates are handled in order (a lock per chat), different chats concurrently. On
   SQLite the core itself is entered by one update at a time (a write transaction takes
   milliseconds, and concurrent SQLite transactions that read then write fail with "database is
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -58,7 +57,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = convert.PLATFORM
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-SEEN_UPDATES = 4096  # update ids remembered to drop duplicates
 CHUNK_RETRIES = 2  # a long message already half sent: retries for the rest before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -91,9 +89,9 @@ class TelegramAdapter:
             private_burst=config.private_burst, group_per_minute=config.group_per_minute)
         self.application = self._build(config, request)
         self.core: BotCore | None = None
+        self.receiving = True  # False: started without polling (another process receives)
         self.bot_id = 0
         self.bot_username: str | None = None
-        self._seen: OrderedDict[int, None] = OrderedDict()
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._webhook: WebhookServer | None = None
         self._core_gate = asyncio.Semaphore(1)  # resized in start() once the database is known
@@ -139,12 +137,34 @@ class TelegramAdapter:
         await self.application.start()
         if self.config.mode == "webhook":
             await self._start_webhook()
-        else:
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(
-                poll_interval=self.config.poll_interval, timeout=self.config.poll_timeout,
-                allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
-        log.info("Telegram bot @%s ready (%s)", self.bot_username, self.config.mode)
+        elif self.receiving:
+            await self._start_polling()
+        log.info("Telegram bot @%s ready (%s%s)", self.bot_username, self.config.mode,
+                 "" if self.receiving or self.config.mode == "webhook" else ", sending only until this process leads")
+
+    @property
+    def receives_alone(self) -> bool:
+        """Long polling admits one consumer per bot (see `bot.ports.SingleReceiver`)."""
+        return self.config.mode == "polling"
+
+    async def set_receiving(self, receiving: bool) -> None:
+        """Poll (or stop polling) from now on; set before `start` to start without polling."""
+        self.receiving = receiving
+        if not self.receives_alone or self.core is None:
+            return
+        updater = self.application.updater
+        if receiving and updater is not None and not updater.running:
+            await self._start_polling()
+            log.info("Telegram: this process now receives the updates")
+        elif not receiving and updater is not None and updater.running:
+            await updater.stop()
+            log.info("Telegram: another process receives the updates; this one only sends")
+
+    async def _start_polling(self) -> None:
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            poll_interval=self.config.poll_interval, timeout=self.config.poll_timeout,
+            allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error)
 
     async def stop(self) -> None:
         if self._webhook is not None:
@@ -184,19 +204,7 @@ class TelegramAdapter:
         log.error("Telegram update handling failed", exc_info=context.error)
 
     # -- in ------------------------------------------------------------------------------------
-    def seen_before(self, update_id: int) -> bool:
-        """True when this update was already handled (Telegram may deliver one twice)."""
-        if update_id in self._seen:
-            return True
-        self._seen[update_id] = None
-        if len(self._seen) > SEEN_UPDATES:
-            self._seen.popitem(last=False)
-        return False
-
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self.seen_before(update.update_id):
-            log.info("update %s delivered twice: handled once", update.update_id)
-            return
         chat = update.effective_chat
         lock = self._chat_lock(chat.id if chat is not None else 0)
         async with lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import dataclasses
 from dataclasses import dataclass
 
 from telegram import (
@@ -56,6 +57,10 @@ def chat_ref(chat) -> ChatRef:
 def update_to_events(update: Update, bot_id: int, bot_username: str | None) -> list[Event | Anonymous]:
     """The neutral events an update stands for; empty when it is not for the core."""
     event = _single(update, bot_id, bot_username)
+    if isinstance(event, (CommandInvoked, ButtonPressed, TextReceived)):
+        # Telegram may deliver an update again (a webhook retry, polling after a crash): the core
+        # applies it once by this id.
+        return [dataclasses.replace(event, delivery_id=str(update.update_id))]
     if event is not None:
         return [event]
     message = update.message

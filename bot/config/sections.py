@@ -137,6 +137,12 @@ class ConversationConfig:
 @dataclass(frozen=True)
 class SchedulerConfig:
     enabled: bool = True
+    # How often a process checks the scheduler's lock on PostgreSQL: when the holder dies, another
+    # process takes over the schedule (and Telegram's polling) within this many seconds.
+    lock_check_seconds: float = 60.0
+
+    def problems(self) -> list[str]:
+        return [] if 1 <= self.lock_check_seconds <= 3600 else ["lock_check_seconds: must be between 1 and 3600"]
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.cron import WallClockCron, cron_trigger
 from storage.models.matchmaking import MatchSchedule
 
 EPOCH_MONDAY = date(2001, 1, 1)  # a Monday: week 0 of the every-N-weeks rhythm
@@ -31,8 +31,8 @@ class Schedule:
     timezone: str
     overridden: bool = False  # set by an animator with /matchmaking schedule
 
-    def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.timezone))
+    def trigger(self) -> WallClockCron:
+        return cron_trigger(self.cron, ZoneInfo(self.timezone))
 
     def in_rhythm(self, when: datetime) -> bool:
         """Whether `when` falls in a week where rounds run."""

@@ -48,7 +48,8 @@ def events(upd: Update):
 def test_deep_link_start_becomes_a_command_with_its_code():
     [event] = events(update(message=message("/start CODE42")))
     assert event == CommandInvoked(UserRef("telegram", "1001", "Ana Lopez", "ana", "fr"),
-                                   ChatRef("telegram", "1001", ChatKind.PRIVATE), "start", "CODE42", message_id="7")
+                                   ChatRef("telegram", "1001", ChatKind.PRIVATE), "start", "CODE42", message_id="7",
+                                   delivery_id="1")  # the update_id: a repeat is applied once
 
 
 def test_commands_addressed_to_this_bot_or_another_in_groups():
