@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.audience import Audience, audience_ids, audience_query
@@ -31,6 +30,7 @@ from bot.outbox.attention import next_allowed
 from bot.outbox.notify import member_locale, notify_chat, notify_member
 from bot.outbox.preferences import quiet_rules, refuses
 from storage.db import Database
+from storage.inserts import insert_once
 from storage.models import Identity, Member, OutboxMessage, Venue, VenueChat
 from storage.models.campaigns import Campaign, CampaignRecipient, CampaignStatus, NotificationPrefs
 from storage.models.runtime import OutboxStatus
@@ -210,11 +210,9 @@ async def send_batch(db: Database, config: Config, campaign_id: int, now: dateti
 
 async def _record(session: AsyncSession, campaign_id: int, occurrence: int, member_id: int, outcome: str,
                   now: datetime) -> None:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(CampaignRecipient).values(
+    await insert_once(session, CampaignRecipient, dict(
         campaign_id=campaign_id, occurrence=occurrence, member_id=member_id, status=outcome, opted_out=False,
-        created_at=now).on_conflict_do_nothing())
+        created_at=now), key=["campaign_id", "occurrence", "member_id"])
 
 
 def _finish(campaign: Campaign, now: datetime, config: Config) -> None:
