@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from apscheduler.triggers.cron import CronTrigger
 
+from bot.cron import cron_trigger
 from bot.hosts.pulse import send_pulses, summarise
 from jobs.events_digest import missed_fire
 
@@ -48,9 +48,9 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def summary() -> None:
         await summarise_pulses(app)
 
-    scheduler.add_job(pulse, CronTrigger.from_crontab(PULSE_CRON, timezone=zone), id="hosts_pulse",
+    scheduler.add_job(pulse, cron_trigger(PULSE_CRON, zone), id="hosts_pulse",
                       replace_existing=True)
-    scheduler.add_job(summary, CronTrigger.from_crontab(SUMMARY_CRON, timezone=zone), id="hosts_pulse_summary",
+    scheduler.add_job(summary, cron_trigger(SUMMARY_CRON, zone), id="hosts_pulse_summary",
                       replace_existing=True)
     now = app.clock.now()
     if missed_fire(PULSE_CRON, zone, now) is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.cron import cron_trigger
 from bot.partners.opportunities import close_due
 
 if TYPE_CHECKING:
@@ -31,4 +32,5 @@ def schedule(scheduler: "BaseScheduler", app: "App") -> None:
     async def run() -> None:
         await close_opportunities(app)
 
-    scheduler.add_job(run, "cron", minute="*/15", id="opportunities_closing", replace_existing=True)
+    scheduler.add_job(run, cron_trigger("*/15 * * * *", app.config.network.timezone), id="opportunities_closing",
+                      replace_existing=True)

@@ -81,7 +81,7 @@ async def forged(app, memory, user_id: str, action: str, payload: str):
     from bot.types import ButtonPressed
 
     user = memory.user(user_id)
-    return await app.core.handle(ButtonPressed(user.ref, user.dm, action, payload))
+    return await app.core.handle(ButtonPressed(user.ref, user.dm(), action, payload))
 
 
 async def test_turning_the_wall_on_tells_the_venues_hosts_with_a_hide_button(app, memory, people):
