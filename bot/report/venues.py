@@ -2,8 +2,8 @@
 
 The commune fields come from the national open data (the tiers-lieux base: `POPCOM`, the commune's
 population, and `COMCLASS`, its size class: "0-5000", "5000-20000", "20000-50000", "50000-100000",
-"100000 et plus"). The Venue model does not carry them yet (the operator's import adds them): they
-are read defensively, under the names that import may give them, and the report says when none is
+"100000 et plus"), which `maillage import venues --from-cget` keeps beside the venue
+(`VenueOpenData.commune_size`); venues from the config carry none, and the report says when none is
 known. Sizes use the open data's own classes; rural/urban needs the population (INSEE's historical
 rule: under 2,000 inhabitants) or an explicit rural field.
 """
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Venue
+from storage.models.operator import VenueOpenData
 
 POPULATION_FIELDS = ("commune_population", "population", "popcom", "pop_commune")
 CLASS_FIELDS = ("commune_size_class", "commune_class", "commune_size", "comclass", "size_class")
@@ -42,11 +43,12 @@ class VenueInfo:
     rural: bool | None
 
 
-def _first(venue: Venue, names: tuple[str, ...]):
-    for name in names:
-        value = getattr(venue, name, None)
-        if value not in (None, ""):
-            return value
+def _first(sources: tuple, names: tuple[str, ...]):
+    for source in sources:
+        for name in names:
+            value = getattr(source, name, None)
+            if value not in (None, ""):
+                return value
     return None
 
 
@@ -57,19 +59,20 @@ def size_band(population: int) -> str:
     return TOP_BAND
 
 
-def territory(venue: Venue) -> tuple[str | None, bool | None]:
-    """(size band or class, rural?) from whatever commune fields the venue carries."""
-    population = _first(venue, POPULATION_FIELDS)
+def territory(venue: Venue, open_data: VenueOpenData | None = None) -> tuple[str | None, bool | None]:
+    """(size band or class, rural?) from whatever commune fields the venue and its open data carry."""
+    sources = (venue,) if open_data is None else (venue, open_data)
+    population = _first(sources, POPULATION_FIELDS)
     try:
         population = int(population) if population is not None else None
     except (TypeError, ValueError):
         population = None
-    size = size_band(population) if population is not None else _first(venue, CLASS_FIELDS)
+    size = size_band(population) if population is not None else _first(sources, CLASS_FIELDS)
     if isinstance(size, str):
         size = OPEN_DATA_CLASSES.get(size.strip().lower(), size.strip())
-    rural = _first(venue, RURAL_FIELDS)
+    rural = _first(sources, RURAL_FIELDS)
     if rural is None:
-        label = _first(venue, URBAN_RURAL_FIELDS)
+        label = _first(sources, URBAN_RURAL_FIELDS)
         if isinstance(label, str):
             rural = label.strip().lower().startswith("rur")
         elif population is not None:
@@ -79,8 +82,9 @@ def territory(venue: Venue) -> tuple[str | None, bool | None]:
 
 async def venue_infos(session: AsyncSession) -> list[VenueInfo]:
     infos = []
+    open_data = {row.venue_id: row for row in (await session.execute(select(VenueOpenData))).scalars()}
     for venue in (await session.execute(select(Venue))).scalars():
-        size, rural = territory(venue)
+        size, rural = territory(venue, open_data.get(venue.id))
         infos.append(VenueInfo(venue.id, venue.slug, venue.name, venue.kind, venue.partner_kind,
                                venue.latitude, venue.longitude, size, rural))
     return sorted(infos, key=lambda info: sort_key(info.name))

@@ -1,8 +1,8 @@
 """Members by commune size and rural/urban, from the open-data fields venues may carry.
 
-The Venue model does not carry commune fields yet (the operator's import adds them in migration
-0014): `territory` reads them under the names that import may use, so these tests give it plain
-objects with those attributes, and build the document from totals directly.
+Venues imported from the national open data keep its commune fields in `VenueOpenData` (migration
+0014); `territory` also reads other names a future import may use, so most tests give it plain
+objects with those attributes and build the document from totals directly; one reads a real row.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ from bot.i18n import Translator
 from bot.report.days import Period
 from bot.report.document import build
 from bot.report.figures import Totals
-from bot.report.venues import VenueInfo, size_band, territory
+from sqlalchemy import select
+
+from bot.report.venues import VenueInfo, size_band, territory, venue_infos
+from storage.models import Venue
+from storage.models.operator import VenueOpenData
 
 
 def test_territory_from_whatever_fields_the_venue_carries():
@@ -54,3 +58,13 @@ def test_members_by_commune_size_and_rural_urban_with_suppression():
     assert table(doc, "members_rural_urban") == {
         "Rural communes (under 2,000 inhabitants)": ("< 5", "0"), "Urban communes": ("45", "40"),
         "Not known": ("< 5", "0"), "Total": ("60", "40")}
+
+
+async def test_an_imported_venue_s_commune_class_reaches_the_report(app):
+    async with app.db.session() as session:
+        hangar = (await session.execute(select(Venue).where(Venue.slug == "hangar"))).scalar_one()
+        session.add(VenueOpenData(venue_id=hangar.id, source="cget-2019", source_id="42", commune_size="20000-50000"))
+    async with app.db.session() as session:
+        by_slug = {venue.slug: venue for venue in await venue_infos(session)}
+    assert (by_slug["hangar"].size, by_slug["hangar"].rural) == ("20k_50k", None)
+    assert {by_slug[slug].size for slug in by_slug if slug != "hangar"} == {None}
