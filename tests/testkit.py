@@ -6,6 +6,7 @@ Kept out of conftest.py on purpose: several folders have their own conftest.py, 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 from collections.abc import Iterable
@@ -70,6 +71,19 @@ def make_config(url: str, extra: str = "", **replace) -> Config:
     """The test network's configuration (plus `extra` TOML) on the database at `url`."""
     config = parse_config(TEST_CONFIG + extra, environ={})
     return dataclasses.replace(config, database=DatabaseConfig(url=url), **replace)
+
+
+def in_db(url: str, work):
+    """`work(session)` in one transaction on the database at `url`, from synchronous test code (a CLI test)."""
+    async def go():
+        db = Database(url)
+        try:
+            async with db.session() as session:
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
 
 
 async def empty_postgres(url: str) -> None:

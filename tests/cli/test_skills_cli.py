@@ -3,27 +3,16 @@ skills the taxonomy did not know."""
 
 from __future__ import annotations
 
-import asyncio
 
 from sqlalchemy import select
 
 from bot.cli import main
 from storage import member_skills
-from storage.db import Database
 from storage.models import Member, MemberSkill, Skill
 from storage.skills import sync_taxonomy
+from testkit import in_db
 
 
-def in_db(url: str, work):
-    async def go():
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(go())
 
 
 async def seed(session) -> None:

@@ -3,27 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 
 from bot.cli import main
 from storage import member_skills
-from storage.db import Database
 from storage.models import Member, MemberSkill, Skill
+from testkit import in_db
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
 
-def _in_database(url: str, work):
-    async def go():
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(go())
 
 
 async def _member_with_customs(session, labels: list[str]) -> int:
@@ -40,7 +29,7 @@ async def _member_with_customs(session, labels: list[str]) -> int:
 
 
 def test_repair_folds_what_the_taxonomy_knows_and_keeps_the_rest(config_file, sqlite_url, capsys):
-    member_id = _in_database(sqlite_url, lambda s: _member_with_customs(
+    member_id = in_db(sqlite_url, lambda s: _member_with_customs(
         s, ["comptabilité", "compta", "xylophonie quantique"]))
 
     assert main(["--config", config_file, "skills", "repair", "--dry-run"]) == 0
@@ -51,6 +40,6 @@ def test_repair_folds_what_the_taxonomy_knows_and_keeps_the_rest(config_file, sq
     async def offers(session) -> set[str]:
         return {skill.slug for _, skill in await member_skills.member_skills(session, member_id, "offer")}
 
-    assert _in_database(sqlite_url, offers) == {"accounting", "custom-xylophonie-quantique"}
+    assert in_db(sqlite_url, offers) == {"accounting", "custom-xylophonie-quantique"}
     assert main(["--config", config_file, "skills", "repair"]) == 0
     assert "folded 0 custom skill(s)" in capsys.readouterr().err

@@ -14,19 +14,9 @@ from storage.db import Database
 from storage.models import Identity, Member, OutboxMessage
 from storage.models.runtime import OutboxStatus
 from storage.outbox import enqueue
-from testkit import T0, make_config
+from testkit import T0, in_db, make_config
 
 
-def in_db(url: str, work):
-    async def go():
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(go())
 
 
 def test_members_codes_escapes_a_name_that_would_clear_the_screen(config_file, sqlite_url, capsys):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage.models import OutboxMessage
 from storage.models.events import Event
-from tests.features.events.events_helpers import People
+from tests.features.events.events_helpers import People, preview_fr
 
 TITLE = "Repair café"
 
@@ -34,15 +34,7 @@ async def test_a_locked_database_answers_busy_and_a_retry_publishes_once(app, me
     await people.member("9", "Mia", home="hangar")
     host = await people.member("1", "Hugo", host_of=("hangar",))
     await people.link(host, "-100")
-    await host.send("/evenement")
-    await host.send(TITLE)
-    await host.send("jeudi 18h30")
-    await host.send("20h")
-    await host.press("Terminé")
-    await host.send("On répare ensemble grille-pains et vélos.")
-    await host.press("Pas de lien")
-    await host.press("Pas de limite")
-    preview = await host.press("Terminé")
+    preview = await preview_fr(host, title=TITLE)
     publish = host.find_button("Publier", preview)
     before = await counts(app)
 

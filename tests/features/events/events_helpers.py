@@ -50,6 +50,13 @@ def people(app, memory) -> People:
 async def publish_fr(host: MemoryUser, *, title: str = "Repair café", when: str = "jeudi 18h30",
                      end: str = "20h", capacity: str | None = None, tags: tuple[str, ...] = ()) -> list:
     """The French /evenement conversation from start to Publish; returns the final replies."""
+    await preview_fr(host, title=title, when=when, end=end, capacity=capacity, tags=tags)
+    return await host.press("Publier")
+
+
+async def preview_fr(host: MemoryUser, *, title: str = "Repair café", when: str = "jeudi 18h30",
+                     end: str = "20h", capacity: str | None = None, tags: tuple[str, ...] = ()) -> list:
+    """The French /evenement conversation up to its preview (with the Publish button); returns it."""
     await host.send("/evenement")
     await host.send(title)
     replies = await host.send(when)
@@ -66,7 +73,7 @@ async def publish_fr(host: MemoryUser, *, title: str = "Repair café", when: str
         await host.press(tag)
     preview = await host.press("Terminé")
     assert "On publie" in preview[0].text, preview[0].text
-    return await host.press("Publier")
+    return preview
 
 
 async def make_event(app, title: str, starts_at, *, hours: float = 2, venues: tuple[str, ...] = ("hangar",),
