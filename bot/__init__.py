@@ -15,6 +15,7 @@ The seam between the core and the platforms
     throttle      limits on guessing join and /link codes
     platform_state  what adapters keep about their platform, read and written through the core
     clock, words  time for tests and jobs; the words people type instead of pressing a button
+    cron          cron triggers that fire once per wall-clock time across daylight-saving changes
 
 The composition
     app           build_app / run_app and FEATURES, the explicit list of what the bot does in chat
