@@ -28,7 +28,7 @@ from storage.models import (
 )
 from storage.outbox import erase_for_member
 
-NOTICE_VERSION = "2026-11"
+NOTICE_VERSION = "2026-12"  # December 2026: what campaigns use
 
 
 def _iso(value: datetime | None) -> str | None:
