@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from bot.directory.service import Directory
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger("maillage.audit")  # refused attempts at a host's or an animator's action
 
 MAX_INPUT_CHARS = 4096
 SUGGESTION_CUTOFF = 60
@@ -208,7 +209,7 @@ class BotCore:
         command = self.registry.resolve(word.strip().lstrip("/"))
         if command is None:
             return self._unknown_command(ctx, word, args)
-        refusal = await self._refusal(ctx, command.access, command.where)
+        refusal = await self._refusal(ctx, command.access, command.where, f"/{command.name}")
         if refusal is not None:
             return refusal
         ctx.args = args.strip()
@@ -221,7 +222,8 @@ class BotCore:
         action = self.registry.actions.get(event.action)
         if action is None:
             return ctx.expired()
-        refusal = await self._refusal(ctx, action.access, Where.ANY)
+        refusal = await self._refusal(ctx, action.access, Where.ANY,
+                                      f"the button {event.action}:{event.payload[:40]!r}")
         if refusal is not None:
             return refusal
         ctx.args = event.payload
@@ -246,7 +248,7 @@ class BotCore:
             return ctx.reply("core.text_hint")
         return None  # chatter in groups is not for us
 
-    async def _refusal(self, ctx: Context, access: Access, where: Where) -> Reply | None:
+    async def _refusal(self, ctx: Context, access: Access, where: Where, attempt: str) -> Reply | None:
         if where is Where.PRIVATE and not ctx.chat.is_private:
             return Reply(ctx.t("core.private_only"), private=True)
         if where is Where.GROUP and ctx.chat.is_private:
@@ -254,9 +256,15 @@ class BotCore:
         if access is Access.ANYONE:
             return None
         if access is Access.ANIMATOR:
-            return None if await ctx.is_animator() else Reply(ctx.t("core.animators_only"), private=True)
+            if await ctx.is_animator():
+                return None
+            _audit_refusal(ctx, attempt, "animator")
+            return Reply(ctx.t("core.animators_only"), private=True)
         if access is Access.HOST:
-            return None if await ctx.can_host() else Reply(ctx.t("core.hosts_only"), private=True)
+            if await ctx.can_host():
+                return None
+            _audit_refusal(ctx, attempt, "host")
+            return Reply(ctx.t("core.hosts_only"), private=True)
         # Access.MEMBER: a member profile is needed, even for a network animator named in the config.
         if ctx.member is None:
             return Reply(ctx.t("core.join_first"), private=True)
@@ -317,6 +325,13 @@ def _as_list(result) -> list[Reply]:
     if isinstance(result, Sequence):
         return [reply for reply in result if reply is not None]
     raise TypeError(f"a handler returned {type(result).__name__}, expected Reply or a list of them")
+
+
+def _audit_refusal(ctx: Context, attempt: str, needs: str) -> None:
+    """One line for the operator when someone tries what their role does not allow (a forged button,
+    a member typing an animator's command)."""
+    audit.warning("refused: %s:%s (member %s) tried %s, which needs %s rights", ctx.identity.platform,
+                  ctx.identity.platform_user_id, ctx.member.id if ctx.member else "none", attempt, needs)
 
 
 def _is_busy_database() -> bool:
