@@ -380,8 +380,8 @@ def test_duration_across_dst_is_elapsed_time() -> None:
 # --- cost -----------------------------------------------------------------------------------------
 
 def test_parsing_is_fast() -> None:
-    began = clock.perf_counter()
+    began = clock.process_time()  # CPU time: a loaded machine stretches wall time, not the work
     for _ in range(200):
         when("le 3 décembre à 18h30")
         when("next monday 9am")
-    assert clock.perf_counter() - began < 1.0
+    assert clock.process_time() - began < 1.0

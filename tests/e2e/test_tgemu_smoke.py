@@ -191,7 +191,7 @@ async def test_updates_stay_until_confirmed_and_long_poll_wakes(emu: TelegramEmu
     await ana.send("two")
     woken = await asyncio.wait_for(poll, 5)
     assert [u["message"]["text"] for u in woken] == ["two"]
-    assert time.monotonic() - started < 1  # answered on arrival, not after the 5 s timeout
+    assert time.monotonic() - started < 4  # answered on arrival, not after the 5 s timeout (a margin for load)
 
 
 async def test_webhook_delivery_with_secret_token(emu: TelegramEmulator) -> None:
