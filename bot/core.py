@@ -28,7 +28,8 @@ from bot.i18n import Translator, normalize_locale
 from bot.registry import Access, Command, Registry, Where
 from bot.text import clean_event, clean_text
 from bot.types import (
-    MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined,
+    MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, LocationShared,
+    MemberJoined,
     Replies, Reply,
     TextReceived, UserRef,
 )
@@ -198,9 +199,10 @@ class BotCore:
             return await self._button(ctx, event)
         if isinstance(event, TextReceived):
             return await self._text(ctx, event)
-        if isinstance(event, MemberJoined):
+        if isinstance(event, (MemberJoined, LocationShared)):
             replies: list[Reply] = []
-            for listener in self.registry.listeners.get("member_joined", []):
+            kind = "member_joined" if isinstance(event, MemberJoined) else "location_shared"
+            for listener in self.registry.listeners.get(kind, []):
                 replies += _as_list(await listener(ctx))
             return replies
         return None

@@ -148,7 +148,8 @@ class Registry:
         return decorate
 
     def listen(self, event: str) -> Callable[[Handler], Handler]:
-        """Run on a lifecycle event: "member_joined" (someone joined a group with the bot)."""
+        """Run on a lifecycle event: "member_joined" (someone joined a group with the bot), "location_shared"
+        (a person sent a place in a private chat)."""
 
         def decorate(handler: Handler) -> Handler:
             self.listeners.setdefault(event, []).append(handler)

@@ -222,6 +222,21 @@ class TextReceived:
 
 
 @dataclass(frozen=True)
+class LocationShared:
+    """A person shared a place in a private chat (Telegram's "Location"): where they are, once.
+
+    The core uses it for what was asked ("near me" when choosing a venue) and never stores it.
+    """
+
+    user: UserRef
+    chat: ChatRef
+    latitude: float
+    longitude: float
+    message_id: str | None = None
+    delivery_id: str | None = None
+
+
+@dataclass(frozen=True)
 class MemberJoined:
     """Someone joined a group or server where the bot is."""
 
@@ -254,7 +269,8 @@ class ChatMigrated:
     new_chat_id: str
 
 
-Event = CommandInvoked | ButtonPressed | TextReceived | MemberJoined | DmStatusChanged | ChatMigrated
+Event = (CommandInvoked | ButtonPressed | TextReceived | LocationShared | MemberJoined | DmStatusChanged
+         | ChatMigrated)
 
 
 @dataclass(frozen=True)

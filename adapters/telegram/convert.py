@@ -19,7 +19,8 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType, MessageLimit
 
 from bot.types import (
-    Button, ButtonPressed, ChatKind, ChatMigrated, ChatRef, CommandInvoked, DmStatusChanged, Event, MemberJoined,
+    Button, ButtonPressed, ChatKind, ChatMigrated, ChatRef, CommandInvoked, DmStatusChanged, Event, LocationShared,
+    MemberJoined,
     Reply, TextReceived, UserRef,
 )
 
@@ -57,7 +58,7 @@ def chat_ref(chat) -> ChatRef:
 def update_to_events(update: Update, bot_id: int, bot_username: str | None) -> list[Event | Anonymous]:
     """The neutral events an update stands for; empty when it is not for the core."""
     event = _single(update, bot_id, bot_username)
-    if isinstance(event, (CommandInvoked, ButtonPressed, TextReceived)):
+    if isinstance(event, (CommandInvoked, ButtonPressed, TextReceived, LocationShared)):
         # Telegram may deliver an update again (a webhook retry, polling after a crash): the core
         # applies it once by this id.
         return [dataclasses.replace(event, delivery_id=str(update.update_id))]
@@ -81,6 +82,10 @@ def _single(update: Update, bot_id: int, bot_username: str | None) -> Event | An
         return ChatMigrated(PLATFORM, str(message.chat.id), str(message.migrate_to_chat_id))
     if message.migrate_from_chat_id is not None:  # the same migration, seen from the new supergroup
         return ChatMigrated(PLATFORM, str(message.migrate_from_chat_id), str(message.chat.id))
+    if message.location is not None and message.from_user is not None and not message.from_user.is_bot \
+            and message.chat.type == ChatType.PRIVATE:  # "near me" when choosing a venue
+        return LocationShared(user_ref(message.from_user), chat_ref(message.chat), message.location.latitude,
+                              message.location.longitude, message_id=str(message.message_id))
     if message.text is None or message.from_user is None:
         return None
     return _message(message, bot_id, bot_username)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.events.geo import haversine_km
+from bot.geo import haversine_km
 from storage.models import Member, MemberSkill, Venue
 from storage.models.events import Event, EventVenue
 from storage.models.intro_requests import IntroRequest

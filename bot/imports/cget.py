@@ -13,7 +13,6 @@ citing the source and its date wherever the venues are shown: `ATTRIBUTION`.
 from __future__ import annotations
 
 import csv
-import math
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import VenueConfig
+from bot.geo import haversine_km
 from bot.skills.normalize import normalize
 from storage.models import Venue
 from storage.models.operator import VenueOpenData
@@ -73,12 +73,7 @@ class CgetResult:
     linked: list[str] = field(default_factory=list)  # the network's own cards: same place, or claimed
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+distance_km = haversine_km  # great-circle distance in kilometres (bot.geo)
 
 
 def parse_near(text: str) -> tuple[float, float]:

@@ -1,4 +1,5 @@
-"""Finding a venue by what a newcomer types: its name or its town, typos forgiven (rapidfuzz).
+"""Finding a venue by what a newcomer types (its name or its town, typos forgiven: rapidfuzz), or by
+where they are (a shared location: the nearest venues).
 
 On a network of hundreds of venues (the national open data has 1,500), paging through them all
 alphabetically to find one's own is no way in: `/start hangar`, `/start nantes` or
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from bot.geo import haversine_km
 from bot.skills.normalize import normalize
 from storage.models import Venue
 
@@ -49,3 +51,11 @@ def find_venues(venues: Sequence[Venue], text: str) -> list[Venue]:
         chosen = [(venue, similarity) for venue, _, similarity in scored if similarity >= FUZZY_CUTOFF]
     chosen.sort(key=lambda pair: (-pair[1], normalize(pair[0].name)))
     return [venue for venue, _ in chosen[:MAX_RESULTS]]
+
+
+def nearest_venues(venues: Sequence[Venue], latitude: float, longitude: float) -> list[tuple[Venue, float]]:
+    """The venues with coordinates, nearest first, with their distance in km (at most MAX_RESULTS)."""
+    placed = [(venue, haversine_km(latitude, longitude, venue.latitude, venue.longitude))
+              for venue in venues if venue.latitude is not None and venue.longitude is not None]
+    placed.sort(key=lambda pair: (pair[1], normalize(pair[0].name)))
+    return placed[:MAX_RESULTS]

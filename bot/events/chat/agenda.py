@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.events.announce import rsvp_buttons
-from bot.events.geo import haversine_km
+from bot.geo import haversine_km
 from bot.events.queries import ProgrammeFilter, get_event, programme, programme_count, venues_of
 from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_day, format_span
 from bot.events.chat.agenda_words import understand

@@ -6,13 +6,11 @@ The term functions take plain numbers or numpy arrays alike, so the vectorized c
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from bot.geo import haversine_km
 from bot.matchmaking.engine.model import Candidate, History, Reason, VenuePreference, Weights, pair_key
 
-EARTH_RADIUS_KM = 6371.0
 
 
 def need_term(matched_skills, w: Weights):
@@ -27,9 +25,7 @@ def interest_term(shared, w: Weights):
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (latitude, longitude) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(*a, *b)
 
 
 def cross_venue_term(recent: int, km: float | None, w: Weights) -> float:

@@ -23,7 +23,7 @@ from bot.context import Context
 from bot.members.chat import accounts
 from bot.skills.chat.member_skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.venues.chat.listing import venue_from_payload, venue_picker
-from bot.venues.search import find_venues
+from bot.venues.search import find_venues, nearest_venues
 from bot.wall.chat.consent_ui import onboarding_choice
 from bot.wall.chat.deeplink import is_event_payload, open_event
 from bot.features.privacy import NOTICE_VERSION
@@ -88,6 +88,25 @@ async def _choose_venue(ctx: Context, page: int = 0, edit: bool = False) -> Repl
     if len(venues) > SEARCH_HINT_FROM:  # paging through hundreds of venues is no way in
         text += "\n\n" + ctx.t("venues.search.hint", command="/start")
     return Reply(text, buttons=venue_picker(ctx, venues, "join", "joinpg", page), edit=edit)
+
+
+async def location_shared(ctx: Context) -> Reply | None:
+    """A place shared in a private chat: the nearest venues to join (the place itself is not kept)."""
+    if not ctx.chat.is_private:
+        return None
+    event = ctx.event
+    near = nearest_venues(await all_venues(ctx.session), event.latitude, event.longitude)
+    if not near:
+        return Reply(ctx.t("venues.search.near_none", command="/start"))
+    lines = "\n".join(ctx.t("venues.search.near_line", venue=venue.name, city=venue.city or "",
+                             km=_km(ctx.locale, km)) for venue, km in near)
+    return Reply(ctx.t("venues.search.near", venues=lines),
+                 buttons=venue_picker(ctx, [venue for venue, _ in near], "join", "joinpg"))
+
+
+def _km(locale: str, km: float) -> str:
+    text = f"{km:.1f}" if km < 10 else f"{km:.0f}"
+    return text.replace(".", ",") if locale == "fr" else text
 
 
 async def join_pressed(ctx: Context) -> Reply | list[Reply]:
@@ -288,6 +307,7 @@ def register(registry: Registry) -> None:
     registry.command("join", fr="rejoindre", summary="onboarding.join_summary", args="onboarding.args",
                      where=Where.PRIVATE, order=3)(join)
     registry.action("join")(join_pressed)
+    registry.listen("location_shared")(location_shared)
     registry.action("joinpg")(join_page)
     registry.action("onb", access=Access.MEMBER)(step_pressed)
     registry.action("onbpick", access=Access.MEMBER)(_choice_pressed(pick_choice))

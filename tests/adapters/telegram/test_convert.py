@@ -13,7 +13,7 @@ from adapters.telegram.convert import (
 )
 from bot.types import (
     Attachment, Button, ButtonPressed, ChatKind, ChatMigrated, ChatRef, CommandInvoked, DmStatusChanged,
-    MemberJoined, Reply, TextReceived, UserRef,
+    LocationShared, MemberJoined, Reply, TextReceived, UserRef,
 )
 
 BOT_ID = 123456
@@ -172,3 +172,11 @@ def test_silent_flag_and_attachments():
     assert short.silent and short.chunks == () and short.caption == "<b>Export</b>\nVoici &lt;tes&gt; données"
     long = render(Reply("x" * 2000, attachment=attachment))
     assert long.caption is None and long.chunks == ("x" * 2000,)
+
+
+def test_a_location_shared_in_private_is_an_event_and_ignored_in_groups():
+    place = {"latitude": 47.2065, "longitude": -1.5632}
+    [event] = events(update(message=message(None, location=place)))
+    assert isinstance(event, LocationShared) and (event.latitude, event.longitude) == (47.2065, -1.5632)
+    assert event.chat.kind is ChatKind.PRIVATE and event.delivery_id == "1"
+    assert events(update(message=message(None, chat=GROUP, location=place))) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.events.geo import haversine_km
+from bot.geo import haversine_km
 from bot.types import Button
 from events_helpers import make_event, people  # noqa: F401 (fixture)
 

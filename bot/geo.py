@@ -1,4 +1,4 @@
-"""Great-circle distance between two places, for "near me" in the agenda."""
+"""Great-circle distance between two places: "near me" in the agenda and at /start, venues' distances in rounds and imports."""
 
 from __future__ import annotations
 
