@@ -27,7 +27,16 @@ setup: $(STAMP) $(NODE_STAMP)
 demo: $(STAMP)
 	$(BIN)/maillage demo
 
-test: $(STAMP) $(NODE_STAMP)
+# Chromium for the live wall's browser test (Debian's chromium and chromium-driver), installed when missing.
+.PHONY: browser
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q chromium chromium-driver || (apt-get update -q && apt-get install -y -q chromium chromium-driver)) >/dev/null \
+		|| echo "could not install chromium and chromium-driver: the wall's browser test cannot run"; \
+	else echo "chromium/chromedriver not found (Debian: apt-get install chromium chromium-driver): the wall's browser test will be skipped"; fi
+
+test: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

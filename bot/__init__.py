@@ -11,6 +11,8 @@ The seam between the core and the platforms
     context       what a handler gets (the person, their language, the session, the services)
     conversation  multi-step flows kept in the database
     payloads      strict parsing of what a button carries (forgeable)
+    text          text cleaned at the door (clean_event) and escaped for terminals (for_terminal)
+    throttle      limits on guessing join and /link codes
     platform_state  what adapters keep about their platform, read and written through the core
     clock, words  time for tests and jobs; the words people type instead of pressing a button
 
@@ -25,8 +27,8 @@ One package per capability (its logic, and its chat handlers in `chat/`)
     members/      joining, onboarding, profiles, contacts across platforms, languages
     skills/       the FR/EN taxonomy and the fuzzy resolver; /offer, /need, /interest
     venues/       the network's places; /venues and the venue picker
-    directory/    /find and introduction requests between members
-    hosts/        hosts of venues and the chats they bind
+    directory/    /find and introduction requests between members; visibility: the one consent rule
+    hosts/        hosts of venues and the chats they bind; the hosts' group, pulse, suggestions, figures
     events/       the programme: /event, /agenda, RSVPs, announcements
     feeds/        calendar feeds in, iCalendar out
     matchmaking/  scheduled introduction rounds; engine/ is the pure scoring and solving
@@ -38,4 +40,5 @@ Shared services
     outbox/       notify (the one path to message a member), the attention budget, the dispatcher
     timeparse/    French and English dates and times as people type them
     features/     what belongs to no capability: /help, /cancel, /language, /mydata and /forget
+                  (erasure: the sweep of messages about the person, the list of erased people)
 """

@@ -21,6 +21,7 @@ from bot.outbox.dispatcher import OutboxDispatcher
 from bot.ports import ChatAdapter, SingleReceiver
 from bot.registry import Registry, load_features
 from bot.reference_data import sync_reference_data
+from bot.wall.changes import watch as watch_wall_changes
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -51,6 +52,8 @@ FEATURES = (
     "bot.report.chat",
 
     "bot.partners.chat",
+
+    "bot.imports.chat",
 )
 
 
@@ -62,10 +65,12 @@ def build_registry() -> Registry:
 
 
 async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clock: Clock | None = None,
-                    migrate: bool = True, platform_adapters: bool = False) -> App:
+                    migrate: bool = True, platform_adapters: bool = False,
+                    only: frozenset[str] | None = None) -> App:
     """Open the database (migrated, reference data synced), the core, and the given adapters.
 
-    With `platform_adapters`, the Telegram and Discord adapters configured in `config` are added too.
+    With `platform_adapters`, the Telegram and Discord adapters configured in `config` are added too
+    (with `only`, just those it names).
     """
     clock = clock or SystemClock()
     db = Database(config.database.url)
@@ -75,28 +80,29 @@ async def build_app(config: Config, *, adapters: Iterable[ChatAdapter] = (), clo
     # app's life (the reference data), and the directory index lives as long as this core.
     feed = ChangeFeed()
     feed.watch(db)
+    watch_wall_changes(db)  # the change log the wall's screens poll, whichever process serves them
     await sync_reference_data(db, config)
     core = BotCore(config, db, build_registry(), clock=clock, directory=Directory(feed))
     app = App(config, db, core, clock)
     for adapter in adapters:
         app.add_adapter(adapter)
     if platform_adapters:
-        for adapter in _platform_adapters(config, core):
+        for adapter in _platform_adapters(config, core, only):
             app.add_adapter(adapter)
     app.dispatcher = OutboxDispatcher(db, app.adapters, config.outbox, clock)
     app.core.after_commit = app.dispatcher.wake.set
     return app
 
 
-def _platform_adapters(config: Config, core: BotCore) -> list[ChatAdapter]:
+def _platform_adapters(config: Config, core: BotCore, only: frozenset[str] | None = None) -> list[ChatAdapter]:
     """The Telegram and Discord adapters of the config, each given only what it uses."""
     found: list[ChatAdapter] = []
-    if config.telegram is not None:
+    if config.telegram is not None and (only is None or "telegram" in only):
         from adapters.telegram import build_adapter as build_telegram
 
         found.append(build_telegram(config.telegram, default_locale=config.network.default_locale,
                                     on_chat_migrated=core.chat_migrated))
-    if config.discord is not None:
+    if config.discord is not None and (only is None or "discord" in only):
         from adapters.discord import build_adapter as build_discord
 
         found.append(build_discord(config.discord, registry=core.registry,
@@ -104,11 +110,12 @@ def _platform_adapters(config: Config, core: BotCore) -> list[ChatAdapter]:
     return found
 
 
-async def run_app(config: Config) -> int:
-    """`maillage run`: everything configured, until SIGINT/SIGTERM."""
+async def run_app(config: Config, only: frozenset[str] | None = None) -> int:
+    """`maillage run`: everything configured (or the parts `only` names: telegram, discord, web),
+    until SIGINT/SIGTERM."""
     from jobs.scheduler import SchedulerSupervisor
 
-    app = await build_app(config, platform_adapters=True)
+    app = await build_app(config, platform_adapters=True, only=only)
     if not app.adapters and config.web is None:
         log.warning("no [telegram], [discord] or [web] section in %s: nothing to serve", config.source)
     stop = asyncio.Event()
@@ -143,7 +150,7 @@ async def run_app(config: Config) -> int:
         tasks.append(asyncio.create_task(app.dispatcher.run_forever(stop), name="outbox"))
         if supervisor is not None:
             tasks.append(asyncio.create_task(supervisor.run(stop), name="scheduler"))
-        if config.web is not None:
+        if config.web is not None and (only is None or "web" in only):
             from adapters.web import start_web
 
             web = await start_web(config.web, app)

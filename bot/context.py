@@ -156,6 +156,7 @@ class Context:
         timeout = timedelta(minutes=self.config.conversations.timeout_minutes)
         await conversations.save(self.session, self.identity.platform, self.identity.platform_user_id,
                                  self.conversation, self.now, timeout)
+        self.extra["flow_saved"] = True  # the core then keeps this event's last reply as the step's question
 
     # -- proactive messages ------------------------------------------------------------------
     async def enqueue(self, **kwargs: Any) -> bool:

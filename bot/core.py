@@ -26,10 +26,11 @@ from bot.config import Config
 from bot.context import Context, Expired
 from bot.i18n import Translator, normalize_locale
 from bot.registry import Access, Command, Registry, Where
+from bot.text import clean_event, clean_text
 from bot.types import (
     MAX_CALLBACK_BYTES, Button, ButtonPressed, ChatMigrated, CommandInvoked, DmStatusChanged, Event, MemberJoined,
     Replies, Reply,
-    TextReceived,
+    TextReceived, UserRef,
 )
 from storage.db import Database
 from storage.deliveries import first_delivery
@@ -71,6 +72,7 @@ class BotCore:
         The replies come with `awaits_text` (the person's next free text is the answer to a
         conversation's step) and `locale` (the language they are written in): see `Replies`.
         """
+        event = clean_event(event)  # NUL, control and bidi characters never reach a handler or a query
         if isinstance(event, ChatMigrated):
             await self._safely(self._migrate_chat(event))
             return Replies()
@@ -88,9 +90,11 @@ class BotCore:
                 locale = self.locale_of(identity, event.user.language)
                 ctx = self._context(session, event, identity, now, locale)
                 replies = await self._dispatch(ctx)
+                await self._remember_prompt(ctx, replies)
             if self.after_commit is not None and session.info.pop("outbox_written", False):
                 self.after_commit()
-            return Replies(_as_list(replies), awaits_text=ctx.conversation is not None, locale=locale)
+            # ctx.locale, not `locale`: a handler may switch languages (/language), and its replies with it.
+            return Replies(_as_list(replies), awaits_text=ctx.conversation is not None, locale=ctx.locale)
         except Exception as error:
             # The transaction rolled back: a conversation under way before this event still is.
             awaiting = ctx is not None and ctx.loaded_conversation
@@ -122,6 +126,7 @@ class BotCore:
         completer = self.registry.completers.get(name)
         if completer is None:
             return []
+        event, text = clean_event(event), clean_text(text)
         try:
             async with self.db.session() as session:
                 identity = await find_identity(session, event.user.platform, event.user.user_id)
@@ -149,6 +154,32 @@ class BotCore:
         if identity.member is not None and identity.member.locale:
             return identity.member.locale
         return normalize_locale(platform_language, default)
+
+    async def resume(self, user: UserRef) -> Replies:
+        """The question of the conversation `user` is in, shown again with its buttons (a terminal
+        session starting anew after a restart); no reply when there is none. Read-only."""
+        try:
+            async with self.db.session() as session:
+                identity = await find_identity(session, user.platform, user.user_id)
+                if identity is None:
+                    return Replies()
+                conversation = await conversations.load(session, user.platform, user.user_id, self.clock.now())
+                question = conversations.prompt_reply(conversation) if conversation is not None else None
+                locale = self.locale_of(identity, user.language)
+                await session.rollback()  # an expired conversation is left for the next event to clear
+        except Exception:
+            log.exception("resuming the conversation of %s:%s failed", user.platform, user.user_id)
+            return Replies()
+        if question is None:
+            return Replies()
+        return Replies([question], awaits_text=True, locale=locale)
+
+    async def _remember_prompt(self, ctx: Context, replies) -> None:
+        """A step was saved by this event: its last reply is the step's question (see bot.conversation)."""
+        shown = _as_list(replies)
+        if ctx.conversation is not None and ctx.extra.get("flow_saved") and shown:
+            await conversations.remember_prompt(ctx.session, ctx.identity.platform, ctx.identity.platform_user_id,
+                                                shown[-1])
 
     # -- dispatch ----------------------------------------------------------------------------
     async def _dispatch(self, ctx: Context):
@@ -199,6 +230,14 @@ class BotCore:
     async def _text(self, ctx: Context, event: TextReceived):
         if ctx.conversation is not None:
             handler = self.registry.flows.get(ctx.conversation.flow)
+            same_chat = event.chat.chat_id == ctx.conversation.chat_id  # not chatter in a group meanwhile
+            typed = conversations.button_for_text(ctx.conversation, event.text) if same_chat else None
+            if handler is not None and typed is not None:  # "tout public" typed instead of pressed
+                button, ticked = typed
+                if ticked:  # already chosen: typing it again keeps it (a press would untick it)
+                    return conversations.prompt_reply(ctx.conversation)
+                ctx.event = ButtonPressed(event.user, event.chat, button.action, button.payload, message_id="")
+                return await self._button(ctx, ctx.event)
             if handler is not None:
                 ctx.args = event.text.strip()
                 return await handler(ctx)

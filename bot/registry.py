@@ -94,6 +94,7 @@ class Registry:
         self.completers: dict[str, Completer] = {}
         self.listeners: dict[str, list[Handler]] = {}
         self.personal_data: dict[str, PersonalData] = {}
+        self.erasure_hooks: list[Callable[..., Awaitable[None]]] = []
 
     # -- declaring -------------------------------------------------------------------------
     def command(self, name: str, *, fr: str | None = None, summary: str, args: str | None = None,
@@ -160,6 +161,11 @@ class Registry:
         if name in self.personal_data:
             raise ValueError(f"personal data {name!r} declared twice")
         self.personal_data[name] = PersonalData(name, export, erase)
+
+    def before_erasure(self, hook: Callable[..., Awaitable[None]]) -> None:
+        """Run `hook(session, member, *, config, now)` on /forget before any eraser: the last moment
+        the member's rows exist (the report turns their share of the figures into anonymous counts)."""
+        self.erasure_hooks.append(hook)
 
     # -- reading ---------------------------------------------------------------------------
     def resolve(self, word: str) -> Command | None:

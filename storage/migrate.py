@@ -13,6 +13,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 
@@ -28,12 +30,51 @@ def alembic_config(connection=None) -> AlembicConfig:
     return config
 
 
+# pg_advisory_xact_lock keys: one for migrations, one for syncing the reference data. Any 64-bit
+# numbers do, as long as no other program using the same database takes them.
+MIGRATION_LOCK = 0x4D41494C_0001  # "MAIL" 1
+REFERENCE_DATA_LOCK = 0x4D41494C_0002
+
+
+async def take_lock(session: AsyncSession, key: int) -> None:
+    """On PostgreSQL, wait for the transaction-scoped advisory lock `key` (released at commit).
+
+    SQLite needs none: its transactions begin with the write lock (storage.db._sqlite_begin).
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 async def upgrade(db: Database, revision: str = "heads") -> None:
+    """Apply migrations up to `revision`; processes starting together migrate one after the other
+    (on PostgreSQL, under an advisory lock: the second finds the work done)."""
     def run(connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(run)
+
+
+async def not_ready_reason(db: Database) -> str | None:
+    """Why the database cannot serve yet ("never migrated", "at 0012, latest 0016", "cannot connect:
+    ..."), or None when it is at the latest revision."""
+    try:
+        current = await current_revisions(db)
+    except Exception as error:  # unreachable, wrong credentials, not a database
+        return f"cannot connect: {str(error).splitlines()[0][:160]}"
+    heads = head_revisions()
+    if current == heads:
+        return None
+    if not current:
+        return "never migrated"
+    return f"at {', '.join(sorted(current))}, latest {', '.join(sorted(heads))}"
+
+
+async def is_migrated(db: Database) -> bool:
+    """Whether the database is at the latest revision (False when unreachable or never migrated)."""
+    return await not_ready_reason(db) is None
 
 
 async def current_revisions(db: Database) -> set[str]:

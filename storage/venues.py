@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import VenueConfig
@@ -18,12 +20,18 @@ def new_join_code() -> str:
 
 
 async def upsert_venue(session: AsyncSession, venue: VenueConfig, default_timezone: str) -> tuple[Venue, bool]:
-    """Create or update the venue with this slug; returns (venue, created). Never duplicates."""
-    row = (await session.execute(select(Venue).where(Venue.slug == venue.slug))).scalar_one_or_none()
-    created = row is None
-    if row is None:
-        row = Venue(slug=venue.slug, join_code=new_join_code())
-        session.add(row)
+    """Create or update the venue with this slug; returns (venue, created). Never duplicates.
+
+    The row is inserted with ON CONFLICT DO NOTHING first: two processes starting together on a
+    database without this venue (PostgreSQL) both get the one row instead of one crashing on
+    `uq_venues_slug`.
+    """
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(Venue).values(slug=venue.slug, name=venue.name, kind=venue.kind, join_code=new_join_code())
+                 .on_conflict_do_nothing(index_elements=["slug"]).returning(Venue.id))
+    created = (await session.execute(statement)).scalar_one_or_none() is not None
+    row = (await session.execute(select(Venue).where(Venue.slug == venue.slug)
+                                 .execution_options(populate_existing=True))).scalar_one()
     row.name = venue.name
     row.kind = venue.kind
     row.partner_kind = venue.partner_kind

@@ -36,6 +36,8 @@ def build_asgi(app: "App") -> Starlette:
 
 
 async def start_web(config: WebConfig, app: "App") -> RunningServer:
-    server = await serve_asgi(build_asgi(app), config.host, config.port, "web")
+    asgi = build_asgi(app)
+    server = await serve_asgi(asgi, config.host, config.port, "web")
+    asgi.state.stopping = server.stopping  # read by endless responses (the wall's event streams)
     log.info("web server on http://%s:%s", config.host, server.port)
     return server

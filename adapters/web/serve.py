@@ -23,6 +23,9 @@ class RunningServer:
     def __init__(self, server: uvicorn.Server, task: asyncio.Task) -> None:
         self.server = server
         self.task = task
+        # Set first thing on stop: endless responses (the wall's event streams) end on it, so the
+        # server is not left waiting for them.
+        self.stopping = asyncio.Event()
 
     @property
     def port(self) -> int:
@@ -30,6 +33,7 @@ class RunningServer:
         return self.server.servers[0].sockets[0].getsockname()[1]
 
     async def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
         self.server.should_exit = True
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.task, timeout)

@@ -1,4 +1,10 @@
-"""Campaigns by network animators and hosts: compose, target, preview, schedule, send under the attention budget, results.
+"""Campaigns by network animators and hosts: compose, target, preview, schedule, send under the
+one attention budget, results.
 
-Issue in progress: this package is the capability's home (logic here, chat handlers in `chat/`).
+- `audience`: the filters an animator types, resolved to members (consent and visibility respected);
+- `schedule`: "maintenant", "jeudi 9h sur 3h", "chaque lundi 10h" -> when, spread, recurrence;
+- `render`, `reasons`: the message a member reads, and why they receive it;
+- `sending`: the preview's headcount and the batch-by-batch sending through `bot.outbox.notify`;
+- `answers`, `results`, `personal`: polls, "I'm interested", opt-outs; figures; /mydata and /forget;
+- `chat/`: /campaign (/campagne), the members' buttons, /notifications.
 """

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError, load_config
 from bot.plugins import modules_with
+from bot.text import terminal_safe_output
 from storage.db import Database
 
 T = TypeVar("T")
@@ -33,17 +36,36 @@ def build_parser() -> argparse.ArgumentParser:
         description="Maillage: a Telegram + Discord bot that weaves a network of tiers-lieux into one community.",
     )
     parser.add_argument("--config", help="configuration file (default: $MAILLAGE_CONFIG or ./config.toml)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the demo's network and database (.maillage/demo.sqlite, made by `maillage demo`) "
+                             "instead of --config")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--log-format", choices=("text", "json"), default=os.environ.get("MAILLAGE_LOG_FORMAT", "text"),
+                        help="text (default) or json: one JSON object per line, for log shippers "
+                             "(or MAILLAGE_LOG_FORMAT)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in modules_with(__name__, "add_commands"):
         module.add_commands(subparsers)
     return parser
 
 
-def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(verbose: bool = False, quiet: bool = False, log_format: str = "text") -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter() if log_format == "json"
+                         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
     for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -52,9 +74,39 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
         logging.getLogger(tokenish).setLevel(logging.INFO)
 
 
-def config_from(args: argparse.Namespace) -> Config:
-    """Load the configuration named on the command line (or by MAILLAGE_CONFIG)."""
-    return load_config(args.config)
+def config_from(args: argparse.Namespace, tokens_for: tuple[str, ...] = ()) -> Config:
+    """Load the configuration named on the command line (or by MAILLAGE_CONFIG), or the demo's
+    (--demo); `tokens_for` names the platforms the command connects to, whose tokens must then be set."""
+    if getattr(args, "demo", False):
+        from bot.demo.network import DEMO_DATABASE, demo_config
+
+        if not os.path.exists(DEMO_DATABASE):
+            raise ConfigError([f"{DEMO_DATABASE}: no demo here yet; run `maillage demo` in this folder first"],
+                              "--demo")
+        return demo_config(DEMO_DATABASE)
+    return load_config(args.config, tokens_for=tokens_for)
+
+
+# Commands that migrate and sync the reference data themselves (`run`, `db`), use their own database
+# (`demo`, `console`) or must not write (`doctor`). Every other one sees the config's venues, feeds
+# and the skills taxonomy in the database before it starts.
+SYNCS_ITSELF = frozenset({"run", "db", "demo", "console", "doctor"})
+
+
+async def sync_reference_data_for(config: Config) -> str | None:
+    """Bring the config's venues and feeds and the taxonomy into the database; returns why the
+    database is not ready instead (never migrated, unreachable), for one clear line."""
+    from bot.reference_data import sync_reference_data
+    from storage.migrate import not_ready_reason
+
+    db = Database(config.database.url)
+    try:
+        reason = await not_ready_reason(db)
+        if reason is None:
+            await sync_reference_data(db, config)
+        return reason
+    finally:
+        await db.dispose()
 
 
 def report_config_error(error: ConfigError) -> int:
@@ -97,9 +149,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     # Chats in the terminal keep the screen for the conversation: only warnings are logged there.
-    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False))
+    setup_logging(args.verbose or bool(os.environ.get("MAILLAGE_DEBUG")), quiet=getattr(args, "quiet_logs", False),
+                  log_format=args.log_format)
     try:
-        return int(args.func(args) or 0)
+        with terminal_safe_output():  # names and texts from members cannot drive the operator's terminal
+            if args.command not in SYNCS_ITSELF:
+                reason = run_async(sync_reference_data_for(config_from(args)))
+                if reason is not None:
+                    print(f"maillage: the database is not ready ({reason}); run `maillage db upgrade` first",
+                          file=sys.stderr)
+                    return 1
+            return int(args.func(args) or 0)
     except ConfigError as error:
         return report_config_error(error)
     except KeyboardInterrupt:

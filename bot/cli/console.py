@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
-import unicodedata
-from typing import TYPE_CHECKING
 from pathlib import Path
-
-from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from adapters.console import PLATFORM, ConsoleAdapter
-from bot.cli import config_from, run_async
-from bot.config import Config, DatabaseConfig, load_config
+from bot.cli import EXIT_CONFIG, config_from, run_async
+from bot.config import Config
+from bot.demo import persona
+from bot.demo.network import DEMO_CONFIG, DEMO_DATABASE, demo_config  # noqa: F401 (DEMO_CONFIG: for tests)
+from bot.demo.welcome import held_for_others, last_outbox_id, welcome_lines
+from bot.i18n import Translator, normalize_locale
 from bot.types import UserRef
-from storage.models import Identity, Member
 
 if TYPE_CHECKING:  # `maillage --help` must not load the whole bot (issue 17)
     from bot.application import App
 
-DEMO_CONFIG = Path(__file__).resolve().parent.parent / "demo" / "demo.toml"
-DEMO_DATABASE = ".maillage/demo.sqlite"
 DEMO_MEMBER = "Camille Martin"
+FILES_DIR = ".maillage/files"
+
+
+class NoChoice(Exception):
+    """`--as` named nobody exactly and no choice could be made (script mode): exit 2."""
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -39,18 +40,26 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo", help="a seeded demo network in a local SQLite file, and a terminal chat",
         description=f"Create (once) a demo network of venues and members in {DEMO_DATABASE}, then open "
-                    "a terminal chat with the bot as one of its members.")
+                    "a terminal chat with the bot as one of its members. Messages for another member wait "
+                    "for a session as that member. Other commands work on the demo's data with "
+                    "`maillage --demo COMMAND ...` (e.g. `maillage --demo events list`).")
     _common(demo, default_member=DEMO_MEMBER)
     demo.add_argument("--database", default=DEMO_DATABASE, help=f"SQLite file (default: {DEMO_DATABASE})")
-    demo.add_argument("--fresh", action="store_true", help="start again from a newly seeded network")
+    demo.add_argument("--fresh", action="store_true",
+                      help="start again from a newly seeded network (its members speak --lang, French by default)")
     demo.set_defaults(func=lambda args: run_async(_demo(args)), quiet_logs=True)
 
 
 def _common(parser: argparse.ArgumentParser, default_member: str | None = None) -> None:
     parser.add_argument("--as", dest="as_name", default=default_member, metavar="NAME",
-                        help="chat as this member (closest name wins); a name nobody has is a newcomer"
+                        help="chat as the member with exactly this name (accents and case aside); close names "
+                             "are offered to choose from; a name nobody has is a newcomer"
                              + (f" (default: {default_member})" if default_member else ""))
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="the language your 'platform' reports")
+    parser.add_argument("--new", action="store_true", help="NAME is a newcomer, even if a member has a close name")
+    parser.add_argument("--lang", choices=("fr", "en"), default=None,
+                        help="the language of the session: the member's choice from now on (as with /language)")
+    parser.add_argument("--files", default=FILES_DIR, metavar="DIR",
+                        help=f"where files the bot sends (/mydata) are written (default: {FILES_DIR})")
     parser.add_argument("--script", action="store_true", default=None,
                         help="script mode even on a terminal (default: when stdin is not a terminal)")
 
@@ -62,69 +71,122 @@ async def _demo(args: argparse.Namespace) -> int:
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    config = load_config(DEMO_CONFIG, environ={})  # the demo ignores MAILLAGE_DATABASE_URL on purpose
-    config = _with_database(config, f"sqlite+aiosqlite:///{path}")
-    return await _console(config, args, seed=seed_demo)
-
-
-def _with_database(config: Config, url: str) -> Config:
-    import dataclasses
-
-    return dataclasses.replace(config, database=DatabaseConfig(url=url))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return await _console(demo_config(str(path)), args, seed=seed_demo)
 
 
 async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
     from bot.app import build_app
 
     script = args.script if args.script is not None else not sys.stdin.isatty()
+    language = args.lang or config.network.default_locale
     app = await build_app(config)
     try:
         if seed is not None:
-            created = await seed(app)
+            created = await seed(app, locale=language)
             if created and not script:
-                print(f"Seeded a demo network: {created}.")
-        user, names = await _console_user(app, args.as_name or "Invité", args.lang)
-        adapter = ConsoleAdapter(user, colour=None if not script else False, names=names)
+                print(Translator(language)("console.seeded", summary=created))
+        try:
+            user, names = await _console_user(app, args, language, script)
+        except NoChoice:
+            return EXIT_CONFIG
+        locale = await _session_locale(app, user)
+        adapter = ConsoleAdapter(user, colour=None if not script else False, names=names, locale=locale,
+                                 files_dir=Path(args.files))
+        adapter.command = "maillage demo" if seed is not None else "maillage console"
         app.add_adapter(adapter)
         await adapter.start(app.core)
-        assert app.dispatcher is not None
+        dispatcher = app.dispatcher
+        assert dispatcher is not None
+        dispatcher.only_for[PLATFORM] = user.user_id  # the others' messages wait for their own session
+        t = Translator(locale)
+        if not script:
+            adapter.note(t("console.banner", network=config.network.name))
+        async with app.db.session() as session:
+            for line in await welcome_lines(session, config, user, app.clock.now(), locale):
+                adapter.note(line)
+        await dispatcher.drain()
+        adapter.show_all(await app.core.resume(user))
+        adapter.after_each = await _say_who_waits(app, adapter, user)
         if script:
-            await adapter.run_script(sys.stdin, app.dispatcher)
+            await adapter.run_script(sys.stdin, dispatcher)
             return 0
         stop = asyncio.Event()
-        task = asyncio.create_task(app.dispatcher.run_forever(stop))
-        banner = (f"{config.network.name} — terminal chat as {user.display_name}. Type /aide (or /help), "
-                  "a number to press a button, 'quit' to leave.")
+        task = asyncio.create_task(dispatcher.run_forever(stop))
         try:
-            await adapter.run_interactive(banner)
+            await adapter.run_interactive(t("console.other_sessions", command=adapter.command))
         finally:
             stop.set()
+            dispatcher.wake.set()
             await task
         return 0
     finally:
         await app.close()
 
 
-def _slug(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "guest"
-
-
-async def _console_user(app: App, name: str, language: str) -> tuple[UserRef, dict[str, str]]:
-    """The console identity to chat as: an existing member's (closest name) or a newcomer's."""
+async def _say_who_waits(app: App, adapter: ConsoleAdapter, user: UserRef):
+    """After each line: a note for each message just queued for someone else, that waits for them."""
     async with app.db.session() as session:
-        members = list((await session.execute(select(Member.id, Member.display_name))).all())
-        identities = list((await session.execute(select(Identity).where(Identity.platform == PLATFORM))).scalars())
-        names = {i.platform_user_id: i.display_name for i in identities}
-        found = process.extractOne(name, {m.id: m.display_name for m in members}, scorer=fuzz.WRatio, score_cutoff=85)
-        if found is None:
-            user_id = _slug(name)
-            return UserRef(PLATFORM, user_id, name, None, language), names
-        display, _score, member_id = found
-        identity = next((i for i in identities if i.member_id == member_id), None)
+        seen = await last_outbox_id(session)
+
+    async def note() -> None:
+        nonlocal seen
+        async with app.db.session() as session:
+            names, seen = await held_for_others(session, PLATFORM, user.user_id, seen)
+        for name in names:
+            adapter.note(adapter.t("console.for_someone_else", name=name, command=adapter.command))
+
+    return note
+
+
+async def _session_locale(app: App, user: UserRef) -> str:
+    """The language the core will answer this person in."""
+    from storage.identities import find_identity
+
+    async with app.db.session() as session:
+        identity = await find_identity(session, user.platform, user.user_id)
         if identity is None:
-            identity = Identity(member_id=member_id, platform=PLATFORM, platform_user_id=_slug(display),
-                                display_name=display, handle=_slug(display), dm_status="open")
-            session.add(identity)
-            names[identity.platform_user_id] = display
-        return UserRef(PLATFORM, identity.platform_user_id, display, identity.handle, language), names
+            return normalize_locale(user.language, app.config.network.default_locale)
+        return app.core.locale_of(identity, user.language)
+
+
+async def _console_user(app: App, args: argparse.Namespace, language: str,
+                        script: bool) -> tuple[UserRef, dict[str, str]]:
+    """The person to chat as: a member with exactly that name, one chosen from close names, or a newcomer."""
+    name = " ".join((args.as_name or "Invité").split())
+    t = Translator(language)
+    async with app.db.session() as session:
+        names = await persona.console_names(session)
+        found = await persona.look_up(session, name)
+        if args.new:
+            if found.exact is not None:
+                print(t("console.new_but_exists", name=found.exact.name), file=sys.stderr)
+                raise NoChoice
+            return await persona.newcomer_user(session, name, args.lang), names
+        if found.exact is not None:
+            return await persona.member_user(session, found.exact.member_id, args.lang), names
+        if not found.close:
+            return await persona.newcomer_user(session, name, args.lang), names
+        chosen = _choose(t, name, found.close, script)
+        if chosen is None:
+            return await persona.newcomer_user(session, name, args.lang), names
+        return await persona.member_user(session, chosen.member_id, args.lang), names
+
+
+def _choose(t: Translator, name: str, close: list[persona.Candidate], script: bool) -> persona.Candidate | None:
+    """Ask which of the close names was meant (or a newcomer: None); in script mode, say how to be exact."""
+    print(t("console.not_found", name=name), file=sys.stderr if script else sys.stdout)
+    if script:
+        for candidate in close:
+            print(f"  {candidate.name}", file=sys.stderr)
+        print(t("console.choose_script", example=close[0].name, name=name), file=sys.stderr)
+        raise NoChoice
+    print(t("console.choose", name=name))
+    options: list[persona.Candidate | None] = [*close, None]
+    for number, option in enumerate(options, 1):
+        print(f"  [{number}] {option.name if option else t('console.choose_newcomer', name=name)}")
+    while True:
+        answer = input("> ").strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1]
+        print(t("console.choose_again", count=len(options)))

@@ -1,4 +1,5 @@
-"""`maillage skills list [--custom]` and `maillage skills merge CUSTOM_SLUG TARGET_SLUG`.
+"""`maillage skills list [--custom]`, `maillage skills merge CUSTOM_SLUG TARGET_SLUG` and
+`maillage skills repair [--dry-run]`.
 
 Members' unknown skills become custom skills; animators review them here and merge each into a
 canonical skill: members' links move to it, and the custom label becomes one more name of it, so
@@ -62,6 +63,25 @@ def _merge(args: argparse.Namespace) -> int:
     return exit_status_with_database(config, work)
 
 
+def _repair(args: argparse.Namespace) -> int:
+    from bot.imports.skills_repair import repair_custom_skills
+
+    config = config_from(args)
+
+    async def work(session) -> int:
+        await sync_taxonomy(session)
+        folds = await repair_custom_skills(session, dry_run=args.dry_run)
+        for fold in folds:
+            moved = "" if args.dry_run else f"\t{fold.moved} member link(s) moved"
+            print(f"{fold.custom_slug}\t{fold.label}\t-> {fold.target_slug}{moved}")
+        verb = "would fold" if args.dry_run else "folded"
+        print(f"{verb} {len(folds)} custom skill(s) into the taxonomy; the others: maillage skills list --custom",
+              file=sys.stderr)
+        return 0
+
+    return exit_status_with_database(config, work)
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     skills = subparsers.add_parser("skills", help="the skills taxonomy and members' custom skills",
                                    description="List skills; merge members' custom skills into canonical ones.")
@@ -78,3 +98,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     merge.add_argument("custom_slug", metavar="CUSTOM_SLUG", help="the custom skill (custom-...)")
     merge.add_argument("target_slug", metavar="CANONICAL_SLUG", help="the skill to merge it into")
     merge.set_defaults(func=_merge)
+    repair = actions.add_parser("repair", help="fold custom skills that the taxonomy knows into it",
+                                description="Merge every custom skill whose label the taxonomy resolves with "
+                                            "confidence (e.g. custom-comptabilite into accounting), as `merge` "
+                                            "would; ambiguous and unknown ones stay for review.")
+    repair.add_argument("--dry-run", action="store_true", help="list the folds, change nothing")
+    repair.set_defaults(func=_repair)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 VENUE_KINDS = ("coworking", "fablab", "tiers-lieu", "partner")
-PARTNER_KINDS = ("university", "company", "school", "association", "public body")
+# Partner kinds are checked against [partners] kinds, in Config.problems (bot/config/partners.py).
 LOCALES = ("fr", "en")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -75,8 +75,6 @@ class VenueConfig:
             found.append(f'slug: "{self.slug}" must be lowercase letters, digits and dashes')
         if self.kind not in VENUE_KINDS:
             found.append(f'kind: "{self.kind}" is not one of {", ".join(VENUE_KINDS)}')
-        if self.partner_kind is not None and self.partner_kind not in PARTNER_KINDS:
-            found.append(f'partner_kind: "{self.partner_kind}" is not one of {", ".join(PARTNER_KINDS)}')
         if self.latitude is not None and not -90 <= self.latitude <= 90:
             found.append("latitude: must be between -90 and 90")
         if self.longitude is not None and not -180 <= self.longitude <= 180:
@@ -111,7 +109,7 @@ class OutboxConfig:
 
 @dataclass(frozen=True)
 class AttentionConfig:
-    budget_per_30_days: int = 8  # nudges (intros, follow-ups, campaigns, digests) per member
+    budget_per_30_days: int = 4  # nudges per member (proposals, follow-ups, intro requests, digests, campaigns)
     quiet_start: str = "20:00"
     quiet_end: str = "09:00"
     quiet_weekends: bool = True

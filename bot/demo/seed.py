@@ -2,6 +2,9 @@
 programme of 8 events over the next three weeks (some co-hosted, one full with a waiting list,
 several with people going), so /programme and /mesevenements have something to show.
 
+The members speak French to the bot, or the language given (`--lang en --fresh`); what they wrote
+(bios) and the programme stay in French, as a French network's would.
+
 Idempotent: members are added only to a database without members, events only to one without
 events. Event times are wall-clock times at their venue, counted from the app clock at seed time.
 Each member gets a console identity, so `maillage demo --as "Léa Bernard"` chats as Léa.
@@ -9,8 +12,6 @@ Each member gets a console identity, so `maillage demo --as "Léa Bernard"` chat
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.application import App
+from bot.demo.persona import slug as console_id
 from bot.events.announce import announce_event
 from bot.events.queries import set_venues
 from bot.events.rsvp import respond
@@ -127,29 +129,24 @@ EVENTS: list[tuple[int, str, int, str, str, str, int | None, str, str]] = [
 ]
 
 
-def console_id(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-
-
-async def seed_demo(app: App) -> str:
+async def seed_demo(app: App, locale: str = "fr") -> str:
     """Add the demo members and programme (each once); returns a summary, or "" when there was
-    nothing to add."""
+    nothing to add. The members speak `locale` to the bot (`maillage demo --lang en --fresh`)."""
     async with app.db.session() as session:
         added = []
         if not (await session.execute(select(func.count()).select_from(Member))).scalar_one():
-            added.append(await _seed_members(session, app))
+            added.append(await _seed_members(session, app, locale))
         if not (await session.execute(select(func.count()).select_from(Event))).scalar_one():
             added.append(await _seed_events(session, app))
     return ", ".join(added)
 
 
-async def _seed_members(session: AsyncSession, app: App) -> str:
+async def _seed_members(session: AsyncSession, app: App, locale: str) -> str:
     venues = {v.slug: v for v in (await session.execute(select(Venue))).scalars()}
     skills = {s.slug: s for s in (await session.execute(select(Skill))).scalars()}
     now = app.clock.now()
     for name, venue, visibility, intros, languages, bio, offers, needs, interests in MEMBERS:
-        member = Member(display_name=name, bio=bio, home_venue_id=venues[venue].id, locale="fr",
+        member = Member(display_name=name, bio=bio, home_venue_id=venues[venue].id, locale=locale,
                         languages=languages.split(), visibility=visibility, intro_opt_in=intros,
                         consent_at=now, consent_version="demo", created_at=now)
         session.add(member)

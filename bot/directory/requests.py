@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.members.contacts import contact_card, contact_lines
-from bot.directory.visibility import can_see, venues_of
+from bot.directory.visibility import Purpose, may_reach
 from bot.i18n import Translator
 from bot.outbox.notify import member_identity, notify_member
 from bot.types import Button, Reply
@@ -64,11 +64,10 @@ async def refusal(session: AsyncSession, requester: Member, addressee: Member | 
         return Refusal.UNAVAILABLE
     if addressee.id == requester.id:
         return Refusal.SELF
-    venues = await venues_of(session, [requester.id, addressee.id])
-    if not can_see(requester.id, venues.get(requester.id, frozenset()), addressee.id, addressee.visibility,
-                   venues.get(addressee.id, frozenset())):
+    # The one consent rule (consent recorded, listed to this requester, introductions on).
+    if not await may_reach(session, requester, addressee, Purpose.REQUEST):
         return Refusal.UNAVAILABLE
-    if not addressee.intro_opt_in or await member_identity(session, addressee.id) is None:
+    if await member_identity(session, addressee.id) is None:
         return Refusal.UNAVAILABLE
     pair = (IntroRequest.requester_id == requester.id, IntroRequest.addressee_id == addressee.id)
     if (await session.execute(select(IntroRequest.id).where(*pair, IntroRequest.status == PENDING).limit(1))).first():
@@ -142,7 +141,8 @@ async def create_request(session: AsyncSession, config: Config, requester: Membe
 
 def neutral_reply(name: str) -> Callable[[Translator], Reply]:
     def render(t: Translator) -> Reply:
-        return Reply(t("intro_requests.no_answer", name=name))
+        # Nameless when the other person was erased: this message outlives their /forget.
+        return Reply(t("intro_requests.no_answer", name=name) if name else t("intro_requests.no_answer_unnamed"))
 
     return render
 
@@ -233,7 +233,7 @@ async def erase_requests(session: AsyncSession, member: Member, *, config: Confi
             await session.execute(delete(OutboxMessage).where(OutboxMessage.key == ask_key(request.id),
                                                               OutboxMessage.status.in_(OPEN_STATUSES)))
         else:
-            await _tell_requester_neutral(session, config, request, member.display_name, now)
+            await _tell_requester_neutral(session, config, request, "", now)
     await session.flush()
     await session.execute(update(IntroRequest).where(IntroRequest.requester_id == member.id)
                           .values(requester_id=None, context=""))

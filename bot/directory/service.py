@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.directory.changes import ChangeFeed
 from bot.directory.index import DirectoryIndex, Profile
-from bot.directory.visibility import LISTED
+from bot.directory.visibility import Purpose, allowed
 from bot.skills.resolver import SkillResolver
 from storage import member_skills
 from storage.models import Member, MemberSkill, MemberVenue, Skill, Venue
@@ -93,7 +93,7 @@ async def load_profiles(session: AsyncSession, skills: SkillMap, member_ids: Seq
     """Listed profiles from the database: all of them, or those among `member_ids`."""
     # Consent first: an imported profile stays hidden until its person joins and chooses (GDPR art. 25).
     members_q = select(Member.id, Member.visibility, Member.home_venue_id, Member.bio).where(
-        Member.visibility.in_(LISTED), Member.consent_at.is_not(None))
+        allowed(Purpose.LISTING))
     venues_q = select(MemberVenue.member_id, MemberVenue.venue_id)
     skills_q = select(MemberSkill.member_id, MemberSkill.skill_id, MemberSkill.kind).where(
         MemberSkill.kind.in_(("offer", "interest")))

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 
 from bot.context import Context
+from bot import throttle
+from bot.features import erasure
 from bot.registry import Access, Registry, Where
 from bot.types import Attachment, Button, Reply
 from storage.models import (
@@ -128,14 +130,8 @@ async def export_member(ctx: Context, member: Member) -> dict[str, Any]:
 
 
 async def erase_member(ctx: Context, member: Member) -> None:
-    for holder in ctx.registry.personal_data.values():
-        await holder.erase(ctx.session, member, config=ctx.config, now=ctx.now)
-    identities = (await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()
-    for identity in identities:
-        await ctx.session.execute(delete(ConversationState).where(
-            ConversationState.platform == identity.platform, ConversationState.user_id == identity.platform_user_id))
-    await ctx.session.execute(delete(Identity).where(Identity.member_id == member.id))
-    await ctx.session.delete(member)
+    await erasure.erase_person(ctx.session, ctx.registry, ctx.config, ctx.now, member,
+                       list((await ctx.session.execute(select(Identity).where(Identity.member_id == member.id))).scalars()))
 
 
 async def privacy(ctx: Context) -> Reply:
@@ -167,7 +163,7 @@ async def forget_pressed(ctx: Context) -> Reply:
         await erase_member(ctx, ctx.member)
     else:
         await ctx.end_flow()
-        await ctx.session.delete(ctx.identity)
+        await erasure.erase_person(ctx.session, ctx.registry, ctx.config, ctx.now, None, [ctx.identity])
     return Reply(ctx.t("privacy.forgotten"), edit=True)
 
 
@@ -185,4 +181,5 @@ def register(registry: Registry) -> None:
     registry.holds_personal_data("messages", export=_export_messages, erase=_erase_messages)
     registry.holds_personal_data("activity", export=_export_activity, erase=_erase_activity)
     registry.holds_personal_data("conversations", export=_export_conversations, erase=_erase_nothing)
+    registry.holds_personal_data("code_attempts", export=throttle.export_attempts, erase=throttle.erase_attempts)
     registry.holds_personal_data("languages_by_platform", export=_export_identity_settings, erase=_erase_nothing)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import unicodedata
 from urllib.parse import urlsplit
 
 import httpx
@@ -60,15 +61,34 @@ def chat_url_problem(url: str) -> str | None:
 
 
 def _public_literal(host: str) -> bool:
-    """False for loopback/private/link-local literals and local names; True for other names."""
-    name = host.strip("[]").lower().rstrip(".")
-    if name in ("localhost", "") or name.endswith((".localhost", ".local", ".internal")):
+    """False for loopback/private/link-local literals, their odd spellings, and local names; True
+    for other names (the sync checks them again once resolved).
+
+    Odd spellings are read the way the resolver would read them: full-width or circled digits
+    (NFKC: "①②⑦.0.0.1" is 127.0.0.1), the inet_aton forms ("127.1", "0x7f000001", "2130706433",
+    "0177.0.0.1"), and single-label names ("ip6-localhost", "router"), which a public calendar
+    never has and /etc/hosts often maps to this machine.
+    """
+    name = unicodedata.normalize("NFKC", host).strip("[]").casefold().rstrip(".")
+    if name in ("localhost", "") or name.endswith((".localhost", ".local", ".internal", ".localdomain")):
         return False
     try:
-        address = ipaddress.ip_address(name)
+        address = ipaddress.ip_address(name.split("%")[0])
     except ValueError:
-        return True  # a name: checked again once resolved
+        address = _inet_aton(name)
+        if address is None:
+            return "." in name  # a name: checked again once resolved; a single label is local
     return _public_address(address)
+
+
+def _inet_aton(name: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a resolver would read in `name` ("127.1", "0x7f000001"...), if any."""
+    if not name or not all(char.isascii() and (char.isalnum() or char == ".") for char in name):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(name))
+    except (OSError, ValueError):
+        return None
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")

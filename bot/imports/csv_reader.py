@@ -31,4 +31,18 @@ def read_csv(text: str, *, columns: Iterable[str], required: Iterable[str]
     if problems:
         return [], problems
     reader.fieldnames = header
-    return [(reader.line_num, row) for row in reader], []
+    rows = []
+    last_line = reader.line_num  # the header's
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+            last_line = reader.line_num
+    except csv.Error as error:
+        # Python's csv module refuses a field over 128 KiB ("field larger than field limit") and
+        # malformed quoting: name the line the bad record starts on, instead of a traceback.
+        line = last_line + 1
+        if "field limit" in str(error):
+            return [], [f"line {line}: a value is longer than {csv.field_size_limit() // 1024} KiB "
+                        "(an unclosed quote, or not this kind of file?)"]
+        return [], [f"line {line}: not readable as CSV ({error})"]
+    return rows, []

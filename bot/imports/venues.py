@@ -1,4 +1,4 @@
-"""Venues from a CSV file: our columns, or the national tiers-lieux open data (CGET 2019) converted.
+"""Venues from a CSV file in our columns (the national open data is converted by bot/imports/cget.py).
 
 Every row is checked with the same rules as the configuration's [[venues]] (`validate`), and `apply`
 upserts by slug, so a re-import updates and never duplicates (join codes are kept). The command
@@ -7,7 +7,6 @@ that reads the file and prints is `bot.cli.imports`.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import fields
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from sqlalchemy import select
 
 from bot.config import VenueConfig
 from bot.imports.csv_reader import read_csv
-from bot.skills.normalize import normalize
 from storage.models import Venue
 from storage.venues import upsert_venue
 
@@ -23,7 +21,6 @@ COLUMNS = tuple(f.name for f in fields(VenueConfig))
 REQUIRED = ("slug", "name", "kind")
 FLOATS = ("latitude", "longitude")
 MAX_LENGTHS = {"name": 200, "city": 120, "website": 300, "partner_kind": 20}  # the venues table's columns
-CGET_KINDS = {"Tiers lieux à dominante coworking": "coworking", "Tiers lieux à dominante fablab": "fablab"}
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -32,34 +29,6 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """(line number, row) pairs of a venues CSV, and problems with the file itself."""
     rows, problems = read_csv(path.read_text(encoding="utf-8-sig"), columns=COLUMNS, required=REQUIRED)
     return [(line, {k: (v or "").strip() for k, v in row.items() if k}) for line, row in rows], problems
-
-
-def cget_rows(path: Path, limit: int | None = None, department: str | None = None) -> list[tuple[int, dict[str, str]]]:
-    """Rows of the CGET 2019 tiers-lieux file, converted to our columns (slug from name and town)."""
-    rows: list[tuple[int, dict[str, str]]] = []
-    seen: set[str] = set()
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.DictReader(file)
-        for source in reader:
-            if department and source.get("INSEEDEP", "").strip() != department:
-                continue
-            name, city = source["NOM_TL"].strip(), source["NOMCOM"].strip()
-            slug = "-".join(normalize(f"{name} {city}").split())[:55].strip("-") or "lieu"
-            if slug in seen:  # two places with the same name in one town: the file's id tells them apart
-                slug = f"{slug}-{source['ID'].strip()}"
-            seen.add(slug)
-            website = source.get("WEB", "").strip()
-            if website and "://" not in website:
-                website = "https://" + website
-            address = " ".join(p for p in (source.get("ADRESSE", "").strip(), source.get("CP", "").strip(), city) if p)
-            rows.append((reader.line_num, {
-                "slug": slug, "name": name, "kind": CGET_KINDS.get(source.get("TYPO", "").strip(), "tiers-lieu"),
-                "city": city, "latitude": source.get("LAT", "").strip(), "longitude": source.get("LONG", "").strip(),
-                "description": address, "website": website,
-            }))
-            if limit and len(rows) >= limit:
-                break
-    return rows
 
 
 def validate(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[VenueConfig], list[str]]:

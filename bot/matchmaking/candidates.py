@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.config.matchmaking import CADENCE_DAYS
+from bot.directory.visibility import Purpose, allowed
 from bot.matchmaking.engine import Candidate, VenuePreference
+from bot.partners.matchmaking import partner_needs
 from storage.models import Identity, Member, MemberSkill, OutboxMessage, Skill, Venue
 from storage.models.runtime import OutboxStatus
 from storage.outbox import BUDGET_WINDOW
@@ -58,7 +60,7 @@ def is_due(cadence: str, last_proposed: datetime | None, at: datetime) -> bool:
 def _eligible(at: datetime):
     """Ids of members who opted in, consented, are not paused and can be reached (a subquery)."""
     reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
-    return (select(Member.id).where(Member.intro_opt_in.is_(True), Member.consent_at.is_not(None),
+    return (select(Member.id).where(allowed(Purpose.PROPOSAL),  # the one consent rule (opted in, consented)
                                     or_(Member.paused_until.is_(None), Member.paused_until <= at),
                                     Member.id.in_(reachable)))
 
@@ -109,6 +111,8 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
     prefs = {p.member_id: p for p in (await session.execute(
         select(IntroPreferences).where(IntroPreferences.member_id.in_(eligible)))).scalars()}
     skills = await _skills(session, eligible)
+    # A partner's contact also needs what its open opportunities look for.
+    speaks_for = await partner_needs(session, [member.id for member in members], at)
     venues = {v.id: v for v in (await session.execute(select(Venue))).scalars()}
     nudges = await nudges_by_member(session, at)
     budget = config.attention.budget_per_30_days
@@ -131,7 +135,7 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
         pool.candidates.append(Candidate(
             member_id=member.id, name=member.display_name, venue_id=venue.id if venue else None,
             venue_slug=venue.slug if venue else None, coordinates=coordinates,
-            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", ())),
+            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", set()) | speaks_for.get(member.id, set())),
             interests=frozenset(own.get("interest", ())), languages=member_languages(member, pref),
             preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
             priority=bool(pref and pref.priority)))

@@ -51,9 +51,9 @@ async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
     return {"settings": settings, "introductions": listed}
 
 
-async def _neutral_to(session: AsyncSession, config: Config, intro_id: int, other: Member, forgotten_name: str,
-                      now: datetime) -> None:
-    await notify_member(session, config, other, lambda t: Reply(t("matchmaking.neutral", name=forgotten_name)),
+async def _neutral_to(session: AsyncSession, config: Config, intro_id: int, other: Member, now: datetime) -> None:
+    # Without the forgotten member's name: this message outlives their /forget.
+    await notify_member(session, config, other, lambda t: Reply(t("matchmaking.neutral_unnamed")),
                         key=f"mm:{intro_id}:{other.id}:closed", purpose="mm.closed", now=now)
 
 
@@ -74,7 +74,7 @@ async def erase(session: AsyncSession, member: Member, *, config: Config, now: d
                     OutboxMessage.key == ask_key(period, slot.member_id), OutboxMessage.status.in_(OPEN_STATUSES)))
                 other = await session.get(Member, slot.member_id)
                 if slot.response == ACCEPTED and other is not None:
-                    await _neutral_to(session, config, intro.id, other, member.display_name, now)
+                    await _neutral_to(session, config, intro.id, other, now)
         intro.reasons = []  # they name the member's skills
     await session.execute(update(IntroductionMember).where(IntroductionMember.member_id == member.id)
                           .values(member_id=None, met=None))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.payloads import parse_int
+
 DAYS = {"mon": ("lundi", "lundis", "lun", "monday", "mondays", "mon"),
         "tue": ("mardi", "mardis", "mar", "tuesday", "tuesdays", "tue"),
         "wed": ("mercredi", "mercredis", "mer", "wednesday", "wednesdays", "wed"),
@@ -62,7 +64,7 @@ def parse_schedule(text: str) -> tuple[str, int] | None:
             if at is not None:
                 return None  # two times: not something one cron line with one rhythm can say
             at = moment
-        elif token in NUMBERS or token.isdigit():
+        elif token in NUMBERS or parse_int(token, 0) is not None:
             value = NUMBERS.get(token) or int(token)
             if every is not None and every != value:
                 return None

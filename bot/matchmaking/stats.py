@@ -97,6 +97,8 @@ async def _figures(session: AsyncSession, round_ids: list[int]) -> Figures:
 
 
 async def _messages_per_member_month(session: AsyncSession, since: datetime, now: datetime) -> float:
+    """Matchmaking messages per member who got any, per 30 days. A window shorter than 30 days is
+    not scaled up (one round with one message each is 1.0, not 30.0 the day after)."""
     row = (await session.execute(
         select(func.count(), func.count(func.distinct(OutboxMessage.member_id)))
         .where(OutboxMessage.purpose.like("mm.%"), OutboxMessage.created_at >= since,

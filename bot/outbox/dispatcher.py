@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, SystemClock
@@ -55,6 +55,9 @@ class OutboxDispatcher:
         self._paused_until: dict[str, datetime] = {}
         self._next_recovery: datetime | None = None
         self.wake = asyncio.Event()
+        # Per platform, the one person whose direct messages this dispatcher delivers (a console
+        # session plays one member); everyone else's wait in the outbox for their own session.
+        self.only_for: dict[str, str] = {}
 
     # -- loop --------------------------------------------------------------------------------
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -127,6 +130,9 @@ class OutboxDispatcher:
                                 OutboxMessage.platform.in_(platforms))
                          .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                          .limit(self.config.batch_size))
+            for platform, user_id in self.only_for.items():
+                statement = statement.where(or_(OutboxMessage.platform != platform, OutboxMessage.user_id.is_(None),
+                                                OutboxMessage.user_id == user_id))
             if self.db.dialect == "postgresql":
                 statement = statement.with_for_update(skip_locked=True)
             ids = list((await session.execute(statement)).scalars())

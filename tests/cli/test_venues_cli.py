@@ -47,6 +47,13 @@ def venues_in(url: str) -> dict[str, Venue]:
     return asyncio.run(read())
 
 
+CONFIG_SLUGS = {"hangar", "fabrique", "moulin", "universite"}  # every command syncs the config's venues
+
+
+def imported_in(url: str) -> dict[str, Venue]:
+    return {slug: venue for slug, venue in venues_in(url).items() if slug not in CONFIG_SLUGS}
+
+
 def write(tmp_path, text: str, name: str = "venues.csv") -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -56,15 +63,15 @@ def write(tmp_path, text: str, name: str = "venues.csv") -> str:
 def test_import_creates_then_updates_without_duplicates(tmp_path, config_file, sqlite_url, capsys):
     csv_file = write(tmp_path, VENUES)
     assert main(["--config", config_file, "import", "venues", csv_file, "--dry-run"]) == 0
-    assert "would create 3 venue(s)" in capsys.readouterr().out and venues_in(sqlite_url) == {}
+    assert "would create 3 venue(s)" in capsys.readouterr().out and imported_in(sqlite_url) == {}
     assert main(["--config", config_file, "import", "venues", csv_file]) == 0
-    first = venues_in(sqlite_url)
+    first = imported_in(sqlite_url)
     assert first["univ-nantes"].partner_kind == "university" and first["stereolux-lab"].kind == "fablab"
     assert first["ade-coworking-nantes"].timezone == "Europe/Paris"  # the network's, when empty
     write(tmp_path, VENUES.replace("ADE Coworking,", "ADE Coworking Nantes,"))
     assert main(["--config", config_file, "import", "venues", csv_file]) == 0
     assert "created 0 venue(s), updated 3" in capsys.readouterr().out
-    second = venues_in(sqlite_url)
+    second = imported_in(sqlite_url)
     assert len(second) == 3 and second["ade-coworking-nantes"].name == "ADE Coworking Nantes"
     assert second["ade-coworking-nantes"].join_code == first["ade-coworking-nantes"].join_code
 
@@ -80,7 +87,7 @@ def test_a_bad_file_lists_every_problem_with_line_numbers_and_writes_nothing(tmp
                      "line 5: latitude: must be between -90 and 90", 'line 5: timezone: unknown time zone',
                      'line 6: latitude: "abc" is not a number', "line 7: slug: required"):
         assert expected in err
-    assert venues_in(sqlite_url) == {}
+    assert imported_in(sqlite_url) == {}
     assert main(["--config", config_file, "import", "venues", write(tmp_path, "name,city\nX,Y\n", "h.csv")]) == 1
     assert "line 1: missing column(s): slug, kind" in capsys.readouterr().err
 
@@ -88,23 +95,23 @@ def test_a_bad_file_lists_every_problem_with_line_numbers_and_writes_nothing(tmp
 def test_import_from_cget_rows(tmp_path, config_file, sqlite_url, capsys):
     source = write(tmp_path, CGET_SAMPLE, "cget.csv")
     assert main(["--config", config_file, "import", "venues", source, "--from-cget"]) == 0
-    venues = venues_in(sqlite_url)
+    venues = imported_in(sqlite_url)
     assert set(venues) == {"ade-coworking-nantes", "anticafe-paris", "anticafe-paris-451",
                            "labo-arts-techs-stereolux-nantes", "recyclerie"}
     assert venues["labo-arts-techs-stereolux-nantes"].kind == "fablab"
     assert venues["recyclerie"].kind == "tiers-lieu" and venues["recyclerie"].city == ""
     assert venues["ade-coworking-nantes"].website == "https://www.ade-coworking.net"
     assert main(["--config", config_file, "import", "venues", source, "--from-cget"]) == 0
-    assert "created 0 venue(s), updated 5" in capsys.readouterr().out
+    assert "create 0 unclaimed venue(s), update 5" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(not CGET_FILE.is_file(), reason="the shared open data is not on this machine")
 def test_import_a_department_of_the_real_cget_file(config_file, sqlite_url, capsys):
     assert main(["--config", config_file, "import", "venues", str(CGET_FILE), "--from-cget", "--department",
                  "44", "--dry-run"]) == 0
-    assert "would create 44 venue(s)" in capsys.readouterr().out
+    assert "would create 44 unclaimed venue(s)" in capsys.readouterr().out
     assert main(["--config", config_file, "import", "venues", str(CGET_FILE), "--from-cget", "--limit", "300"]) == 0
-    assert len(venues_in(sqlite_url)) == 300
+    assert len(imported_in(sqlite_url)) == 300
 
 
 def test_list_and_qr(tmp_path, config_file, sqlite_url, capsys):
@@ -116,9 +123,12 @@ def test_list_and_qr(tmp_path, config_file, sqlite_url, capsys):
     png = tmp_path / "hangar.png"
     assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png), "--bot-username", "maillage_bot"]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert main(["--config", config_file, "venues", "qr", "hangar"]) == 0  # no user name: the code instead
+    png.unlink()
+    assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png)]) == 2  # no user name: why
     captured = capsys.readouterr()
-    assert f"/start {hangar.join_code}" in captured.out and "--bot-username" in captured.err
+    assert f"/start {hangar.join_code}" in captured.out and "--bot-username" in captured.err and not png.exists()
+    assert main(["--config", config_file, "venues", "qr", "hangar", "-o", str(png), "--code-only"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"/start {hangar.join_code}" in capsys.readouterr().out
     assert main(["--config", config_file, "venues", "qr", "nowhere"]) == 1
     assert "no venue with slug 'nowhere'" in capsys.readouterr().err
 

@@ -71,7 +71,7 @@ token_env = "NO_SUCH_VARIABLE"
     assert "venues[1].latitude: must be between -90 and 90" in text
     assert 'venues[1].slug: duplicate slug "a"' in text
     assert "outbox.max_attempts: expected an integer" in text
-    assert "telegram.token_env: environment variable NO_SUCH_VARIABLE is not set" in text
+    assert "NO_SUCH_VARIABLE" not in text  # tokens are required by `maillage run` only (issue 15)
 
 
 @pytest.mark.parametrize("text, expected", [

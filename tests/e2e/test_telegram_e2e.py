@@ -87,6 +87,13 @@ async def bot(tmp_path_factory) -> AsyncIterator[Bot]:
             [scheduler]
             enabled = false
 
+            # The bot runs on the real clock: without this, a request made at night or at the weekend
+            # waits for the end of quiet hours and the test times out.
+            [attention]
+            quiet_start = "00:00"
+            quiet_end = "00:00"
+            quiet_weekends = false
+
             [telegram]
             api_base_url = "{emu.url}"
             poll_interval = 0.05

@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.directory.index import Hit, Ranking, Viewer
 from bot.directory.service import Directory
 from bot.directory.visibility import viewer_venues, visible_members
+from bot.payloads import parse_int
 from bot.registry import Access, Registry, Where
 from bot.skills.normalize import normalize, tokens
 from bot.types import Button, Reply
@@ -120,9 +121,10 @@ async def find(ctx: Context) -> Reply:
 async def page_pressed(ctx: Context) -> Reply:
     page_text, _, query = ctx.args.partition(":")
     query = normalize(query)  # the payload is untrusted: re-normalised, and the page re-checked
-    if ctx.member is None or not page_text.isdigit() or not query or int(page_text) > 10_000:
+    page = parse_int(page_text, 0, 10_000)
+    if ctx.member is None or page is None or not query:
         return ctx.expired()
-    return await _render(ctx, query, query, int(page_text))
+    return await _render(ctx, query, query, page)
 
 
 def register(registry: Registry) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.members.contacts import contact_card, contact_lines
 from bot.context import Context
 from bot.directory import requests as intros
+from bot.payloads import parse_id, parse_ids
 from bot.registry import Access, Registry
 from bot.types import Reply
 from storage.models import Member
@@ -22,11 +23,8 @@ FLOW = "intro_request"
 
 
 def _ids(payload: str, count: int) -> list[int] | None:
-    """`count` positive integers separated by ':' (a forged payload gives None)."""
-    parts = payload.split(":")
-    if len(parts) != count or not all(part.isdigit() and len(part) <= 12 for part in parts):
-        return None
-    return [int(part) for part in parts]
+    """`count` ids separated by ':' (0 for "no skill"); a forged payload gives None."""
+    return parse_ids(payload, count, zero=True)
 
 
 def _refused(ctx: Context, reason: intros.Refusal, addressee: Member | None) -> Reply:
@@ -61,7 +59,7 @@ async def context_received(ctx: Context) -> Reply:
         if length > intros.MAX_CONTEXT:  # too long and too short need different advice
             return Reply(ctx.t("intro_requests.context_too_long", length=length, limit=intros.MAX_CONTEXT))
         return Reply(ctx.t("intro_requests.context_invalid", limit=intros.MAX_CONTEXT))
-    addressee = await ctx.session.get(Member, int(data.get("to") or 0))
+    addressee = await ctx.session.get(Member, parse_id(str(data.get("to") or 0)) or 0)
     await ctx.end_flow()
     reason = await intros.refusal(ctx.session, ctx.member, addressee, ctx.now)  # things may have changed
     if reason is not None:
@@ -69,7 +67,7 @@ async def context_received(ctx: Context) -> Reply:
     assert addressee is not None
     skill_id = data.get("skill")
     request = await intros.create_request(ctx.session, ctx.config, ctx.member, addressee,
-                                          int(skill_id) if skill_id else None, context, ctx.now)
+                                          parse_id(str(skill_id)) if skill_id else None, context, ctx.now)
     if request is None:
         return _refused(ctx, intros.Refusal.UNAVAILABLE, addressee)
     return Reply(ctx.t("intro_requests.sent", name=addressee.display_name, days=intros.REQUEST_TTL.days))

@@ -30,7 +30,8 @@ def register(registry: Registry) -> None:
                           ("ev.tdone", create.tags_done), ("ev.edit", create.edit_menu),
                           ("ev.field", create.field_pressed), ("ev.back", create.back_pressed),
                           ("ev.drop", create.drop_pressed), ("ev.pub", manage.publish_pressed),
-                          ("ev.pubf", manage.publish_anyway_pressed), ("ev.dupco", duplicate.cohost_pressed)):
+                          ("ev.pubf", manage.publish_anyway_pressed), ("ev.dupco", duplicate.cohost_pressed),
+                          ("ev.cont", create.continue_pressed), ("ev.new", manage.restart_pressed)):
         registry.action(name, access=Access.HOST)(handler)
     # Managing a published event: rights on that event are re-checked in the handlers.
     registry.action("ev.ed", access=Access.HOST)(manage.edit_pressed)

@@ -23,6 +23,7 @@ from bot.events.queries import ProgrammeFilter, get_event, programme, programme_
 from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_day, format_span
 from bot.events.chat.agenda_words import understand
 from bot.events.chat.common import capitalised, reader_zone
+from bot.payloads import parse_id, parse_int
 from bot.types import Button, Reply
 from bot.shorten import shorten
 from storage.models import Venue
@@ -49,8 +50,8 @@ class View:
         if len(parts) != 5:
             return cls()
         period, venue, tag, near, page = parts
-        return cls(period if period in PERIODS + TYPED_PERIODS else "a", int(venue) if venue.isdigit() else None,
-                   tag if tag in AUDIENCE_TAGS else None, near == "1", min(int(page), 1000) if page.isdigit() else 0)
+        return cls(period if period in PERIODS + TYPED_PERIODS else "a", parse_id(venue),
+                   tag if tag in AUDIENCE_TAGS else None, near == "1", parse_int(page, 0, 1000) or 0)
 
 
 def window(period: str, now: datetime, zone: str) -> tuple[datetime, datetime | None]:

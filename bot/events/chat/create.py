@@ -5,7 +5,9 @@ Dates are read by `bot.timeparse.parser` in the main venue's time zone; every re
 gives examples. A date without a time ("jeudi soir", "demain") is a question back, not a silent
 all-day event: all day is said explicitly ("jeudi toute la journée", "thursday all day"). Typing
 during a step answered with buttons says so. Buttons only act inside this person's own /event
-conversation: a stale or forged press gets "this button has expired".
+conversation: a stale or forged press gets "this button has expired". The date step says at once
+what it understood (the next question's title), and /event typed during a draft asks before
+starting again (`under_way`), so a title and date are never lost by accident.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
-from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_when
+from bot import conversation as conversations
+from bot.events.render import AUDIENCE_TAGS, audience_label, event_card, format_day, format_when
 from bot.events.chat.agenda_words import normalise, understand
 from bot.events.chat.common import capitalised, default_venue
 from bot.events.chat.draft import FLOW, Draft
-from bot.payloads import parse_id
+from bot.payloads import parse_id, parse_int
 from bot.timeparse.parser import WhenError, parse_end_or_duration, parse_when
-from bot.types import Button, Reply
+from bot.types import MAX_CALLBACK_BYTES, Button, Reply
 from bot.words import is_skip
 from storage.models import Venue
 from storage.models.events import Event
@@ -157,7 +160,50 @@ async def on_text(ctx: Context) -> Reply | None:
     error = await handler(ctx, draft, text)
     if error is not None:
         return error
-    return await advance(ctx, draft, step)
+    asked = await advance(ctx, draft, step)
+    if step == "when" and asked.title is None:  # the preview shows the date itself
+        asked = Reply(asked.text, title=understood(ctx, draft), buttons=asked.buttons)
+    return asked
+
+
+def understood(ctx: Context, draft: Draft) -> str:
+    """"C'est noté : ven. 11 déc. 19h30." — the date step's answer as read, to catch a misreading at once."""
+    start = draft.starts_at
+    assert start is not None
+    if draft.all_day:
+        day = format_day(start.astimezone(ZoneInfo(draft.zone)), ctx.locale, ctx.now.astimezone(ZoneInfo(draft.zone)))
+        return ctx.t("events.flow.understood_all_day", day=day)
+    return ctx.t("events.flow.understood", when=format_when(start, draft.zone, ctx.locale, ctx.now))
+
+
+# --- /event again during a draft ----------------------------------------------------------------
+
+def draft_under_way(ctx: Context) -> Draft | None:
+    """The draft this person would lose by starting again: one with a title or a date."""
+    draft = in_flow(ctx)
+    if draft is None or not (draft.title or draft.start):
+        return None
+    return draft
+
+
+def ask_restart(ctx: Context, draft: Draft, args: str) -> Reply:
+    """Continue the draft, or start again (with what was typed after /event, when it fits a button)."""
+    when = f" ({format_when(draft.starts_at, draft.zone, ctx.locale, ctx.now)})" if draft.starts_at else ""
+    key = "events.flow.under_way_edit" if draft.event_id else "events.flow.under_way"
+    text = ctx.t(key if draft.title else "events.flow.under_way_untitled", title=draft.title, when=when)
+    fits = len(f"ev.new:{args}".encode()) <= MAX_CALLBACK_BYTES
+    restart = Button(ctx.t("events.flow.restart_button"), "ev.new", args if fits else "")
+    return Reply(text, buttons=((Button(ctx.t("events.flow.continue_button"), "ev.cont"), restart),))
+
+
+async def continue_pressed(ctx: Context) -> Reply:
+    """Back to the draft's step, as it was last asked (with its buttons)."""
+    draft = in_flow(ctx)
+    if draft is None:
+        return expired(ctx)
+    assert ctx.conversation is not None
+    asked = conversations.prompt_reply(ctx.conversation)
+    return asked if asked is not None else await prompt(ctx, draft, ctx.conversation.step)
 
 
 async def read_title(ctx: Context, draft: Draft, text: str) -> Reply | None:
@@ -253,9 +299,10 @@ async def _capacity(ctx: Context, draft: Draft, text: str) -> Reply | None:
         draft.capacity = None
         return None
     digits = word.split()[0] if word else ""
-    if not digits.isdigit() or not 1 <= int(digits) <= MAX_CAPACITY:
+    capacity = parse_int(digits, 1, MAX_CAPACITY)
+    if capacity is None:
         return Reply(ctx.t("events.error.capacity"))
-    draft.capacity = int(digits)
+    draft.capacity = capacity
     return None
 
 

@@ -37,6 +37,9 @@ LIST_LIMIT = 10
 
 async def event_command(ctx: Context) -> Reply:
     word, _, rest = ctx.args.partition(" ")
+    draft = create.draft_under_way(ctx)
+    if draft is not None and word.lower() not in CANCEL_WORDS:  # a title and date would be lost: ask first
+        return create.ask_restart(ctx, draft, ctx.args)
     if word.lower() in EDIT_WORDS:
         return await _pick_or_act(ctx, rest.strip(), "ev.ed", edit_event, "events.manage.none")
     if word.lower() in CANCEL_WORDS:
@@ -50,6 +53,13 @@ async def event_command(ctx: Context) -> Reply:
         asked = await create.advance(ctx, draft, "title")
         return replace(asked, text=ctx.t("events.ask.when_titled", title=draft.title))
     return reply
+
+
+async def restart_pressed(ctx: Context) -> Reply:
+    """"Start again" under the question `event_command` asks during a draft: drop it, run /event anew."""
+    if create.in_flow(ctx) is not None:
+        await ctx.end_flow()
+    return await event_command(ctx)
 
 
 async def _pick_or_act(ctx: Context, text: str, action: str, act, none_key: str) -> Reply:

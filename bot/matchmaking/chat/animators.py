@@ -23,6 +23,7 @@ from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
 from bot.matchmaking import heatmap, preview, stats
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
+from bot.payloads import parse_int
 from bot.matchmaking.run import prepare, run_in
 from bot.matchmaking.schedule_words import parse_schedule
 from bot.matchmaking.wording import round_name
@@ -155,9 +156,10 @@ CRON_FIELD = re.compile(r"^[0-9*,/-]+$")  # a minute or hour field: how cron syn
 def _as_cron(words: list[str]) -> tuple[str, int] | None:
     """Cron syntax (5 fields, then optionally a number of weeks) or a phrase; None if neither."""
     if len(words) in (5, 6) and CRON_FIELD.match(words[0]) and CRON_FIELD.match(words[1]):
-        if len(words) == 6 and not words[5].isdigit():
+        weeks = parse_int(words[5], 0) if len(words) == 6 else 1
+        if weeks is None:
             return None
-        return " ".join(words[:5]), int(words[5]) if len(words) == 6 else 1
+        return " ".join(words[:5]), weeks
     return parse_schedule(" ".join(words))
 
 

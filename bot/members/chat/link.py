@@ -25,6 +25,7 @@ from bot.context import Context
 from bot.members.chat.accounts import identities_of
 from bot.outbox.notify import notify_member
 from bot.registry import Registry, Where
+from bot.throttle import code_attempt
 from bot.types import Reply
 from storage.models import Member
 from storage.models.linking import LinkCode
@@ -75,6 +76,8 @@ async def link(ctx: Context) -> Reply:
 
 
 async def _redeem(ctx: Context, typed: str) -> Reply:
+    if (refused := await code_attempt(ctx, "link")) is not None:  # guessing is throttled
+        return refused
     code = normalise(typed)
     row = None
     if code is not None:

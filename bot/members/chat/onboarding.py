@@ -1,6 +1,8 @@
 """Joining the network: /start CODE (the venue's link or QR code), /join CODE (/rejoindre) for
 Discord, /start alone (venues as buttons), claiming an imported profile, and the three short,
 skippable onboarding steps: offers, needs, then visibility + introductions with the privacy consent.
+Choosing a visibility before the introductions toggle does not end onboarding: the introductions
+question comes next (step "intro"), answered by a button or by typing "oui" / "non".
 
 An ambiguous skill ("financement") holds its step: its candidates come as buttons, and the next
 step comes only once it is settled (a candidate, "keep my words", a typed answer, or "Skip"), so
@@ -21,11 +23,15 @@ from bot.context import Context
 from bot.members.chat import accounts
 from bot.skills.chat.member_skills import add_items, ask_choice, keep_choice, pick_choice
 from bot.venues.chat.listing import venue_from_payload, venue_picker
+from bot.venues.search import find_venues
+from bot.wall.chat.consent_ui import onboarding_choice
+from bot.wall.chat.deeplink import is_event_payload, open_event
 from bot.features.privacy import NOTICE_VERSION
 from bot.payloads import parse_id
+from bot.throttle import code_attempt
 from bot.registry import Access, Handler, Registry, Where
 from bot.types import Button, ButtonPressed, Reply
-from bot.words import is_skip
+from bot.words import is_skip, is_yes
 from storage.models import Member, Venue
 from storage.venues import all_venues, venue_by_code
 
@@ -33,12 +39,16 @@ FLOW = "onboarding"
 VISIBILITIES = ("private", "venue", "network")
 STEP_KIND = {"offers": "offer", "needs": "need"}  # the steps that take skills, and their kind
 NEXT_STEP = {"offers": "needs", "needs": "privacy"}
+SEARCH_HINT_FROM = 16  # venues: beyond two pages of buttons, suggest typing a name or a town
 
 
 # -- entry points ----------------------------------------------------------------------------
 
 async def start(ctx: Context) -> Reply | list[Reply]:
     code = ctx.args.split()[0] if ctx.args else ""
+    if is_event_payload(code):  # an event's QR code on the live wall
+        shown = await open_event(ctx, code)
+        return shown if ctx.member is not None else [shown, await _choose_venue(ctx)]
     if code:
         return await _with_code(ctx, code)
     if ctx.member is not None:
@@ -53,6 +63,8 @@ async def join(ctx: Context) -> Reply | list[Reply]:
 
 
 async def _with_code(ctx: Context, code: str) -> Reply | list[Reply]:
+    if (refused := await code_attempt(ctx, "join")) is not None:  # guessing is throttled
+        return refused
     venue = await venue_by_code(ctx.session, code)
     if venue is not None:
         return await join_venue(ctx, venue)
@@ -60,6 +72,11 @@ async def _with_code(ctx: Context, code: str) -> Reply | list[Reply]:
         imported = await accounts.member_by_claim_code(ctx.session, code)
         if imported is not None:
             return await _claim(ctx, imported)
+        # Not a code: maybe the venue's name or town (`/start hangar`, `/start nantes`).
+        found = find_venues(await all_venues(ctx.session), ctx.args)
+        if found:
+            return Reply(ctx.t("venues.search.found", text=ctx.args[:60]),
+                         buttons=venue_picker(ctx, found, "join", "joinpg"))
     return Reply(ctx.t("onboarding.bad_code"))
 
 
@@ -67,8 +84,10 @@ async def _choose_venue(ctx: Context, page: int = 0, edit: bool = False) -> Repl
     venues = await all_venues(ctx.session)
     if not venues:
         return Reply(ctx.t("onboarding.no_venues"))
-    return Reply(ctx.t("onboarding.choose_venue", network=ctx.config.network.name),
-                 buttons=venue_picker(ctx, venues, "join", "joinpg", page), edit=edit)
+    text = ctx.t("onboarding.choose_venue", network=ctx.config.network.name)
+    if len(venues) > SEARCH_HINT_FROM:  # paging through hundreds of venues is no way in
+        text += "\n\n" + ctx.t("venues.search.hint", command="/start")
+    return Reply(text, buttons=venue_picker(ctx, venues, "join", "joinpg", page), edit=edit)
 
 
 async def join_pressed(ctx: Context) -> Reply | list[Reply]:
@@ -139,7 +158,9 @@ def _step_reply(ctx: Context, step: str, edit: bool = False) -> Reply:
                     "onb", "i:off" if intro else "i:on")
     text = ctx.t("onboarding.step_privacy", network=ctx.config.network.name, version=NOTICE_VERSION,
                  intro=ctx.t("onboarding.intro_state_on" if intro else "onboarding.intro_state_off"))
-    return Reply(text, buttons=(tuple(visibility), (toggle,)), edit=edit)
+    wall_line, wall_toggle = onboarding_choice(ctx)
+    text, _, last = text.rpartition("\n")  # the wall's choice goes just above the closing instruction
+    return Reply(f"{text}\n{wall_line}\n{last}", buttons=(tuple(visibility), (toggle,), (wall_toggle,)), edit=edit)
 
 
 async def step_text(ctx: Context) -> list[Reply] | Reply:
@@ -152,6 +173,12 @@ async def step_text(ctx: Context) -> list[Reply] | Reply:
         return Reply(ctx.t("core.join_first"))
     step = conversation.step
     kind = STEP_KIND.get(step)
+    if step == "intro":  # "oui" / "non" typed instead of pressed
+        if is_yes(ctx.args) or is_skip(ctx.args):
+            ctx.member.intro_opt_in = is_yes(ctx.args)
+            ctx.member.updated_at = ctx.now
+            return await _finish(ctx, ctx.member, ctx.member.visibility)
+        return _intro_question(ctx)
     if kind is None:
         return _step_reply(ctx, "privacy")  # typing at the last step: show the choices again
     pending = _pending(ctx)[1:]  # typed while a question was open: the typed text answers it
@@ -188,11 +215,20 @@ async def step_pressed(ctx: Context) -> Reply | list[Reply]:
     member = ctx.member
     assert member is not None  # Access.MEMBER: the core refused anyone without a profile
     choice, _, value = ctx.args.partition(":")
+    conversation = ctx.conversation if ctx.conversation is not None and ctx.conversation.flow == FLOW else None
     if choice == "v" and value in VISIBILITIES:
+        if conversation is not None and not conversation.data.get("intro_chosen"):
+            _set_visibility(ctx, member, value)  # the consent is given; introductions are asked next
+            await ctx.set_step("intro")
+            return _intro_question(ctx, edit=True)
         return await _finish(ctx, member, value)
     if choice == "i" and value in ("on", "off"):
         member.intro_opt_in = value == "on"
         member.updated_at = ctx.now
+        if conversation is not None and conversation.step == "intro":
+            return await _finish(ctx, member, member.visibility)
+        if conversation is not None:
+            await ctx.set_step(conversation.step, intro_chosen=True)
         return _step_reply(ctx, "privacy", edit=True)
     if ctx.args == "skip" and ctx.conversation is not None and ctx.conversation.flow == FLOW:
         step = ctx.conversation.step
@@ -220,11 +256,25 @@ def _choice_pressed(choose: Callable[[Context, str], Awaitable[tuple[str, list[s
     return handle
 
 
-async def _finish(ctx: Context, member: Member, visibility: str) -> Reply:
+def _intro_question(ctx: Context, edit: bool = False) -> Reply:
+    """The introductions question, once the visibility is chosen: yes or no ends onboarding."""
+    assert ctx.member is not None
+    visibility = ctx.t(f"onboarding.visibility_done.{ctx.member.visibility}")
+    buttons = ((Button(ctx.t("onboarding.intro_turn_on"), "onb", "i:on"),
+                Button(ctx.t("onboarding.intro_turn_off"), "onb", "i:off")),)
+    return Reply(ctx.t("onboarding.step_intro", visibility=visibility), buttons=buttons, edit=edit)
+
+
+def _set_visibility(ctx: Context, member: Member, visibility: str) -> None:
+    """Choosing who sees the profile is accepting the privacy notice."""
     member.visibility = visibility
     member.consent_at = ctx.now
     member.consent_version = NOTICE_VERSION
     member.updated_at = ctx.now
+
+
+async def _finish(ctx: Context, member: Member, visibility: str) -> Reply:
+    _set_visibility(ctx, member, visibility)
     if ctx.conversation is not None and ctx.conversation.flow == FLOW:
         await ctx.end_flow()
     intro = ctx.t("onboarding.intro_state_on" if member.intro_opt_in else "onboarding.intro_state_off")

@@ -1,7 +1,8 @@
 """/profile (/profil): show the member's profile and edit every part of it.
 
 Finite choices are buttons (venues, languages, visibility, introductions, removing a skill); text
-(name, bio, skills to add) is typed in a short flow that /cancel leaves. Names and bios are stored
+(name, bio, skills to add) is typed in a short flow that /cancel leaves. The offers (needs,
+interests) view takes typed skills too, as if "Add" had been pressed: a person types them there. Names and bios are stored
 as typed (trimmed); adapters escape whatever is rendered. Every button re-reads and re-checks its
 payload: it only ever changes the presser's own profile, and only to values a real button offers.
 """
@@ -12,8 +13,10 @@ from bot.context import Context
 from bot.members.chat import accounts
 from bot.skills.chat.member_skills import KIND, add_from_text, kind_view
 from bot.venues.chat.listing import venue_from_payload, venue_picker
+from bot.wall.chat.consent_ui import profile_choice
 from bot.members.languages import NAMES as LANGUAGES
 from bot.payloads import parse_id
+from bot.text import clean_name
 from bot.registry import Access, Registry, Where
 from bot.types import Button, Reply
 from storage import member_skills as store
@@ -49,6 +52,8 @@ async def render(ctx: Context, edit: bool = False) -> Reply:
     lines += [t("profile.languages", languages=languages or t("profile.none")),
               t("profile.visibility", visibility=t(f"profile.visibility_is.{member.visibility}")),
               t("profile.intro", state=t("profile.intro_on" if member.intro_opt_in else "profile.intro_off"))]
+    wall_line, wall_toggle = await profile_choice(ctx)
+    lines.append(wall_line)
     b = Button
     buttons = (
         (b(t("profile.edit.name"), "prof", "name"), b(t("profile.edit.bio"), "prof", "bio"),
@@ -57,6 +62,7 @@ async def render(ctx: Context, edit: bool = False) -> Reply:
          b(t("profile.edit.interest"), "prof", "i")),
         (b(t("profile.edit.languages"), "prof", "langs"), b(t("profile.edit.visibility"), "prof", "vis"),
          b(t("profile.edit.intro_off" if member.intro_opt_in else "profile.edit.intro_on"), "prof", "intro")),
+        (wall_toggle,),
     )
     return Reply("\n".join(lines), title=member.display_name, buttons=buttons, private=True, edit=edit)
 
@@ -75,6 +81,7 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
     member = _member(ctx)
     choice = ctx.args
     if choice == "show":
+        await _leave_flow(ctx)
         return await render(ctx, edit=True)
     if choice == "name":
         await ctx.start_flow(FLOW, "name")
@@ -88,7 +95,8 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
         member.updated_at = ctx.now
         await _leave_flow(ctx)
         return await render(ctx, edit=True)
-    if choice in KIND:
+    if choice in KIND:  # what is typed next is added, as after "Add"
+        await ctx.start_flow(FLOW, f"add.{choice}")
         return await kind_view(ctx, KIND[choice], edit=True)
     if choice.startswith("add.") and choice[4:] in KIND:
         await ctx.start_flow(FLOW, choice)
@@ -127,7 +135,7 @@ async def flow_text(ctx: Context) -> Reply | list[Reply]:
     step = ctx.conversation.step
     text = ctx.args.strip()
     if step == "name":
-        name = " ".join(text.split())  # one line: a name is shown in lists
+        name = clean_name(text)  # one line, and something that shows: a name is shown in lists
         if not name:
             return Reply(ctx.t("profile.name_empty", limit=accounts.MAX_NAME), buttons=_cancel(ctx))
         if len(name) > accounts.MAX_NAME:
@@ -139,8 +147,8 @@ async def flow_text(ctx: Context) -> Reply | list[Reply]:
             return Reply(ctx.t("profile.bio_too_long", limit=accounts.MAX_BIO, length=len(text)), buttons=_cancel(ctx))
         member.bio = text
     elif step.startswith("add.") and step[4:] in KIND:
-        await ctx.end_flow()
-        kind = KIND[step[4:]]
+        kind = KIND[step[4:]]  # the flow stays: the view shown again takes more typed skills
+        await ctx.set_step(step)
         return await add_from_text(ctx, kind, text) + [await kind_view(ctx, kind)]
     member.updated_at = ctx.now
     await ctx.end_flow()

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.payloads import parse_id
 from bot.registry import Registry
 from bot.types import Button, Reply
+from bot.venues.claims import attribution_needed
 from storage.models import Venue
 from storage.venues import all_venues
 
@@ -69,6 +70,8 @@ async def list_venues(ctx: Context, page: int = 0, edit: bool = False) -> Reply:
     title = ctx.t("venues.title", network=ctx.config.network.name, count=len(venues))
     if pages > 1:
         lines.append(ctx.t("venues.page", page=page + 1, pages=pages))
+    if await attribution_needed(ctx.session):  # the open data's licence: cite the source and its date
+        lines.append("\n" + ctx.t("venues.attribution"))
     nav = nav_row(ctx, "vlist", page, pages)
     return Reply("\n".join(lines), title=title, buttons=(nav,) if nav else (), edit=edit)
 

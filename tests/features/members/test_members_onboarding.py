@@ -35,7 +35,9 @@ async def test_join_by_code_and_onboard_in_three_taps_fr(app, memory, clock):
     assert ana.text.startswith("2/3")
     await ana.send("rien")  # typed instead of pressed: a skip, not a skill
     assert ana.text.startswith("3/3") and NOTICE_VERSION in ana.text
-    await ana.press("Privé")
+    await ana.press("Privé")  # the introductions question still comes: a visibility does not end it
+    assert "Dernière question" in ana.text and "C'est tout bon" not in ana.text
+    await ana.press("Non, pas de rencontres")
     assert "C'est tout bon" in ana.text and "Rencontres : non" in ana.text
     [member] = await members(app)
     assert (member.visibility, member.intro_opt_in) == ("private", False)

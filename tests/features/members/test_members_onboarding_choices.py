@@ -36,7 +36,7 @@ async def test_an_ambiguous_need_waits_for_its_choice_then_the_last_step(app, me
     replies = await ana.press("Financement participatif")
     assert replies[0].edit and replies[0].text == "Ajouté à ce que tu cherches : Financement participatif."
     step = replies[1].text
-    assert step.startswith("3/3") and step.endswith("Choisis qui peut voir ton profil pour terminer.")
+    assert step.startswith("3/3") and step.endswith("Choisis qui peut voir ton profil pour continuer.")
     assert "la personne que je te propose voit ton nom, ton lieu et ce qui vous rapproche" in step
     assert "Rencontres avec d'autres membres : non." in step
     await ana.press("Oui, propose-moi des rencontres")
@@ -61,7 +61,7 @@ async def test_questions_come_one_by_one_and_a_typed_answer_or_skip_settles_them
     await bob.send("funding")
     await bob.press("None: keep")  # the member's own words, as a custom skill
     assert "funding" in bob.last[0].text and bob.last[-1].text.startswith("3/3")
-    assert "even if your profile is private" in bob.text and bob.text.endswith("Pick who can see your profile to finish.")
+    assert "even if your profile is private" in bob.text and bob.text.endswith("Pick who can see your profile to carry on.")
     await bob.press("Whole network")
     assert await skills_of(app) == {("offer", "web-design"), ("offer", "business-law"), ("need", "custom-funding")}
 
@@ -72,6 +72,7 @@ async def test_an_old_question_still_adds_and_forged_ones_are_refused(app, memor
     await ana.press("Passer")  # skip the question, then the needs step
     await ana.press("Passer")
     await ana.press("Mon lieu")
+    await ana.press("Oui, propose-moi des rencontres")
     assert "C'est tout bon" in ana.text
     replies = await ana.press(ana.find_button("Graphisme", question))
     assert len(replies) == 1 and replies[0].edit and "Graphisme" in replies[0].text  # added, nothing else

@@ -5,14 +5,22 @@ the last message (`'12` sends the text "12"); proactive messages appear as the d
 them. Script mode (stdin is not a terminal): one line per message, `press N` presses button N of the
 last reply (a bare number is text), every reply is printed without colours, and the outbox is
 drained after each line, so runs are deterministic.
+
+The adapter plays one person. Their messages are shown as they arrive; the dispatcher of a console
+session delivers no one else's (they wait in the outbox for that person's own session). The
+adapter's own lines follow the language the core last answered in. A file sent with a reply
+(/mydata) is written to `files_dir` and its path shown.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
 
+from bot.i18n import translate
 from bot.ports import Capabilities
 from bot.types import (
     Button, ButtonPressed, ChatKind, ChatRef, CommandInvoked, Reply, SentMessage, TextReceived, UserRef,
@@ -31,8 +39,13 @@ class ConsoleAdapter:
     capabilities = Capabilities(max_message_length=100_000, can_edit=False)
 
     def __init__(self, user: UserRef, out: TextIO | None = None, colour: bool | None = None,
-                 names: dict[str, str] | None = None) -> None:
+                 names: dict[str, str] | None = None, locale: str = "fr", files_dir: Path | None = None) -> None:
         self.user = user
+        self.locale = locale  # the session's language: the core's last answer was in it
+        self.files_dir = files_dir
+        self.command = "maillage console"  # how to open another person's session, for the lines that say so
+        # Called after each typed line is answered (the demo says whose messages now wait for them).
+        self.after_each: Callable[[], Awaitable[None]] | None = None
         self.out = out or sys.stdout
         self.colour = self.out.isatty() if colour is None else colour
         self.names = names or {}  # console user id -> display name, to say who got a message
@@ -54,11 +67,10 @@ class ConsoleAdapter:
 
     async def send_dm(self, user_id: str, reply: Reply, *, idempotency_key: str | None = None) -> SentMessage:
         if user_id == self.user.user_id:
-            self._print_header("📬" if self.colour else "[message]")
+            self._print_header("📬" if self.colour else self.t("console.message_header"))
             self.show(reply)
-        else:
-            who = self.names.get(user_id, user_id)
-            self._write(self._style(DIM, f"· message delivered to {who}") + "\n")
+        else:  # only with a dispatcher not told to hold other people's messages (`only_for`)
+            self.note(self.t("console.delivered_to", name=self.names.get(user_id, user_id)))
         return self._sent()
 
     def _sent(self) -> SentMessage:
@@ -66,6 +78,13 @@ class ConsoleAdapter:
         return SentMessage(str(self._counter))
 
     # -- rendering ---------------------------------------------------------------------------
+    def t(self, key: str, **params) -> str:
+        return translate(self.locale, key, **params)
+
+    def note(self, text: str) -> None:
+        """One of the console's own lines (who you are, what is waiting), dimmed."""
+        self._write(self._style(DIM, text) + "\n")
+
     def _style(self, code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if self.colour else text
 
@@ -82,7 +101,7 @@ class ConsoleAdapter:
             lines.append(self._style(BOLD, reply.title))
         lines.append(reply.text)
         if reply.attachment is not None:
-            lines.append(f"[file: {reply.attachment.filename}, {len(reply.attachment.content)} bytes]")
+            lines.append(self._save(reply.attachment.filename, reply.attachment.content))
         buttons = [b for b in reply.all_buttons()]
         if remember_buttons and buttons:
             self.buttons = buttons
@@ -90,6 +109,20 @@ class ConsoleAdapter:
             target = f" → {button.url}" if button.url else ""
             lines.append(self._style(CYAN, f"  [{number}] {button.label}{target}"))
         self._write("\n".join("< " + line if not self.colour else line for line in "\n".join(lines).split("\n")) + "\n")
+
+    def _save(self, filename: str, content: bytes | str) -> str:
+        """Write an attached file where the person can open it; the line that says where."""
+        data = content.encode() if isinstance(content, str) else content
+        size = f"{len(data):,}".replace(",", "\u202f" if self.locale == "fr" else ",")
+        if self.files_dir is None:
+            return self.t("console.file_kept_in_memory", name=filename, size=size)
+        path = (self.files_dir / Path(filename).name).resolve()  # never outside the folder
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as error:
+            return self.t("console.file_not_written", name=filename, size=size, reason=error.strerror or error)
+        return self.t("console.file_written", path=str(path), size=size)
 
     # -- reading input -----------------------------------------------------------------------
     def to_event(self, line: str, *, bare_numbers_press: bool = True):
@@ -121,9 +154,17 @@ class ConsoleAdapter:
         event = self.to_event(line, bare_numbers_press=bare_numbers_press)
         if event is None:
             number = line.strip().lower().removeprefix("press").strip()
-            self._write(f"< (no button {number} here)\n")
+            self._write("< " + self.t("console.no_button", number=number) + "\n")
             return
-        for reply in await self.core.handle(event):
+        self.show_all(await self.core.handle(event))
+        if self.after_each is not None:
+            await self.after_each()
+
+    def show_all(self, replies) -> None:
+        """The core's answer to one event; its language becomes the session's."""
+        if getattr(replies, "locale", None):
+            self.locale = replies.locale
+        for reply in replies:
             self.show(reply)
 
     async def run_script(self, lines: TextIO, dispatcher: "OutboxDispatcher | None") -> None:

@@ -1,0 +1,285 @@
+"""Sending a campaign: the headcount a preview promises, and the sending itself, batch by batch.
+
+Both read the same facts per member (reachable? kind muted or paused? budget left? quiet hours at
+their slot?) through `Facts`, so the preview's "280 now, 20 after quiet hours, 12 without budget"
+is what the sending then does. The sending writes, per batch and in one transaction, each member's
+`CampaignRecipient` row and their outbox message (key `campaign:ID:OCCURRENCE:MEMBER`, through
+`notify_member`, which re-checks the budget atomically). Members are taken in id order after the
+last one recorded, so a process killed mid-sending resumes exactly where its last commit left it:
+nobody missed, nobody written twice. A campaign stopped meanwhile writes nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.campaigns.audience import Audience, audience_ids, audience_query
+from bot.campaigns.reasons import reasons_for
+from bot.campaigns.render import chat_message, member_message
+from bot.config import Config
+from bot.i18n import Translator
+from bot.events.queries import programme_chats
+from bot.matchmaking.periods import effective_schedule
+from bot.outbox.attention import next_allowed
+from bot.outbox.notify import member_locale, notify_chat, notify_member
+from bot.outbox.preferences import quiet_rules, refuses
+from storage.db import Database
+from storage.inserts import insert_once
+from storage.models import Identity, Member, OutboxMessage, Venue, VenueChat
+from storage.models.campaigns import Campaign, CampaignRecipient, CampaignStatus, NotificationPrefs
+from storage.models.runtime import OutboxStatus
+from storage.outbox import BUDGET_WINDOW, enqueue
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "campaign"
+ROUND_HORIZON = timedelta(days=7)
+NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE = "queued", "deferred", "no_budget", "muted", "unreachable"
+OUTCOMES = (NOW, LATER, NO_BUDGET, MUTED, UNREACHABLE)
+
+
+def recipient_key(campaign_id: int, occurrence: int, member_id: int) -> str:
+    return f"campaign:{campaign_id}:{occurrence}:{member_id}"
+
+
+def key_prefix(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}:"
+
+
+@dataclass
+class Facts:
+    """What decides a member's outcome, loaded for a batch of members in a few queries."""
+
+    members: dict[int, Member]
+    reachable: set[int]
+    prefs: dict[int, NotificationPrefs]
+    used: dict[int, int]
+    zones: dict[int, str]
+    round_soon: bool = False  # a matchmaking round is due within the week
+
+    def outcome(self, config: Config, member_id: int, slot: datetime, now: datetime) -> str:
+        member = self.members[member_id]
+        if member_id not in self.reachable:
+            return UNREACHABLE
+        prefs = self.prefs.get(member_id)
+        if refuses(prefs, PURPOSE, now):
+            return MUTED
+        rules = quiet_rules(prefs, config.attention)
+        if rules.budget_per_30_days - self.used.get(member_id, 0) <= self.keep(config, member, now):
+            return NO_BUDGET
+        zone = self.zones.get(member.home_venue_id or 0, config.network.timezone)
+        return NOW if next_allowed(slot, zone, rules) <= slot else LATER
+
+
+    def keep(self, config: Config, member: Member, now: datetime) -> int:
+        """Units a campaign leaves untouched: one for a member taking part in rounds when a round is
+        due within the week (priority to introductions), so a campaign never spends the unit their
+        proposal needs."""
+        in_rounds = member.intro_opt_in and (member.paused_until is None or member.paused_until <= now)
+        return config.campaigns.keep_for_introductions() if in_rounds and self.round_soon else 0
+
+
+async def round_within_week(session: AsyncSession, config: Config, now: datetime) -> bool:
+    schedule = await effective_schedule(session, config)
+    try:
+        upcoming = schedule.next_after(now)
+    except ValueError:  # a schedule APScheduler cannot read: be prudent, keep the unit
+        return True
+    return bool(upcoming) and upcoming[0] - now <= ROUND_HORIZON
+
+
+async def load_facts(session: AsyncSession, config: Config, member_ids: list[int], now: datetime) -> Facts:
+    members = {m.id: m for m in (await session.execute(select(Member).where(Member.id.in_(member_ids)))).scalars()}
+    reachable = set((await session.execute(select(Identity.member_id).where(
+        Identity.member_id.in_(member_ids), Identity.dm_status != "unreachable"))).scalars())
+    prefs = {p.member_id: p for p in (await session.execute(
+        select(NotificationPrefs).where(NotificationPrefs.member_id.in_(member_ids)))).scalars()}
+    used = dict((await session.execute(
+        select(OutboxMessage.member_id, func.count()).where(
+            OutboxMessage.member_id.in_(member_ids), OutboxMessage.nudge.is_(True),
+            OutboxMessage.created_at >= now - BUDGET_WINDOW,
+            OutboxMessage.status.notin_(OutboxStatus.NOT_DELIVERED)).group_by(OutboxMessage.member_id))).all())
+    zones = dict((await session.execute(select(Venue.id, Venue.timezone))).all())
+    return Facts(members, reachable, prefs, used, zones, await round_within_week(session, config, now))
+
+
+@dataclass
+class Headcount:
+    total: int
+    counts: Counter
+
+    def __getitem__(self, outcome: str) -> int:
+        return self.counts.get(outcome, 0)
+
+
+async def headcount(session: AsyncSession, config: Config, campaign: Campaign, at: datetime,
+                    now: datetime) -> Headcount:
+    """The preview's promise: how many members, and what will become of them if it goes at `at`."""
+    audience = Audience.load(campaign.audience)
+    counts: Counter = Counter()
+    total = 0
+    after = 0
+    while True:
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=after, limit=2000)
+        if not ids:
+            break
+        facts = await load_facts(session, config, ids, now)
+        for member_id in ids:
+            counts[facts.outcome(config, member_id, at, now)] += 1
+        total += len(ids)
+        after = ids[-1]
+    return Headcount(total, counts)
+
+
+async def sample_members(session: AsyncSession, campaign: Campaign, now: datetime, locale: str,
+                         limit: int = 3) -> list[Member]:
+    """Up to `limit` members of the audience reading `locale`, for the preview's sample renders."""
+    audience = Audience.load(campaign.audience)
+    found: list[Member] = []
+    after = 0
+    while len(found) < limit:
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=after, limit=500)
+        if not ids:
+            break
+        rows = (await session.execute(select(Member).where(Member.id.in_(ids)).order_by(Member.id))).scalars()
+        found += [m for m in rows if (m.locale or "fr") == locale][: limit - len(found)]
+        after = ids[-1]
+    return found
+
+
+# -- the sending -------------------------------------------------------------------------------
+
+async def start_due(db: Database, now: datetime) -> list[int]:
+    """Campaigns whose time has come become `sending`; returns those sending (resumed ones too)."""
+    async with db.session() as session:
+        await session.execute(update(Campaign).where(
+            Campaign.status == CampaignStatus.SCHEDULED, Campaign.send_at <= now,
+        ).values(status=CampaignStatus.SENDING, started_at=now))
+        return list((await session.execute(select(Campaign.id).where(Campaign.status == CampaignStatus.SENDING)
+                                           .order_by(Campaign.id))).scalars())
+
+
+async def send_batch(db: Database, config: Config, campaign_id: int, now: datetime) -> int:
+    """Write the next batch of one sending campaign; returns how many members it covered (0: done)."""
+    async with db.session() as session:
+        campaign = await session.get(Campaign, campaign_id, with_for_update=db.dialect == "postgresql",
+                                     populate_existing=True)
+        if campaign is None or campaign.status != CampaignStatus.SENDING:
+            return 0
+        audience = Audience.load(campaign.audience)
+        if audience.chats:
+            await _post_to_chats(session, config, campaign, now)
+            _finish(campaign, now, config)
+            return 0
+        occurrence = campaign.occurrence
+        done_filter = (CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.occurrence == occurrence)
+        last, done = (await session.execute(select(func.max(CampaignRecipient.member_id), func.count())
+                                            .where(*done_filter))).one()
+        ids = await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=last or 0,
+                                 limit=config.campaigns.batch_size)
+        if not ids:
+            _finish(campaign, now, config)
+            return 0
+        remaining = await audience_count(session, audience, campaign.venue_id, now, after=last or 0) \
+            if campaign.spread_minutes else len(ids)
+        planned = done + remaining
+        facts = await load_facts(session, config, ids, now)
+        reasons = await reasons_for(session, audience, ids, config.network.name)
+        started = campaign.started_at or now
+        for position, member_id in enumerate(ids, start=done):
+            slot = max(started + timedelta(minutes=campaign.spread_minutes) * (position / max(planned, 1)), now)
+            outcome = facts.outcome(config, member_id, slot, now)
+            member = facts.members[member_id]
+            if outcome in (NOW, LATER):
+                written = await notify_member(
+                    session, config, member,
+                    lambda t, m=member: member_message(campaign, t, reasons.why(m, t, scope_venue=campaign.venue_id)),
+                    key=recipient_key(campaign.id, occurrence, member_id), purpose=PURPOSE, now=now, nudge=True,
+                    keep=facts.keep(config, member, now), not_before=slot)
+                if not written:  # spent meanwhile by another process: the atomic check has the last word
+                    outcome = NO_BUDGET
+            await _record(session, campaign.id, occurrence, member_id, outcome, now)
+        return len(ids)
+
+
+async def _record(session: AsyncSession, campaign_id: int, occurrence: int, member_id: int, outcome: str,
+                  now: datetime) -> None:
+    await insert_once(session, CampaignRecipient, dict(
+        campaign_id=campaign_id, occurrence=occurrence, member_id=member_id, status=outcome, opted_out=False,
+        created_at=now), key=["campaign_id", "occurrence", "member_id"])
+
+
+def _finish(campaign: Campaign, now: datetime, config: Config) -> None:
+    if campaign.recurring:
+        from bot.campaigns.schedule import next_fire
+
+        following = next_fire(campaign.recurring, config.network.timezone, now)
+        if following is not None:
+            campaign.occurrence += 1
+            campaign.send_at = following
+            campaign.started_at = None
+            campaign.status = CampaignStatus.SCHEDULED
+            return
+    campaign.status = CampaignStatus.SENT
+    campaign.finished_at = now
+
+
+async def _post_to_chats(session: AsyncSession, config: Config, campaign: Campaign, now: datetime) -> int:
+    """An announcement in the bound chats: the venue's (a host's campaign, or the venues named), else
+    the network's programme chats (bound with /link_network or named in the config)."""
+    audience = Audience.load(campaign.audience)
+    venue_ids: list[int] = []
+    if campaign.venue_id is not None:
+        venue_ids = [campaign.venue_id]
+    elif audience.venues:
+        venue_ids = list((await session.execute(select(Venue.id).where(Venue.slug.in_(audience.venues)))).scalars())
+    if venue_ids:
+        chats = list((await session.execute(select(VenueChat).where(
+            VenueChat.venue_id.in_(venue_ids), VenueChat.purpose == "announcements").order_by(VenueChat.id))).scalars())
+    else:
+        chats = await programme_chats(session, config)
+    written = 0
+    t = Translator(config.network.default_locale)
+    for chat in chats:
+        key = f"campaign:{campaign.id}:{campaign.occurrence}:chat:{chat.platform}:{chat.chat_id}"
+        written += await notify_chat(session, chat, chat_message(campaign, t, config.network.name), key=key,
+                                     purpose=PURPOSE, now=now)
+    return written
+
+
+async def deliver_due(db: Database, config: Config, now: datetime, *, max_batches: int | None = None) -> int:
+    """Start what is due and write every batch of every sending campaign; returns members covered."""
+    covered = 0
+    batches = 0
+    for campaign_id in await start_due(db, now):
+        while max_batches is None or batches < max_batches:
+            written = await send_batch(db, config, campaign_id, now)
+            batches += 1
+            if not written:
+                break
+            covered += written
+    return covered
+
+
+async def audience_count(session: AsyncSession, audience: Audience, venue_id: int | None, now: datetime,
+                         after: int = 0) -> int:
+    query = audience_query(audience, venue_id=venue_id, now=now).where(Member.id > after).order_by(None)
+    return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+
+
+async def test_send(session: AsyncSession, config: Config, campaign: Campaign, identity: Identity,
+                    member: Member | None, now: datetime, counter: int) -> bool:
+    """The campaign, as members will read it, to its author alone (transactional: no budget spent)."""
+    locale = member_locale(member, identity, config.network.default_locale) if member is not None \
+        else identity.locale or config.network.default_locale
+    t = Translator(locale)
+    reason = t("campaigns.why.network", network=config.network.name)
+    return await enqueue(session, key=f"campaign:{campaign.id}:test:{counter}", platform=identity.platform,
+                         reply=member_message(campaign, t, reason, test=True), user_id=identity.platform_user_id,
+                         member_id=identity.member_id, purpose="campaign_test", now=now)

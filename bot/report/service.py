@@ -1,0 +1,68 @@
+"""Building a report: close the days still open, read both periods' totals, make the document.
+
+The one entry point for the CLI, the chat command and the benchmark; it runs in the caller's
+transaction (closing days writes the anonymous aggregates, nothing else).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.i18n import Translator
+from bot.report import document
+from bot.report.aggregate import close_days, zone_of
+from bot.report.days import Period
+from bot.report.figures import totals
+from bot.report.venues import venue_infos
+from storage.models import Skill
+
+MAX_DAYS = 3 * 366
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked; `key` and `params` say why in the reader's language."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def default_period(today: date) -> Period:
+    """The three whole calendar months before this one (1 Sep - 30 Nov, asked in December)."""
+    month = today.month - 3
+    year = today.year + (month - 1) // 12
+    first = date(year, (month - 1) % 12 + 1, 1)
+    last = date(today.year, today.month, 1) - timedelta(days=1)
+    return Period(first, last)
+
+
+async def build_report(session: AsyncSession, config: Config, period: Period, *, now: datetime, locale: str,
+                       venue_slug: str | None = None, close: bool = True) -> dict[str, Any]:
+    if period.last < period.first:
+        raise ReportError("report.error.order")
+    if period.days > MAX_DAYS:
+        raise ReportError("report.error.too_long", days=MAX_DAYS)
+    infos = await venue_infos(session)
+    venue = None
+    if venue_slug:
+        venue = next((i for i in infos if i.slug == venue_slug.lower()), None)
+        if venue is None:
+            raise ReportError("report.error.venue", venue=venue_slug[:40],
+                              venues=", ".join(i.slug for i in infos))
+    if close:
+        await close_days(session, config, now)
+    current = await totals(session, config, period, now)
+    previous = await totals(session, config, period.previous(), now)
+    label = Skill.label_fr if locale == "fr" else Skill.label_en
+    labels = dict((await session.execute(select(Skill.slug, label).where(Skill.custom.is_(False)))).all())
+    t = Translator(locale)
+    generated = now.astimezone(zone_of(config)).strftime("%Y-%m-%d %H:%M")
+    return document.build(t, network=config.network.name, infos=infos, period=period, current=current,
+                          previous=previous, min_count=config.report.min_count, venue=venue, skill_labels=labels,
+                          generated_at=generated)
