@@ -125,6 +125,12 @@ def _skills(wall: Wall, t: Translator) -> str:
     else:
         parts.append('<div class="cols">' + _skill_list(t("wall.skills.needed"), wall.needed, t)
                      + _skill_list(t("wall.skills.offered"), wall.offered, t) + "</div>")
+    if wall.opportunities:
+        items = "".join(f'<li data-item="o{o.id}"><span class="name">{text(o.title)}</span>'
+                        + (f'<span class="venue">{text(o.organisation)}</span>' if o.organisation else "")
+                        + f'<span class="offers">{text(t("wall.skills.closes", day=o.closes))}</span></li>'
+                        for o in wall.opportunities)
+        parts.append(f'<h3>{text(t("wall.skills.opportunities"))}</h3><ul class="opportunities">{items}</ul>')
     parts.append(f'<p class="how">{text(t("wall.skills.invite"))}</p>')
     parts.append('<p class="buttons">' + _button(wall.join_link, t("wall.skills.find"), "primary") + "</p>")
     return "".join(parts)

@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.events.queries import ProgrammeFilter, programme, venues_of
-from bot.events.render import format_span
+from bot.events.render import format_day, format_span
 from bot.i18n import Translator
+from bot.partners.opportunities import open_opportunities
 from bot.wall.links import event_payload, start_link
 from bot.wall.moderation import hidden_items
 from bot.wall.privacy import first_name, shown_count
 from storage.member_skills import label_of
 from storage.models import Member, MemberSkill, Skill, Venue
-from storage.models.events import Event
 from storage.models.intro_requests import ACCEPTED, IntroRequest
 from storage.models.matchmaking import REVEALED, Introduction, IntroductionMember
 from storage.models.wall import WallConsent
@@ -34,6 +34,7 @@ PROGRAMME_DAYS = 60
 NEW_MEMBER_DAYS = 30
 TOP_SKILLS = 6
 TOP_PAIRS = 5
+MAX_OPPORTUNITIES = 4  # the partners' open calls shown with the skills
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,16 @@ class PairCount:
     slugs: tuple[str, str]
 
 
+@dataclass(frozen=True)
+class OpportunityItem:
+    """An open call of a partner (an internship, a mission...): its organisation and title, never who posted it."""
+
+    id: int
+    title: str
+    organisation: str
+    closes: str  # the closing day, in the wall's language
+
+
 @dataclass
 class Wall:
     network: str
@@ -105,6 +116,7 @@ class Wall:
     intros_week: int | None = None
     intros_month: int | None = None
     pairs: list[PairCount] = field(default_factory=list)
+    opportunities: list[OpportunityItem] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -130,7 +142,19 @@ async def build_wall(db, config: Config, now: datetime, venue_slug: str | None, 
         wall.people = await _people(session, config, now, here, by_id, hidden, locale)
         wall.needed, wall.offered = await _skills(session, locale)
         wall.intros_week, wall.intros_month, wall.pairs = await _intros(session, now, here, by_id)
+        wall.opportunities = await _opportunities(session, now, by_id, wall.timezone, locale)
         return wall
+
+
+async def _opportunities(session: AsyncSession, now: datetime, by_id: dict[int, Venue], zone: str,
+                         locale: str) -> list[OpportunityItem]:
+    """The partners' open opportunities, closing soonest first (what the network's partners look for)."""
+    found = []
+    for row in await open_opportunities(session, now, limit=MAX_OPPORTUNITIES):
+        partner = by_id.get(row.partner_venue_id) if row.partner_venue_id else None
+        closes = format_day(row.closes_at.astimezone(ZoneInfo(zone)), locale)
+        found.append(OpportunityItem(row.id, row.title, partner.name if partner else "", closes))
+    return found
 
 
 def _venue_item(config: Config, venue: Venue, here: Venue | None) -> VenueItem:

@@ -6,9 +6,12 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.config import parse_config
 from bot.config.wall import WallConfig
+from storage.models import Venue
+from storage.models.hosts_partners import Opportunity
 from storage.models.wall import WallHidden
 from testkit import T0
 from wall_helpers import accepted_requests, client, event, show_on_wall
@@ -179,3 +182,22 @@ def test_bad_wall_settings_name_their_key():
     text = "\n".join(error.value.problems)
     assert "wall.poll_seconds" in text and "wall.events" in text and "wall.private_venues[0]" in text
     assert "wall.colour" in text
+
+
+async def test_partners_open_opportunities_show_with_the_skills_never_who_posted(app, people):
+    poster = await people.add("Paule Poster")
+    async with app.db.session() as session:
+        university = (await session.execute(select(Venue).where(Venue.slug == "universite"))).scalar_one()
+        session.add_all([
+            Opportunity(kind="internship", title="Stage <data> en labo", partner_venue_id=university.id,
+                        posted_by_id=poster, closes_at=T0 + timedelta(days=10), created_at=T0),
+            Opportunity(kind="job", title="Poste déjà pourvu", partner_venue_id=university.id, posted_by_id=poster,
+                        closes_at=T0 + timedelta(days=10), created_at=T0, status="closed"),
+            Opportunity(kind="mission", title="Mission passée", posted_by_id=poster,
+                        closes_at=T0 - timedelta(days=1), created_at=T0 - timedelta(days=9))])
+    async with client(app) as http:
+        data = (await http.get("/api/wall.json")).json()
+        page = (await http.get("/wall")).text
+    assert [(o["title"], o["organisation"]) for o in data["opportunities"]] == [("Stage <data> en labo", "Université")]
+    assert "Stage &lt;data&gt; en labo" in page and "Les partenaires du réseau cherchent" in page
+    assert "Paule" not in page and "Poste déjà pourvu" not in page and "Mission passée" not in page
