@@ -8,6 +8,7 @@ every few minutes get a 304 when nothing changed. An unknown venue or token is a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
-def _ics(request: Request, body: bytes, filename: str, private: bool = False) -> Response:
+def ics_response(request: Request, body: bytes, filename: str, private: bool = False) -> Response:
+    """The file with its strong ETag (a 304 when the client already has it) and caching headers."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {
         "ETag": etag,
@@ -34,27 +36,30 @@ def _ics(request: Request, body: bytes, filename: str, private: bool = False) ->
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
 
+def calendar_route(app: "App", path: str, build: Callable, missing: str, private: bool = False) -> Route:
+    """A route serving `build(db, config, key, now)` for the path's one parameter, a plain 404 saying
+    `missing` when it finds nothing (a token is never hinted at)."""
+    config, db, clock = app.config, app.db, app.clock
+    param = path[path.index("{") + 1:path.index("}")]
+
+    async def serve(request: Request) -> Response:
+        found = await build(db, config, request.path_params[param], clock.now())
+        if found is None:
+            return PlainTextResponse(missing, status_code=404)
+        return ics_response(request, found.body, found.filename, private=private)
+
+    return Route(path, serve)
+
+
 def routes(app: "App") -> list[BaseRoute]:
     config, db, clock = app.config, app.db, app.clock
 
     async def network(request: Request) -> Response:
         found = await network_calendar(db, config, clock.now())
-        return _ics(request, found.body, found.filename)
-
-    async def venue(request: Request) -> Response:
-        found = await venue_calendar(db, config, request.path_params["slug"], clock.now())
-        if found is None:
-            return PlainTextResponse("unknown venue", status_code=404)
-        return _ics(request, found.body, found.filename)
-
-    async def member(request: Request) -> Response:
-        found = await member_calendar(db, config, request.path_params["token"], clock.now())
-        if found is None:
-            return PlainTextResponse("not found", status_code=404)
-        return _ics(request, found.body, found.filename, private=True)
+        return ics_response(request, found.body, found.filename)
 
     return [
         Route("/calendar/network.ics", network),
-        Route("/calendar/venue/{slug}.ics", venue),
-        Route("/calendar/member/{token}.ics", member),
+        calendar_route(app, "/calendar/venue/{slug}.ics", venue_calendar, "unknown venue"),
+        calendar_route(app, "/calendar/member/{token}.ics", member_calendar, "not found", private=True),
     ]

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from adapters.web.calendars import _ics as ics_response
+from adapters.web.calendars import calendar_route
 from bot.partners.calendars import audience_calendar, partner_calendar
 
 if TYPE_CHECKING:
@@ -18,21 +16,7 @@ if TYPE_CHECKING:
 
 
 def routes(app: "App") -> list[BaseRoute]:
-    config, db, clock = app.config, app.db, app.clock
-
-    async def audience(request: Request) -> Response:
-        found = await audience_calendar(db, config, request.path_params["tag"], clock.now())
-        if found is None:
-            return PlainTextResponse("unknown audience", status_code=404)
-        return ics_response(request, found.body, found.filename)
-
-    async def partner(request: Request) -> Response:
-        found = await partner_calendar(db, config, request.path_params["slug"], clock.now())
-        if found is None:
-            return PlainTextResponse("unknown partner", status_code=404)
-        return ics_response(request, found.body, found.filename)
-
     return [
-        Route("/calendar/audience/{tag}.ics", audience),
-        Route("/calendar/partner/{slug}.ics", partner),
+        calendar_route(app, "/calendar/audience/{tag}.ics", audience_calendar, "unknown audience"),
+        calendar_route(app, "/calendar/partner/{slug}.ics", partner_calendar, "unknown partner"),
     ]
