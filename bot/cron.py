@@ -24,9 +24,10 @@ class WallClockCron(CronTrigger):
         fire = super().get_next_fire_time(previous_fire_time, now)
         if fire is None or self._hour_is_wildcard():
             return fire
-        if _is_repeat(fire):
-            # The same wall time already came an hour earlier (at the earlier offset): skip past it.
-            fire = super().get_next_fire_time(fire, fire.astimezone(UTC) + timedelta(hours=1))
+        while fire is not None and _is_repeat(fire):
+            # The same wall time already came an hour earlier (at the earlier offset): look on from
+            # just after it (APScheduler starts from previous + 1 µs whatever `now` says).
+            fire = super().get_next_fire_time(None, fire.astimezone(UTC) + timedelta(microseconds=1))
         return fire
 
     def _hour_is_wildcard(self) -> bool:

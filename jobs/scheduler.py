@@ -138,6 +138,8 @@ class SchedulerSupervisor:
             log.error("this process lost the scheduler lock: it stops scheduling (another one takes over)")
             self._stop_scheduler()
             await self._tell(False)
+        else:
+            await self._tell(True)  # idempotent; retries what failed to start at take-over (Telegram's polling)
 
     async def _tell(self, leading: bool) -> None:
         if self.on_lead is not None:

@@ -126,7 +126,7 @@ def _skills(wall: Wall, t: Translator) -> str:
         parts.append('<div class="cols">' + _skill_list(t("wall.skills.needed"), wall.needed, t)
                      + _skill_list(t("wall.skills.offered"), wall.offered, t) + "</div>")
     if wall.opportunities:
-        items = "".join(f'<li data-item="o{o.id}"><span class="name">{text(o.title)}</span>'
+        items = "".join(f'<li><span class="name">{text(o.title)}</span>'
                         + (f'<span class="venue">{text(o.organisation)}</span>' if o.organisation else "")
                         + f'<span class="offers">{text(t("wall.skills.closes", day=o.closes))}</span></li>'
                         for o in wall.opportunities)

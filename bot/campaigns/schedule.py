@@ -36,9 +36,9 @@ class ScheduleError(ValueError):
 
 
 def next_fire(cron: str, timezone: str, after: datetime) -> datetime | None:
-    from apscheduler.triggers.cron import CronTrigger
+    from bot.cron import cron_trigger  # once per wall-clock time across daylight-saving changes
 
-    trigger = CronTrigger.from_crontab(cron, timezone=ZoneInfo(timezone))
+    trigger = cron_trigger(cron, ZoneInfo(timezone))
     fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
     return fire.astimezone(after.tzinfo) if fire is not None else None
 

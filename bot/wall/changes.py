@@ -24,6 +24,7 @@ from storage.models import Member, MemberSkill, MemberVenue, Skill, Venue, utcno
 from storage.models.events import Event, EventVenue, Rsvp
 from storage.models.intro_requests import IntroRequest
 from storage.models.matchmaking import Introduction, IntroductionMember
+from storage.models.hosts_partners import Opportunity
 from storage.models.wall import WallChange, WallConsent, WallHidden
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ TOPICS: dict[type, str] = {
     Member: "people", MemberVenue: "people", WallConsent: "people",
     MemberSkill: "skills", Skill: "skills",
     Introduction: "intros", IntroductionMember: "intros", IntroRequest: "intros",
-    Venue: "all", WallHidden: "all",
+    Venue: "all", WallHidden: "all", Opportunity: "skills",
 }
 
 

@@ -53,6 +53,12 @@ def test_a_fixed_time_runs_once_a_day_across_both_changes():
     assert [fire.astimezone(UTC).strftime("%H:%M") for fire in starts] == ["01:30"]  # 03:30 CEST
 
 
+def test_several_fires_inside_the_repeated_hour_run_once_each():
+    runs = fires(cron_trigger("*/15 2 * * *", PARIS), *around(SUMMER_ENDS))
+    night = [fire.astimezone(UTC).strftime("%H:%M") for fire in runs if fire.astimezone(PARIS).date() == SUMMER_ENDS]
+    assert night == ["00:00", "00:15", "00:30", "00:45"]  # 02:00-02:45 CEST; not again at CET
+
+
 def test_an_hourly_job_runs_every_real_hour():
     for day, hours in ((SUMMER_ENDS, 25), (SUMMER_STARTS, 23)):
         start = datetime.combine(day, datetime.min.time(), PARIS)

@@ -40,3 +40,24 @@ async def test_only_one_process_schedules_and_another_takes_over(postgres_url, c
         await two.close()
         await first.close()
         await second.close()
+
+
+async def test_what_follows_the_lead_is_retried_until_it_starts(app):
+    # Telegram's polling failing to start at take-over (a network error) is tried again at the next check.
+    tries: list[bool] = []
+
+    async def lead(leading: bool) -> None:
+        tries.append(leading)
+        if len(tries) == 1:
+            raise ConnectionError("api.telegram.org unreachable")
+
+    supervisor = SchedulerSupervisor(app, on_lead=lead)
+    try:
+        try:
+            await supervisor.check()
+        except ConnectionError:
+            pass
+        await supervisor.check()
+        assert supervisor.leading and tries == [True, True]
+    finally:
+        await supervisor.close()

@@ -98,8 +98,9 @@ async def location_shared(ctx: Context) -> Reply | None:
     near = nearest_venues(await all_venues(ctx.session), event.latitude, event.longitude)
     if not near:
         return Reply(ctx.t("venues.search.near_none", command="/start"))
-    lines = "\n".join(ctx.t("venues.search.near_line", venue=venue.name, city=venue.city or "",
-                             km=_km(ctx.locale, km)) for venue, km in near)
+    lines = "\n".join(ctx.t("venues.search.near_line", km=_km(ctx.locale, km),
+                             venue=f"{venue.name}, {venue.city}" if venue.city else venue.name)
+                       for venue, km in near)
     return Reply(ctx.t("venues.search.near", venues=lines),
                  buttons=venue_picker(ctx, [venue for venue, _ in near], "join", "joinpg"))
 
