@@ -123,7 +123,9 @@ class SingleReceiver(Protocol):
     `maillage run` lets it receive only in the process that holds the scheduler's lock, so with two
     processes on one PostgreSQL one polls and the other sends its share of the outbox; when the
     holder dies, the process that takes the lock starts polling. Webhook mode has no such limit
-    (`receives_alone` is False): updates reach whichever process the load balancer picks.
+    (`receives_alone` is False): updates reach whichever process the load balancer picks. With
+    `[scheduler] enabled = false` there is no lock and the adapter always polls: such a process must
+    not start Telegram polling beside a leader (`--only web`, or webhook mode).
     """
 
     receives_alone: bool
