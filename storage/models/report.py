@@ -23,24 +23,26 @@ from storage.models.base import Base, utcnow
 NETWORK = 0  # venue_id of network-wide counts
 
 
-class ReportDaily(Base):
+class _Count:
+    """The key and count every aggregate row has (one shape for flows and stocks)."""
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    venue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportDaily(_Count, Base):
+    """What happened on one day (a flow), summed over a period."""
+
     __tablename__ = "report_daily"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
-    venue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dim: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
-    count: Mapped[int] = mapped_column(Integer, default=0)
 
+class ReportCarried(_Count, Base):
+    """A level at the end of a day (a stock), carried forward until the next row."""
 
-class ReportCarried(Base):
     __tablename__ = "report_carried"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
-    venue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dim: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
-    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReportDay(Base):
