@@ -128,6 +128,19 @@ async def last_text(user: FakeUser, contains: str, timeout: float = 10) -> dict:
                                timeout=timeout, what=f"a message containing {contains!r}")
 
 
+def forward_button(message: dict) -> str | None:
+    """The event flow's way forward in this message: publish, else skip / done; None without one."""
+    data = [b.get("callback_data", "") for b in buttons(message)]
+    return next((d for d in data if d.startswith("ev.pub:")), None) or next(
+        (d for d in data if d.startswith(("ev.skip", "ev.vdone", "ev.tdone"))), None)
+
+
+async def newest_after(user: FakeUser, wanted, *, timeout: float = 15, what: str) -> dict:
+    """The newest bot message sent after this user's last message (or press) that `wanted` accepts."""
+    return await user.wait_for(lambda msgs: next((m for m in reversed(msgs) if m["message_id"] > user.last_sent_id
+                                                  and wanted(m)), None), timeout=timeout, what=what)
+
+
 # -- what works with the foundation ------------------------------------------------------------
 async def test_help_in_french_and_english_and_the_menus(bot: Bot):
     ana, bob = bot.user(2001, "Ana", "fr"), bot.user(2002, "Bob", "en-GB")
@@ -244,7 +257,9 @@ def join_code(bot: Bot, slug: str) -> str:
 async def join(bot: Bot, user: FakeUser, slug: str) -> int:
     """Joins by the venue's deep link; returns the member id."""
     await user.send(f"/start {join_code(bot, slug)}")
-    await user.wait_reply(timeout=15)
+    # The welcome comes in two messages, the second with the profile's first question and its buttons:
+    # wait for both, or the next command's "first reply" would be that late second message.
+    await newest_after(user, lambda m: bool(buttons(m)), what="the welcome's question")
     rows = await wait_until(lambda: bot.query(
         "SELECT m.id FROM members m JOIN identities i ON i.member_id = m.id WHERE i.platform_user_id = ?",
         str(user.id)), timeout=10, what="the new member")
@@ -304,18 +319,19 @@ async def test_a_host_creates_an_event_and_a_member_rsvps(bot: Bot):
     await join(bot, host, "hangar")
     await join(bot, mia, "hangar")
     await host.send("/evenement")
-    for answer in ("Atelier soudure", "jeudi 18h30", "2h"):
-        await host.wait_reply(timeout=15)
+    # Each answer waits for its own question: under load the replies to /start may still be arriving,
+    # so "the first message after mine" is not always the question being asked.
+    for question, answer in (("Quel est le titre", "Atelier soudure"), ("Quand ?", "jeudi 18h30"),
+                             ("Jusqu'à quand", "2h")):
+        await newest_after(host, lambda m, q=question: q in m.get("text", ""), what=f"the question {question!r}")
         await host.send(answer)
-    # The other steps (venues, description, link, capacity, audience) are skipped with their buttons.
+    # The other steps (venues, description, link, capacity, audience) are skipped with their buttons;
+    # each press must bring a newer message with a way forward (a stale button would not).
     for _ in range(12):
-        newest = await host.wait_reply(timeout=15)
-        data = [b.get("callback_data", "") for b in buttons(newest)]
-        choice = next((d for d in data if d.startswith("ev.pub:")), None) or next(
-            (d for d in data if d.startswith(("ev.skip", "ev.vdone", "ev.tdone"))), None)
-        assert choice is not None, f"no way forward in {newest.get('text')!r} {data}"
-        await host.press(choice)
-        host.last_sent_id = newest["message_id"]  # the next step is a newer message (or this one, edited)
+        newest = await newest_after(host, lambda m: forward_button(m) is not None, what="the next step")
+        choice = forward_button(newest)
+        await host.press(choice, message_id=newest["message_id"])
+        host.last_sent_id = newest["message_id"]
         if choice.startswith("ev.pub:"):
             break
     await wait_until(lambda: bot.query("SELECT count(*) FROM events WHERE title = 'Atelier soudure'")[0][0] == 1,
