@@ -1,8 +1,10 @@
 """Engines and sessions: SQLite (embedded, the default) or PostgreSQL, both through asyncio drivers.
 
 SQLite gets WAL (readers never block the writer), `foreign_keys=ON` (off by default in SQLite!),
-a busy timeout so concurrent writers wait instead of failing, and transactions that take the write
-lock when they begin (see `_sqlite_begin`). One session per handled event or job.
+a busy timeout so concurrent writers wait instead of failing, transactions that take the write
+lock when they begin (see `_sqlite_begin`), and a `lower()` that knows accents, as PostgreSQL's does
+(SQLite's own lowers ASCII only: "Émilie" stayed "Émilie", so a name typed "émilie" was not found).
+One session per handled event or job.
 
 `read_session()` is for long reads that write nothing (planning a matchmaking round): on SQLite it
 begins a DEFERRED transaction, a WAL snapshot that never takes the write lock, so commands go on
@@ -36,6 +38,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
     cursor.execute("PRAGMA secure_delete=ON")  # /forget: erased text is zeroed in the file, not left in free pages
     cursor.close()
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_begin(connection) -> None:

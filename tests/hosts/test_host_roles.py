@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.types import Button, CommandInvoked
 from storage.models import Role, VenueChat
+from testkit import People
 
 
 async def test_link_hosts_then_a_new_host_is_told_with_the_invite(app, memory, people):
@@ -61,3 +62,15 @@ async def test_host_completion_suggests_names(app, memory, people):
     assert found == [("ajouter Léa Bernard ", "Léa Bernard")]
     member_event = CommandInvoked(memory.user("10").ref, memory.user("10").dm(), "hote", "ajouter Lé")
     assert await app.core.complete(member_event, "host_members", "ajouter Lé") == []
+
+
+async def test_names_with_accents_are_found_in_any_case_on_both_databases(any_app, memory, clock):
+    """SQLite's own lower() leaves "É" as it is; PostgreSQL's lowers it: both must find Émilie."""
+    people = People(any_app, clock)
+    await people.add("Émilie Durand", user_id="30")
+    await people.add("Émile Zola", user_id="31")
+    animator = memory.user("animator")
+    exact = await animator.send("/hote ajouter émilie durand hangar")
+    assert "Émilie Durand est maintenant hôte du lieu Le Hangar" in exact[0].text
+    asked = await animator.send("/hote ajouter ÉMIL hangar")
+    assert [b.label for b in asked[0].all_buttons()] == ["Émile Zola", "Émilie Durand"]
