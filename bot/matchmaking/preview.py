@@ -4,7 +4,10 @@ as text for the CLI and `/matchmaking preview`.
 Schema (nothing more, nothing less):
     {"period": str, "candidates": int,
      "introductions": [{"members": [{"id": int, "name": str, "venue": slug}], "score": float,
-                        "reasons": [str]}],
+                        "reasons": [str],
+                        "meet": null | {"mode": "in_person" | "video", "venue": slug | null,
+                                        "event": null | {"id": int, "title": str, "starts_at": ISO},
+                                        "km": [float | null per member]}}],
      "unmatched": [{"id": int, "name": str, "reason": str}],
      "stats": {...}}
 `candidates` counts every member due (including those left out for lack of attention budget);
@@ -38,6 +41,7 @@ async def document(session: AsyncSession, prepared: Prepared, t: Translator) -> 
         "members": [{"id": m, "name": pool.names.get(m, ""), "venue": pool.venue_slugs.get(m)} for m in intro.members],
         "score": round(float(intro.score), 3),
         "reasons": render.reason_texts(reasons, names, t),
+        "meet": render.place_json(prepared.places.get(intro.members), names),
     } for intro, reasons in zip(plan.introductions, stored)]
     unmatched = [{"id": u.member_id, "name": pool.names.get(u.member_id, ""), "reason": u.reason.value}
                  for u in plan.unmatched]
