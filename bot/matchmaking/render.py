@@ -194,6 +194,14 @@ def trips_text(place: Place, viewer: int | None, members: Sequence[int | None], 
     return ", ".join(parts)
 
 
+def at_venue(name: str, t: Translator) -> str:
+    """ "à La Fabrique", "au Hangar", "aux Ateliers" (French contracts "à le"); "at Le Hangar"."""
+    for article, key in (("Le ", "at_venue_le"), ("Les ", "at_venue_les")):
+        if name.startswith(article) and len(name) > len(article):
+            return t(f"matchmaking.meet.{key}", name=name, rest=name[len(article):])
+    return t("matchmaking.meet.at_venue", name=name)
+
+
 def place_text(place: Place | None, viewer: int | None, members: Sequence[int | None], names: Names,
                t: Translator, now: datetime | None = None) -> str | None:
     """One line: where they could meet (the venue, its event if any, each one's trip), or "by video"."""
@@ -203,12 +211,12 @@ def place_text(place: Place | None, viewer: int | None, members: Sequence[int | 
         return t("matchmaking.meet.video")
     if place.venue_id is None:
         return None
-    venue = names.venue(place.venue_id, t)
+    venue = at_venue(names.venue(place.venue_id, t), t)
     if place.event is not None:
         when = format_when(place.event.starts_at, place.event.timezone, t.locale, now)
-        text = t("matchmaking.meet.at_event", venue=venue, event=place.event.title, when=when)
+        text = t("matchmaking.meet.at_event", at_venue=venue, event=place.event.title, when=when)
     else:
-        text = t("matchmaking.meet.at", venue=venue)
+        text = t("matchmaking.meet.at", at_venue=venue)
     trips = trips_text(place, viewer, members, names, t)
     return t("matchmaking.meet.line", place=text, trips=trips) if trips else t("matchmaking.meet.line_alone", place=text)
 
