@@ -75,10 +75,12 @@ class Places:
     meeting_ok: np.ndarray  # per row: may be suggested to people from other venues
     events: dict[int, list[EventInfo]] = field(default_factory=dict)  # venue id -> upcoming, soonest first
     _row: dict[int, int] = field(default_factory=dict)
+    _hosting: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per row: has an event
     _cache: dict[tuple, tuple[int | None, EventInfo | None, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._row = {venue_id: k for k, venue_id in enumerate(self.venue_ids)}
+        self._hosting = np.array([bool(self.events.get(v)) for v in self.venue_ids], dtype=bool)
 
     def distance(self, a: int | None, b: int | None) -> float | None:
         ra, rb = self._row.get(a), self._row.get(b)  # type: ignore[arg-type]
@@ -105,17 +107,16 @@ class Places:
         longest, total = trips.max(axis=0), trips.sum(axis=0)
         own = np.zeros(len(self.venue_ids), dtype=bool)
         own[rows] = True
-        allowed = self.meeting_ok | own
-        order = [k for k in np.lexsort((np.arange(len(longest)), total, longest)) if allowed[k]]
-        best = order[0]
+        order = np.lexsort((np.arange(len(longest)), total, longest))  # by longer trip, total, id
+        order = order[(self.meeting_ok | own)[order]]
+        best = int(order[0])
         if mode == EITHER and longest[best] > MAX_EITHER_TRIP_KM:
             return None, None, True
         detour = longest[best] + max(EVENT_DETOUR_KM, EVENT_DETOUR_SHARE * longest[best])
-        for k in order:
-            if longest[k] > detour:
-                break
-            if self.events.get(self.venue_ids[k]):
-                return self.venue_ids[k], self.events[self.venue_ids[k]][0], False
+        hosts = order[(longest[order] <= detour) & self._hosting[order]]
+        if len(hosts):
+            venue_id = self.venue_ids[int(hosts[0])]
+            return venue_id, self.events[venue_id][0], False
         return self.venue_ids[best], None, False
 
     def _own_venue(self, homes: list[int | None]) -> tuple[int | None, EventInfo | None, bool]:

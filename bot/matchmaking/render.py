@@ -198,7 +198,7 @@ def at_venue(name: str, t: Translator) -> str:
     """ "à La Fabrique", "au Hangar", "aux Ateliers" (French contracts "à le"); "at Le Hangar"."""
     for article, key in (("Le ", "at_venue_le"), ("Les ", "at_venue_les")):
         if name.startswith(article) and len(name) > len(article):
-            return t(f"matchmaking.meet.{key}", name=name, rest=name[len(article):])
+            return t(f"matchmaking.meet.{key}", rest=name[len(article):])
     return t("matchmaking.meet.at_venue", name=name)
 
 

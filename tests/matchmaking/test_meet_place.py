@@ -122,6 +122,8 @@ async def test_an_in_person_pair_is_told_the_venue_nearest_both_each_with_their_
     doc = await dry_run(app, clock)
     [intro] = doc["introductions"]
     assert intro["meet"]["mode"] == "in_person" and intro["meet"]["venue"] == "halle" and intro["meet"]["event"] is None
+    text = preview.as_text(doc, Translator("en"), venues={"halle": "La Halle"})
+    assert "\n   suggested place: La Halle" in text
     await run_round(app.db, app.config, clock.now())
     await app.dispatcher.drain()
     [to_ana], [to_hugo] = ana.inbox(), hugo.inbox()
@@ -165,7 +167,8 @@ async def test_the_first_event_they_could_attend_together_is_proposed_and_repeat
     assert "Apéro & jeux" in discord[-1].content and len(discord[-1].rows[0]) == 2
 
     await ana.user.press(to_ana.reply.all_buttons()[0])
-    await hugo.user.press(to_hugo.reply.all_buttons()[0])
+    revealed = await hugo.user.press(to_hugo.reply.all_buttons()[0])
+    assert 'You could meet at Le Relais, at "Apéro & jeux"' in revealed[0].text  # the presser's own reveal
     await app.dispatcher.drain()
     [reveal] = ana.inbox("Voici comment joindre")
     assert line in reveal.text
@@ -183,8 +186,9 @@ async def test_a_video_pair_gets_no_place(app, net, clock):
     await add_venues(app, "halle")
     ana, hugo = await pair(net)
     await ana.user.send("/rencontres visio")
-    assert (await dry_run(app, clock))["introductions"][0]["meet"] == {"mode": "video", "venue": None, "event": None,
-                                                                       "km": []}
+    doc = await dry_run(app, clock)
+    assert doc["introductions"][0]["meet"] == {"mode": "video", "venue": None, "event": None, "km": []}
+    assert "\n   to meet by video" in preview.as_text(doc, Translator("en"))
     await run_round(app.db, app.config, clock.now())
     await app.dispatcher.drain()
     [to_ana] = ana.inbox("Je te propose")
