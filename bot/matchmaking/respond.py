@@ -152,14 +152,16 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
     venues = {s.venue_id for s in others if s.venue_id is not None} or (
         {member.home_venue_id} if member.home_venue_id else set())
     events = await upcoming_events(session, venues, now)
+    # Where they could meet, with the trips of those put in touch (in a triple, one may have declined).
+    together = [s for s in intro.members if s.member_id == member.id] + list(others)
     place = await meeting_place.stored(session, intro.meet_venue_id, intro.meet_event_id,
-                                       [s.venue_id for s in intro.members], now)
-    place_names = await render.load_names(session, (), [s.member_id for s in intro.members], [intro.meet_venue_id])
+                                       [s.venue_id for s in together], now)
+    place_names = await render.load_names(session, (), [s.member_id for s in together], [intro.meet_venue_id])
 
     def draw(t: Translator) -> Reply:
         blocks = [t("matchmaking.reveal.contact", name=name, contact=render.contact_block(parts, t)) for name, parts in cards]
         text = t("matchmaking.reveal.intro", name=_join_names([name for name, _ in cards], t)) + "\n\n" + "\n\n".join(blocks)
-        where = render.place_text(place, member.id, [s.member_id for s in intro.members], place_names, t, now)
+        where = render.place_text(place, member.id, [s.member_id for s in together], place_names, t, now)
         if where:
             text += "\n\n" + where
         if events:
