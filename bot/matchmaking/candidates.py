@@ -159,7 +159,7 @@ def separate_meet_modes(candidates: list[Candidate], modes: dict[int, str]) -> l
     wanted = {modes.get(c.member_id, "either") for c in candidates}
     if not {"in_person", "video"} <= wanted:
         return candidates
-    ways = {"in_person": ("in_person",), "video": ("video",)}
+    ways = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}
     return [replace(c, languages=frozenset(f"{lang}~{way}" for lang in c.languages
-                                           for way in ways.get(modes.get(c.member_id, "either"), ("in_person", "video"))))
+                                           for way in ways.get(modes.get(c.member_id, "either"), ways["either"])))
             for c in candidates]

@@ -168,7 +168,8 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
             text += "\n\n" + t("matchmaking.reveal.events") + "\n" + "\n".join(e.text(t) for e in events)
         buttons = ()
         if place is not None and place.event is not None:  # the events feature answers this button
-            buttons = ((Button(t("matchmaking.meet.going", event=place.event.title[:40]), "rsvp", f"{place.event.id}:y"),),)
+            going = t("matchmaking.meet.going", event=place.event.title[:40])
+            buttons = ((Button(going, "rsvp", f"{place.event.id}:y"),),)
         return Reply(text + "\n\n" + t("matchmaking.reveal.next"), title=t("matchmaking.reveal.title"), buttons=buttons)
 
     return draw

@@ -172,7 +172,8 @@ async def command(ctx: Context) -> Reply:
     if phrase is not None:
         reply = await _set_meet(ctx, MEET_PHRASES[phrase])
         if guessed:
-            reply = dataclasses.replace(reply, text=f"{ctx.t('matchmaking.settings.understood', word=phrase)}\n{reply.text}")
+            understood = ctx.t("matchmaking.settings.understood", word=phrase)
+            reply = dataclasses.replace(reply, text=f"{understood}\n{reply.text}")
         return reply
     head, guessed = resolve_word(plain(words[0]))
     if head is None:
