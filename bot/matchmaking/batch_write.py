@@ -86,8 +86,13 @@ async def names_for(session: AsyncSession, plan, pool) -> render.Names:
 
 async def write_introductions(session: AsyncSession, config: Config, rnd: MatchRound, plan, pool, at: datetime,
                               proposal: Callable[..., Callable[[Translator], Reply]], key_of: Callable[[str, int], str],
-                              purpose: str) -> tuple[int, list[tuple[tuple[int, ...], int]]]:
-    """Write the plan's introductions and their proposals; returns (written, dropped)."""
+                              purpose: str, columns: Callable[[tuple[int, ...]], dict] | None = None,
+                              ) -> tuple[int, list[tuple[tuple[int, ...], int]]]:
+    """Write the plan's introductions and their proposals; returns (written, dropped).
+
+    `proposal` is also passed `members=` (the introduction's members, in order); `columns(members)`
+    gives further Introduction columns (the meeting place).
+    """
     wanted = set(plan.matched_ids())
     ready = await recipients(session, config, at, wanted)
     names = await names_for(session, plan, pool)
@@ -108,7 +113,7 @@ async def write_introductions(session: AsyncSession, config: Config, rnd: MatchR
             cross_venue=intro.has("cross_venue"), need_offer=intro.has("need_offer"), repeat=bool(intro.repeat),
             status=PROPOSED, created_at=at,
             # The answer window starts when the last of them can read it (quiet hours defer delivery).
-            expires_at=latest + timedelta(hours=hours)))
+            expires_at=latest + timedelta(hours=hours), **(columns(tuple(intro.members)) if columns else {})))
     session.add_all(rows)
     await session.flush()  # one INSERT ... RETURNING for all of them
     slots, messages = [], []
@@ -120,7 +125,7 @@ async def write_introductions(session: AsyncSession, config: Config, rnd: MatchR
                               response=PENDING))
             partners = [(m, ready[m].venue_id) for m in intro.members if m != member_id]
             t = translators.setdefault(who.locale, Translator(who.locale))
-            reply = proposal(member_id, partners, row.reasons, names, row.id, hours)(t)
+            reply = proposal(member_id, partners, row.reasons, names, row.id, hours, members=tuple(intro.members))(t)
             reply = Reply(reply.text, reply.title, reply.buttons, silent=True)
             for button in reply.all_buttons():
                 button.data  # noqa: B018 -- validates the 64-byte limit now, as enqueue does

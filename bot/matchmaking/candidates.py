@@ -2,13 +2,14 @@
 
 Members due but without attention budget for one more nudge are left out *before* planning (so the
 matching never pairs someone with a person who will not hear of it) and reported as unmatched with
-reason "budget". Everything is read at the round's time `at`, so a dry-run and the run agree.
+reason "budget". A member who wants to meet only in person is never paired with one who wants only
+video (`separate_meet_modes`). Everything is read at the round's time `at`, so a dry-run and the run agree.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -38,6 +39,7 @@ class Pool:
     excluded: list[tuple[int, str]] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
     venue_slugs: dict[int, str | None] = field(default_factory=dict)
+    meet_modes: dict[int, str] = field(default_factory=dict)  # in_person | video | either (bot.matchmaking.prefs)
 
     @property
     def size(self) -> int:
@@ -139,4 +141,25 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Poo
             interests=frozenset(own.get("interest", ())), languages=member_languages(member, pref),
             preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
             priority=bool(pref and pref.priority)))
+        pool.meet_modes[member.id] = pref.meet_mode if pref is not None and pref.meet_mode else "either"
+    pool.candidates = separate_meet_modes(pool.candidates, pool.meet_modes)
     return pool
+
+
+def separate_meet_modes(candidates: list[Candidate], modes: dict[int, str]) -> list[Candidate]:
+    """In-person-only and video-only members never paired, through the engine's language rule.
+
+    Each language becomes one token per way of meeting the member accepts ("fr~in_person",
+    "fr~video"; both for "either"), so two members share a token exactly when they share a language
+    and a way of meeting. A round with nobody on one side keeps its languages as they are. Unlike
+    "never with" lists (one entry per excluded pair: 1,000 x 1,000 members is a million pairs and
+    seconds of work), this costs nothing at any size; the engine then reports a member with nobody
+    compatible as `no_common_language`.
+    """
+    wanted = {modes.get(c.member_id, "either") for c in candidates}
+    if not {"in_person", "video"} <= wanted:
+        return candidates
+    ways = {"in_person": ("in_person",), "video": ("video",), "either": ("in_person", "video")}
+    return [replace(c, languages=frozenset(f"{lang}~{way}" for lang in c.languages
+                                           for way in ways.get(modes.get(c.member_id, "either"), ways["either"])))
+            for c in candidates]

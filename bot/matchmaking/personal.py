@@ -45,7 +45,8 @@ async def export(session: AsyncSession, member: Member) -> dict[str, Any]:
                        "met": mine.met, "partners": partners, "proposed_at": intro.created_at.isoformat()})
     settings = None
     if prefs is not None:
-        settings = {"venue_preference": prefs.venue_preference, "languages": prefs.languages,
+        settings = {"venue_preference": prefs.venue_preference, "meet_mode": prefs.meet_mode,
+                    "languages": prefs.languages,
                     "never_with": [{"id": i, "name": names.get(i)} for i in prefs.never_with or []],
                     "priority_next_round": prefs.priority}
     return {"settings": settings, "introductions": listed}

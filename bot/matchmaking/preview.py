@@ -4,7 +4,10 @@ as text for the CLI and `/matchmaking preview`.
 Schema (nothing more, nothing less):
     {"period": str, "candidates": int,
      "introductions": [{"members": [{"id": int, "name": str, "venue": slug}], "score": float,
-                        "reasons": [str]}],
+                        "reasons": [str],
+                        "meet": null | {"mode": "in_person" | "video", "venue": slug | null,
+                                        "event": null | {"id": int, "title": str, "starts_at": ISO},
+                                        "km": [float | null per member]}}],
      "unmatched": [{"id": int, "name": str, "reason": str}],
      "stats": {...}}
 `candidates` counts every member due (including those left out for lack of attention budget);
@@ -38,6 +41,7 @@ async def document(session: AsyncSession, prepared: Prepared, t: Translator) -> 
         "members": [{"id": m, "name": pool.names.get(m, ""), "venue": pool.venue_slugs.get(m)} for m in intro.members],
         "score": round(float(intro.score), 3),
         "reasons": render.reason_texts(reasons, names, t),
+        "meet": render.place_json(prepared.places.get(intro.members), names),
     } for intro, reasons in zip(plan.introductions, stored)]
     unmatched = [{"id": u.member_id, "name": pool.names.get(u.member_id, ""), "reason": u.reason.value}
                  for u in plan.unmatched]
@@ -67,6 +71,20 @@ def _people(members: list[dict[str, Any]], venues: dict[str, str], t: Translator
     return parts[0] if len(parts) == 1 else t("matchmaking.and", a=", ".join(parts[:-1]), b=parts[-1])
 
 
+def _meet_text(meet: dict[str, Any] | None, venues: dict[str, str], t: Translator) -> str | None:
+    """Where the pair could meet, for animators: "by video", or the venue (and its event)."""
+    if not meet:
+        return None
+    if meet["mode"] == "video":
+        return t("matchmaking.meet.preview_video")
+    if not meet["venue"]:
+        return None
+    venue = venues.get(meet["venue"], meet["venue"])
+    if meet["event"]:
+        return t("matchmaking.meet.preview_event", venue=venue, event=meet["event"]["title"])
+    return t("matchmaking.meet.preview_place", venue=venue)
+
+
 def _names(names: list[str], t: Translator) -> str:
     if len(names) <= NAMES_SHOWN:
         return ", ".join(names)
@@ -93,6 +111,8 @@ def as_text(doc: dict[str, Any], t: Translator, *, already: bool = False, limit:
     for intro in shown:
         lines.append(t("matchmaking.preview.pair", people=_people(intro["members"], venues, t)))
         lines += [f"   {reason}" for reason in intro["reasons"]]
+        if meet := _meet_text(intro.get("meet"), venues, t):
+            lines.append(f"   {meet}")
     if limit is not None and len(doc["introductions"]) > limit:
         lines.append(t("matchmaking.preview.more", count=len(doc["introductions"]) - limit))
     if doc["unmatched"]:

@@ -3,7 +3,8 @@
 Two voices: `why_for` speaks to one member about their partner ("Ana is looking for "3D printing",
 which you offer; you both like "woodworking""), `reason_texts` describes a pair to animators
 (previews, the dry-run JSON). Names are read once per batch (`load_names`) and passed in, so a
-renderer is a plain function of a Translator: what `notify_member` needs.
+renderer is a plain function of a Translator: what `notify_member` needs. `place_text` says where
+an introduction could meet (see `meeting_place`), the reader's own trip first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.events.render import format_when
+from bot.matchmaking.meeting_place import VIDEO, Place
 from bot.members.contacts import ContactPart
 from bot.i18n import Translator
 from storage.models import Member, Skill, Venue
@@ -173,3 +176,58 @@ class UpcomingEvent:
     def text(self, t: Translator) -> str:
         local = self.starts_at.astimezone(ZoneInfo(self.timezone))
         return t("matchmaking.reveal.event", title=self.title, venue=self.venue, when=local.strftime("%d/%m %H:%M"))
+
+
+# -- where to meet --------------------------------------------------------------------------------
+
+def trips_text(place: Place, viewer: int | None, members: Sequence[int | None], names: Names, t: Translator) -> str:
+    """ "12 km pour toi, 9 km pour Ana": the viewer first, then the others; unknown trips left out."""
+    trips = list(zip(members, place.km))
+    trips.sort(key=lambda trip: trip[0] != viewer)  # stable: the others keep their order
+    parts = []
+    for member_id, km in trips:
+        if km is None:
+            continue
+        distance = t("matchmaking.meet.on_site") if km < 0.5 else t("matchmaking.meet.km", km=round(km))
+        parts.append(t("matchmaking.meet.for_you", distance=distance) if member_id == viewer
+                     else t("matchmaking.meet.for_other", distance=distance, name=names.member(member_id, t)))
+    return ", ".join(parts)
+
+
+def at_venue(name: str, t: Translator) -> str:
+    """ "à La Fabrique", "au Hangar", "aux Ateliers" (French contracts "à le"); "at Le Hangar"."""
+    for article, key in (("Le ", "at_venue_le"), ("Les ", "at_venue_les")):
+        if name.startswith(article) and len(name) > len(article):
+            return t(f"matchmaking.meet.{key}", rest=name[len(article):])
+    return t("matchmaking.meet.at_venue", name=name)
+
+
+def place_text(place: Place | None, viewer: int | None, members: Sequence[int | None], names: Names,
+               t: Translator, now: datetime | None = None) -> str | None:
+    """One line: where they could meet (the venue, its event if any, each one's trip), or "by video"."""
+    if place is None:
+        return None
+    if place.mode == VIDEO:
+        return t("matchmaking.meet.video")
+    if place.venue_id is None:
+        return None
+    venue = at_venue(names.venue(place.venue_id, t), t)
+    if place.event is not None:
+        when = format_when(place.event.starts_at, place.event.timezone, t.locale, now)
+        text = t("matchmaking.meet.at_event", at_venue=venue, event=place.event.title, when=when)
+    else:
+        text = t("matchmaking.meet.at", at_venue=venue)
+    trips = trips_text(place, viewer, members, names, t)
+    return t("matchmaking.meet.line", place=text, trips=trips) if trips else t("matchmaking.meet.line_alone", place=text)
+
+
+def place_json(place: Place | None, names: Names) -> dict[str, Any] | None:
+    """The place for animators (the dry-run JSON): mode, venue slug, event, trips in member order."""
+    if place is None:
+        return None
+    event = place.event
+    return {"mode": place.mode,
+            "venue": names.venue_slugs.get(place.venue_id) if place.venue_id is not None else None,
+            "event": None if event is None else {"id": event.id, "title": event.title,
+                                                 "starts_at": event.starts_at.isoformat()},
+            "km": [None if km is None else round(km, 1) for km in place.km]}

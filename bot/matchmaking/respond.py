@@ -28,7 +28,7 @@ from bot.outbox.attention import budget_left, is_quiet
 from bot.config import Config
 from bot.members.contacts import contact_card
 from bot.i18n import Translator
-from bot.matchmaking import render
+from bot.matchmaking import meeting_place, render
 from bot.matchmaking.run import ask_key
 from bot.outbox.notify import member_identity, member_timezone, notify_member
 from bot.types import Button, Reply
@@ -142,7 +142,8 @@ async def upcoming_events(session: AsyncSession, venue_ids: set[int], now: datet
 
 async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member, others: list[IntroductionMember],
                       platform: str, now: datetime):
-    """The renderer of one member's reveal: the others' contacts on `platform`, then their venues' events."""
+    """The renderer of one member's reveal: the others' contacts on `platform`, where they could meet
+    (with the event's RSVP button), then their venues' events."""
     cards = []
     for slot in others:
         other = await session.get(Member, slot.member_id) if slot.member_id else None
@@ -151,13 +152,25 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
     venues = {s.venue_id for s in others if s.venue_id is not None} or (
         {member.home_venue_id} if member.home_venue_id else set())
     events = await upcoming_events(session, venues, now)
+    # Where they could meet, with the trips of those put in touch (in a triple, one may have declined).
+    together = [s for s in intro.members if s.member_id == member.id] + list(others)
+    place = await meeting_place.stored(session, intro.meet_venue_id, intro.meet_event_id,
+                                       [s.venue_id for s in together], now)
+    place_names = await render.load_names(session, (), [s.member_id for s in together], [intro.meet_venue_id])
 
     def draw(t: Translator) -> Reply:
         blocks = [t("matchmaking.reveal.contact", name=name, contact=render.contact_block(parts, t)) for name, parts in cards]
         text = t("matchmaking.reveal.intro", name=_join_names([name for name, _ in cards], t)) + "\n\n" + "\n\n".join(blocks)
+        where = render.place_text(place, member.id, [s.member_id for s in together], place_names, t, now)
+        if where:
+            text += "\n\n" + where
         if events:
             text += "\n\n" + t("matchmaking.reveal.events") + "\n" + "\n".join(e.text(t) for e in events)
-        return Reply(text + "\n\n" + t("matchmaking.reveal.next"), title=t("matchmaking.reveal.title"))
+        buttons = ()
+        if place is not None and place.event is not None:  # the events feature answers this button
+            going = t("matchmaking.meet.going", event=place.event.title[:40])
+            buttons = ((Button(going, "rsvp", f"{place.event.id}:y"),),)
+        return Reply(text + "\n\n" + t("matchmaking.reveal.next"), title=t("matchmaking.reveal.title"), buttons=buttons)
 
     return draw
 

@@ -15,6 +15,8 @@ introductions and every proposal message to the outbox in ONE short transaction.
 - An introduction whose message cannot be written to one of its members (unreachable since the
   candidates were read, no longer opted in, or over budget) is dropped as a whole: nobody is proposed
   someone who will never hear of it. Their partners get priority next round.
+- Each in-person introduction gets a place to meet (see `meeting_place`), chosen once per round
+  while planning, said in the proposal and stored on the introduction for the reveal.
 - `prepare` is also the dry-run: it reads exactly what the run reads, and the plan's randomness is
   seeded by the period, so a dry-run and a run at the same time give the same introductions.
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.i18n import Translator
 from bot.matchmaking.engine import RoundPlan, plan_round
-from bot.matchmaking import render
+from bot.matchmaking import meeting_place, render
 from bot.matchmaking.batch_write import write_introductions
 from bot.matchmaking.candidates import Pool, build_pool
 from bot.matchmaking.history import build_history
@@ -57,6 +59,7 @@ class Prepared:
     pool: Pool = field(default_factory=Pool)
     plan: RoundPlan | None = None
     already: MatchRound | None = None  # the round of this period, if it already ran
+    places: dict[tuple[int, ...], meeting_place.Place] = field(default_factory=dict)  # by introduction's members
 
 
 @dataclass
@@ -89,7 +92,18 @@ async def prepare(session: AsyncSession, config: Config, at: datetime, *, plan_i
     # The solver is CPU work of seconds on large networks: in a thread, the event loop stays free.
     plan = await asyncio.to_thread(plan_round, pool.candidates, history, weights=mm.weights_for_engine(),
                                    seed=period, allow_triples=mm.allow_triples)
-    return Prepared(at, period, fire, pool, plan, already)
+    return Prepared(at, period, fire, pool, plan, already, await places_for(session, config, pool, plan, at))
+
+
+async def places_for(session: AsyncSession, config: Config, pool: Pool, plan: RoundPlan,
+                     at: datetime) -> dict[tuple[int, ...], meeting_place.Place]:
+    """Where each introduction could meet: events they could go to once they have answered."""
+    places = await meeting_place.load(session, at + timedelta(hours=config.matchmaking.answer_hours),
+                                      at + meeting_place.EVENT_HORIZON)
+    venue_of = {c.member_id: c.venue_id for c in pool.candidates}
+    return {intro.members: places.choose([venue_of.get(m) for m in intro.members],
+                                         [pool.meet_modes.get(m, meeting_place.EITHER) for m in intro.members])
+            for intro in plan.introductions}
 
 
 def round_stats(prepared: Prepared) -> dict:
@@ -101,12 +115,17 @@ def round_stats(prepared: Prepared) -> dict:
 
 
 def proposal(viewer: int, partners: list[tuple[int, int | None]], reasons: list[dict], names: render.Names,
-             intro_id: int, hours: int):
-    """The one message a member gets about an introduction: who, why, two buttons."""
+             intro_id: int, hours: int, place: meeting_place.Place | None = None,
+             members: tuple[int, ...] = ()):
+    """The one message a member gets about an introduction: who, why, where they could meet, two buttons."""
 
     def draw(t: Translator) -> Reply:
         text = t("matchmaking.proposal", who=render.who(partners, names, t),
                  why=render.why_for(viewer, [m for m, _ in partners], reasons, names, t), hours=hours)
+        where = render.place_text(place, viewer, members, names, t)
+        if where:  # after who and why, before how answering works
+            head, _, rest = text.partition("\n\n")
+            text = f"{head}\n{where}\n\n{rest}" if rest else f"{head}\n{where}"
         buttons = ((Button(t("matchmaking.yes"), "mm.yes", str(intro_id)),
                     Button(t("matchmaking.no"), "mm.no", str(intro_id))),)
         return Reply(text, title=t("matchmaking.proposal_title"), buttons=buttons)
@@ -124,8 +143,18 @@ async def _write(session: AsyncSession, config: Config, prepared: Prepared, trig
     rnd = MatchRound(period=prepared.period, status="sent", trigger=trigger, run_at=at, stats={}, created_at=at)
     session.add(rnd)
     await session.flush()  # a concurrent run of the same period fails here, before any message
-    written, dropped = await write_introductions(session, config, rnd, plan, prepared.pool, at, proposal, ask_key,
-                                                 PROPOSAL)
+    places = prepared.places
+
+    def placed(viewer, partners, reasons, names, intro_id, hours, members=()):
+        return proposal(viewer, partners, reasons, names, intro_id, hours, places.get(tuple(members)), tuple(members))
+
+    def columns(members: tuple[int, ...]) -> dict:
+        place = places.get(members)
+        return {"meet_venue_id": place.venue_id if place else None,
+                "meet_event_id": place.event.id if place and place.event else None}
+
+    written, dropped = await write_introductions(session, config, rnd, plan, prepared.pool, at, placed, ask_key,
+                                                 PROPOSAL, columns=columns)
     outcome = Outcome("ran", prepared, rnd.id, written, dropped)
     priority = set(plan.priority_next())
     for members, missing in dropped:

@@ -32,6 +32,8 @@ class IntroPreferences(Base):
     never_with: Mapped[list] = mapped_column(default=list)  # member ids, private to this member
     languages: Mapped[list | None] = mapped_column(nullable=True)  # None: Member.languages
     priority: Mapped[bool] = mapped_column(Boolean, default=False)  # left out by the matching last round
+    # in_person | video | either (default): in-person-only and video-only members are never paired
+    meet_mode: Mapped[str] = mapped_column(String(10), default="either", server_default="either")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -69,6 +71,10 @@ class Introduction(Base):
     expires_at: Mapped[datetime] = mapped_column()  # answer window, from the latest delivery time
     closed_at: Mapped[datetime | None] = mapped_column()  # revealed, declined, expired or cancelled
     revealed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Where they could meet (bot.matchmaking.meeting_place): a network venue, maybe at one of its
+    # events; both None for a video pair or when no place is known.
+    meet_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    meet_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
     round: Mapped[MatchRound] = relationship(back_populates="introductions")
     members: Mapped[list["IntroductionMember"]] = relationship(

@@ -1,11 +1,13 @@
 """/introductions (/rencontres): a member's introduction settings, by buttons or typed words.
 
-On/off, cadence, a pause until a date (it ends by itself, with one notice), same-venue preference, a
-private "never with" list (people the member can see in the directory) and languages. Typed forms,
-in either language: `/rencontres off`, `/rencontres mensuel`, `/rencontres pause 15/01`,
-`/rencontres jamais Ana`, `/rencontres retirer Ana`, `/rencontres langues fr en`. A slightly
-misspelt word (`/rencontres mensul`) is understood when one known word is clearly closest, and the
-answer says what was understood. The panel keeps six buttons: cadence and venues open a sub-menu.
+On/off, cadence, a pause until a date (it ends by itself, with one notice), same-venue preference, in
+person or by video, a private "never with" list (people the member can see in the directory) and
+languages. Typed forms, in either language: `/rencontres off`, `/rencontres mensuel`,
+`/rencontres pause 15/01`, `/rencontres jamais Ana`, `/rencontres retirer Ana`,
+`/rencontres langues fr en`, `/rencontres visio`, `/introductions in person`, `/rencontres peu importe`.
+A slightly misspelt word (`/rencontres mensul`, `/rencontres en persone`) is understood when one
+known word is clearly closest, and the answer says what was understood. The panel keeps seven buttons:
+cadence, venues and the way of meeting open a sub-menu.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.directory.visibility import visible_members
 from bot.members.languages import ALIASES as LANGUAGES
-from bot.matchmaking.prefs import MAX_NEVER_WITH, VENUE_PREFERENCES, preferences
+from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES, preferences
 from bot.matchmaking.wording import language_names
 from bot.outbox.notify import member_timezone
 from bot.payloads import parse_id
@@ -36,7 +38,8 @@ WORD_CUTOFF = 80  # how close a misspelt word must be to a known one (rapidfuzz 
 WORD_MIN_LENGTH = 4  # shorter words ("on", "non", "oui") are too close to each other to guess
 WORD_MARGIN = 5  # a runner-up meaning something else this close makes the guess ambiguous
 CADENCE_CHOICES = ("weekly", "biweekly", "monthly")
-SPELLED = {"desactiver": "désactiver", "meme": "même", "defaut": "défaut"}  # known words, as people write them
+SPELLED = {"desactiver": "désactiver", "meme": "même", "defaut": "défaut", "presentiel": "présentiel",
+           "indifferent": "indifférent", "video": "vidéo"}  # known words, as people write them
 
 CADENCES = {"weekly": "weekly", "hebdo": "weekly", "hebdomadaire": "weekly", "semaine": "weekly",
             "biweekly": "biweekly", "fortnightly": "biweekly", "quinzaine": "biweekly", "2semaines": "biweekly",
@@ -46,7 +49,13 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "jamais": "never", "allow": "allow", "retirer": "allow", "languages": "languages", "langues": "languages",
          "cadence": "cadence", "rythme": "cadence", "same": "same_venue_ok", "meme": "same_venue_ok",
          "others": "other_venues_only", "autres": "other_venues_only", "prefer": "other_venues_preferred",
-         "defaut": "other_venues_preferred", "default": "other_venues_preferred"}
+         "defaut": "other_venues_preferred", "default": "other_venues_preferred",
+         # in person or by video (the values are MEET_MODES)
+         "visio": "video", "video": "video", "distanciel": "video", "presentiel": "in_person",
+         "personne": "in_person", "either": "either", "both": "either", "indifferent": "either"}
+# Ways of meeting said in two words (`/rencontres en personne`), matched on the whole text.
+MEET_PHRASES = {"en personne": "in_person", "in person": "in_person", "peu importe": "either",
+                "les deux": "either", "a distance": "video", "by video": "video", "en visio": "video"}
 
 
 def _error(ctx: Context, key: str, **params) -> Reply:
@@ -73,6 +82,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
         t("matchmaking.settings.paused", date=member.paused_until.astimezone(zone).strftime("%d/%m/%Y"))
         if paused else t("matchmaking.settings.not_paused"),
         t("matchmaking.settings.venues", choice=t(f"matchmaking.venue_pref.{prefs.venue_preference}")),
+        t("matchmaking.meet.setting", choice=t(f"matchmaking.meet.mode.{_mode(prefs)}")),
         t("matchmaking.settings.languages", languages=language_names(languages)),
         t("matchmaking.settings.never", count=len(prefs.never_with or [])),
     ]
@@ -83,7 +93,8 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
          b(t("matchmaking.settings.resume" if paused else "matchmaking.settings.pause"), "mm.set",
            "resume" if paused else "pause")),
         (b(t("matchmaking.settings.cadence_button"), "mm.set", "menu:cadence"),
-         b(t("matchmaking.settings.venues_button"), "mm.set", "menu:venues")),
+         b(t("matchmaking.settings.venues_button"), "mm.set", "menu:venues"),
+         b(t("matchmaking.meet.button"), "mm.set", "menu:meet")),
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
     )
@@ -94,7 +105,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
 
 
 async def _submenu(ctx: Context, which: str) -> Reply:
-    """Cadence or venue preference: three choices and a way back, in place of the panel."""
+    """Cadence, venue preference or way of meeting: three choices and a way back, in place of the panel."""
     member = ctx.member
     assert member is not None
     t = ctx.t
@@ -102,6 +113,10 @@ async def _submenu(ctx: Context, which: str) -> Reply:
         current = t(f"matchmaking.cadence.{member.cadence}") if member.cadence in CADENCE_CHOICES else member.cadence
         choices = tuple((Button(t(f"matchmaking.cadence.{c}"), "mm.set", f"c:{c}"),) for c in CADENCE_CHOICES)
         text = t("matchmaking.settings.choose_cadence", current=current)
+    elif which == "meet":
+        prefs = await preferences(ctx.session, member.id, ctx.now)
+        choices = tuple((Button(_capital(t(f"matchmaking.meet.mode.{m}")), "mm.set", f"m:{m}"),) for m in MEET_MODES)
+        text = t("matchmaking.meet.choose", current=t(f"matchmaking.meet.mode.{_mode(prefs)}"))
     else:
         prefs = await preferences(ctx.session, member.id, ctx.now)
         choices = tuple((Button(t(f"matchmaking.venue_pref.{v}"), "mm.set", f"v:{v}"),) for v in VENUE_PREFERENCES)
@@ -128,10 +143,38 @@ def resolve_word(word: str) -> tuple[str | None, bool]:
     return best, True
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _mode(prefs) -> str:
+    return prefs.meet_mode if prefs.meet_mode in MEET_MODES else MEET_MODES[0]
+
+
+def resolve_phrase(text: str) -> tuple[str | None, bool]:
+    """The two-word way of meeting `text` stands for (a typo forgiven, as for words), or (None, False)."""
+    if text in MEET_PHRASES:
+        return text, False
+    if len(text.split()) != 2:
+        return None, False
+    found = process.extract(text, list(MEET_PHRASES), scorer=fuzz.ratio, limit=2, score_cutoff=WORD_CUTOFF)
+    if not found or (len(found) > 1 and MEET_PHRASES[found[1][0]] != MEET_PHRASES[found[0][0]]
+                     and found[0][1] - found[1][1] < WORD_MARGIN):
+        return None, False
+    return found[0][0], True
+
+
 async def command(ctx: Context) -> Reply:
     words = ctx.args.split(maxsplit=1)
     if not words:
         return await _panel(ctx)
+    phrase, guessed = resolve_phrase(plain(" ".join(ctx.args.split()).replace("-", " ")))
+    if phrase is not None:
+        reply = await _set_meet(ctx, MEET_PHRASES[phrase])
+        if guessed:
+            understood = ctx.t("matchmaking.settings.understood", word=phrase)
+            reply = dataclasses.replace(reply, text=f"{understood}\n{reply.text}")
+        return reply
     head, guessed = resolve_word(plain(words[0]))
     if head is None:
         return Reply(ctx.t("matchmaking.settings.unknown", word=words[0][:40]), private=True)
@@ -159,7 +202,15 @@ async def _run_word(ctx: Context, head: str, rest: str) -> Reply:
         return await allow(ctx, rest)
     if action == "languages":
         return await set_languages(ctx, rest) if rest else await _ask(ctx, "lang")
+    if action in MEET_MODES:
+        return await _set_meet(ctx, action)
     return await _apply(ctx, action)
+
+
+async def _set_meet(ctx: Context, mode: str, edit: bool = False) -> Reply:
+    assert ctx.member is not None
+    (await preferences(ctx.session, ctx.member.id, ctx.now)).meet_mode = mode
+    return await _panel(ctx, ctx.t("matchmaking.settings.saved"), edit=edit)
 
 
 async def _set_cadence(ctx: Context, cadence: str) -> Reply:
@@ -193,9 +244,11 @@ async def pressed(ctx: Context) -> Reply:
         return await _panel(ctx, ctx.t("matchmaking.settings.saved"), edit=True)
     if payload.startswith("v:") and payload[2:] in VENUE_PREFERENCES:
         return await _apply(ctx, payload[2:], edit=True)
+    if payload.startswith("m:") and payload[2:] in MEET_MODES:
+        return await _set_meet(ctx, payload[2:], edit=True)
     if payload in ("on", "off", "resume"):
         return await _apply(ctx, payload, edit=True)
-    if payload in ("menu:cadence", "menu:venues"):
+    if payload in ("menu:cadence", "menu:venues", "menu:meet"):
         return await _submenu(ctx, payload[5:])
     if payload == "panel":
         return await _panel(ctx, edit=True)

@@ -134,7 +134,7 @@ async def test_dry_run_json_has_exactly_the_schema_and_the_run_matches_it(app, n
     assert set(doc) == {"period", "candidates", "introductions", "unmatched", "stats"}
     assert isinstance(doc["period"], str) and doc["period"] == "2026-W47" and doc["candidates"] == 5
     for intro in doc["introductions"]:
-        assert set(intro) == {"members", "score", "reasons"} and isinstance(intro["score"], float)
+        assert set(intro) == {"members", "score", "reasons", "meet"} and isinstance(intro["score"], float)
         assert all(set(m) == {"id", "name", "venue"} and isinstance(m["id"], int) for m in intro["members"])
         assert all(isinstance(r, str) and r for r in intro["reasons"])
     for left in doc["unmatched"]:

@@ -1,0 +1,112 @@
+"""In person or by video: a member's choice in /introductions (buttons, typed words in both languages,
+typos), shown in /mydata, and never an in-person-only member with a video-only one."""
+
+from __future__ import annotations
+
+import random
+
+from bot.matchmaking.candidates import separate_meet_modes
+from bot.matchmaking.engine import Candidate, History, plan_round
+from bot.matchmaking.run import prepare, run_round
+from bot.types import Button
+from storage.models.matchmaking import IntroPreferences
+
+
+def button(replies, label):
+    return next(b for r in replies for b in r.all_buttons() if b.label == label)
+
+
+async def mode_of(app, member_id):
+    async with app.db.session() as session:
+        prefs = await session.get(IntroPreferences, member_id)
+        return prefs.meet_mode if prefs else None
+
+
+async def test_a_member_chooses_video_by_button_and_sees_it_in_the_panel_and_mydata(app, net):
+    ana = await net.member("Ana", "fabrique")
+    panel = await ana.user.send("/rencontres")
+    assert "Rencontre : en personne ou en visio" in panel[0].text  # the default
+    menu = await ana.user.press(button(panel, "Rencontre…"))
+    assert [b.label for b in menu[0].all_buttons()] == ["En personne ou en visio", "En personne", "En visio", "Retour"]
+    assert "Actuellement : en personne ou en visio" in menu[0].text
+    saved = await ana.user.press(button(menu, "En visio"))
+    assert saved[0].text.startswith("C'est enregistré.") and "Rencontre : en visio" in saved[0].text
+    assert await mode_of(app, ana.id) == "video"
+    export = (await ana.user.send("/mesdonnees"))[0].attachment
+    assert '"meet_mode": "video"' in export.content.decode()
+    forged = await ana.user.press(Button("x", "mm.set", "m:teleport"))
+    assert "teleport" not in forged[0].text and await mode_of(app, ana.id) == "video"
+
+
+async def test_typed_words_in_french_with_typos_understood(app, net):
+    ana = await net.member("Ana", "fabrique")
+    said = (await ana.user.send("/rencontres en personne"))[0].text
+    assert said.startswith("C'est enregistré.") and "Rencontre : en personne" in said
+    assert await mode_of(app, ana.id) == "in_person"
+    await ana.user.send("/rencontres visio")
+    assert await mode_of(app, ana.id) == "video"
+    await ana.user.send("/rencontres peu importe")
+    assert await mode_of(app, ana.id) == "either"
+    guessed = (await ana.user.send("/rencontres en persone"))[0].text
+    assert guessed.startswith("(J'ai compris « en personne ».)") and await mode_of(app, ana.id) == "in_person"
+    guessed = (await ana.user.send("/rencontres visoi"))[0].text
+    assert guessed.startswith("(J'ai compris « visio ».)") and await mode_of(app, ana.id) == "video"
+    await ana.user.send("/rencontres présentiel")
+    assert await mode_of(app, ana.id) == "in_person"
+    unknown = (await ana.user.send("/rencontres téléportation"))[0].text
+    assert "Je ne connais pas « téléportation »" in unknown and await mode_of(app, ana.id) == "in_person"
+
+
+async def test_typed_words_in_english(app, net):
+    hugo = await net.member("Hugo", "hangar", locale="en")
+    said = (await hugo.user.send("/introductions video"))[0].text
+    assert "Meeting: by video" in said and await mode_of(app, hugo.id) == "video"
+    await hugo.user.send("/introductions in person")
+    assert await mode_of(app, hugo.id) == "in_person"
+    await hugo.user.send("/introductions In-Person")
+    assert await mode_of(app, hugo.id) == "in_person"
+    await hugo.user.send("/introductions either")
+    assert await mode_of(app, hugo.id) == "either"
+    guessed = (await hugo.user.send("/introductions in persn"))[0].text
+    assert guessed.startswith('(I understood "in person".)')
+    assert await mode_of(app, hugo.id) == "in_person"
+
+
+async def test_in_person_only_and_video_only_are_never_paired(app, net, clock):
+    # Ana and Hugo help each other both ways: the best pair of the round, were it not for the modes.
+    ana = await net.member("Ana", "fabrique", needs="3d-printing", offers="accounting")
+    hugo = await net.member("Hugo", "hangar", needs="accounting", offers="3d-printing")
+    zoe = await net.member("Zoé", "moulin", offers="3d-printing")
+    await ana.user.send("/rencontres en personne")
+    await hugo.user.send("/rencontres visio")
+    async with app.db.session() as session:
+        prepared = await prepare(session, app.config, clock.now())
+    assert [set(i.members) for i in prepared.plan.introductions] == [{ana.id, zoe.id}]
+    await hugo.user.send("/rencontres peu importe")  # now they may meet: by video
+    outcome = await run_round(app.db, app.config, clock.now())
+    assert outcome.introductions == 1
+    assert {tuple(sorted(i.members)) for i in outcome.prepared.plan.introductions} == {tuple(sorted((ana.id, hugo.id)))}
+
+
+def test_the_exclusion_holds_in_a_large_random_round_and_costs_nothing_without_a_conflict():
+    rng = random.Random(7)
+    modes = {}
+    candidates = []
+    for i in range(600):
+        modes[i] = rng.choice(["either", "in_person", "video"])
+        candidates.append(Candidate(member_id=i, venue_id=rng.randrange(20), offers=frozenset(rng.sample(range(30), 3)),
+                                    needs=frozenset(rng.sample(range(30), 2)), interests=frozenset(rng.sample(range(30), 2)),
+                                    languages=frozenset(rng.choice([{"fr"}, {"fr", "en"}, {"en"}]))))
+    separated = separate_meet_modes(candidates, modes)
+    plan = plan_round(separated, History(), seed="meet")
+    assert plan.stats.coverage > 0.8  # the round still pairs nearly everyone
+    pairs = [pair for intro in plan.introductions for pair in intro.pairs()]
+    assert pairs and not any({modes[a], modes[b]} == {"in_person", "video"} for a, b in pairs)
+    assert any({modes[a], modes[b]} == {"either", "video"} for a, b in pairs)  # "either" meets both sides
+    unseparated = plan_round(candidates, History(), seed="meet")
+    assert any({modes[a], modes[b]} == {"in_person", "video"}  # what the separation prevents
+               for intro in unseparated.introductions for a, b in intro.pairs())
+    by_id = {c.member_id: c for c in candidates}
+    assert all(by_id[a].languages & by_id[b].languages for a, b in pairs)  # a real shared language, always
+    # Nobody on one side: the candidates are left exactly as they were.
+    assert separate_meet_modes(candidates, {i: "video" if i % 2 else "either" for i in modes}) is candidates
