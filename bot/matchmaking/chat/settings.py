@@ -5,7 +5,8 @@ private "never with" list (people the member can see in the directory) and langu
 in either language: `/rencontres off`, `/rencontres mensuel`, `/rencontres pause 15/01`,
 `/rencontres jamais Ana`, `/rencontres retirer Ana`, `/rencontres langues fr en`. A slightly
 misspelt word (`/rencontres mensul`) is understood when one known word is clearly closest, and the
-answer says what was understood. The panel keeps six buttons: cadence and venues open a sub-menu.
+answer says what was understood. The panel keeps seven buttons: cadence and venues open a sub-menu;
+"introduce me now" (`/rencontres maintenant`) asks for a one-off introduction.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "jamais": "never", "allow": "allow", "retirer": "allow", "languages": "languages", "langues": "languages",
          "cadence": "cadence", "rythme": "cadence", "same": "same_venue_ok", "meme": "same_venue_ok",
          "others": "other_venues_only", "autres": "other_venues_only", "prefer": "other_venues_preferred",
-         "defaut": "other_venues_preferred", "default": "other_venues_preferred"}
+         "defaut": "other_venues_preferred", "default": "other_venues_preferred",
+         "now": "now", "maintenant": "now"}  # a one-off introduction (chat/answers.introduce_now)
 
 
 def _error(ctx: Context, key: str, **params) -> Reply:
@@ -86,6 +88,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
          b(t("matchmaking.settings.venues_button"), "mm.set", "menu:venues")),
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
+        (b(t("matchmaking.one_off.button"), "mm.set", "now"),),
     )
     if note:  # what just happened comes first, then the settings it changed
         text = "\n".join([note, "", t("matchmaking.settings.title"), *lines])
@@ -159,6 +162,10 @@ async def _run_word(ctx: Context, head: str, rest: str) -> Reply:
         return await allow(ctx, rest)
     if action == "languages":
         return await set_languages(ctx, rest) if rest else await _ask(ctx, "lang")
+    if action == "now":
+        from bot.matchmaking.chat.answers import introduce_now
+
+        return await introduce_now(ctx)
     return await _apply(ctx, action)
 
 
@@ -203,6 +210,10 @@ async def pressed(ctx: Context) -> Reply:
         return await _ask(ctx, payload)
     if payload == "never":
         return await _never_list(ctx)
+    if payload == "now":
+        from bot.matchmaking.chat.answers import introduce_now
+
+        return await introduce_now(ctx)
     if payload[:1] in "+-" and (member_id := parse_id(payload[1:])) is not None:
         return await _never_toggle(ctx, member_id, add=payload[0] == "+")
     return ctx.expired(private=True)
