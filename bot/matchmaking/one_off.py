@@ -81,12 +81,12 @@ async def introduce_now(session: AsyncSession, config: Config, member: Member, n
         return Outcome("excluded")
     if not member.intro_opt_in or (member.paused_until is not None and member.paused_until > now):
         return Outcome("off")
-    last = await _last_asked(session, member.id, now)
-    if last is not None:
-        return Outcome("too_soon", next_at=last + LIMIT)
     busy = await _in_open(session)
     if member.id in busy:
         return Outcome("open")
+    last = await _last_asked(session, member.id, now)
+    if last is not None:
+        return Outcome("too_soon", next_at=last + LIMIT)
     pool = await build_pool(session, config, now, always=member.id)
     me = next((c for c in pool.candidates if c.member_id == member.id), None)
     if me is None:  # over budget (or not eligible any more): nothing more for now

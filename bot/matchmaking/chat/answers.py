@@ -25,7 +25,8 @@ async def _answer(ctx: Context, accept: bool) -> Reply:
     result = await respond.answer(ctx.session, ctx.config, intro, ctx.member, accept, ctx.now,
                                   ctx.identity.platform, ctx.t)
     if result.reply is not None:
-        return Reply(result.reply.text, title=result.reply.title, private=True, edit=True)
+        return Reply(result.reply.text, title=result.reply.title, buttons=result.reply.buttons, private=True,
+                     edit=True)
     return Reply(ctx.t(f"matchmaking.answer.{result.kind}", name=result.partner_names), private=True,
                  edit=result.kind in ("waiting", "declined"))
 
