@@ -7,8 +7,10 @@
   schedule changed (replace_existing), runs a round that was due but missed while the bot was down
   (once: the period is unique in the database) — only one missed while the network was already
   scheduling: the first start ever records that moment, so a first start on a Wednesday does not
-  run last Monday's round — closes introductions whose answer window is over,
-  sends follow-ups, and ends pauses with their one notice.
+  run last Monday's round — closes introductions whose answer window is over or whose proposal
+  can never arrive (the member blocked or never started the bot: each partner still in it gets one
+  kind note and priority next round, issue 18.5), sends follow-ups, and ends pauses with their one
+  notice. One-off introductions (no round) go through the same sweep.
 Job bodies read and write the database only; delivery is the outbox's.
 """
 

@@ -3,10 +3,13 @@
     maillage match --dry-run [--at ISO] [--format text|json] [--lang fr|en]
     maillage match --run [--at ISO]
     maillage match stats [--format text|json] [--png FILE]
+    maillage match exclude MEMBER [--reason TEXT]    maillage match include MEMBER
 
 `--at` names the moment the round is due at (default: now); a datetime without an offset is in the
 network time zone. A dry-run writes nothing; a run writes the round and its messages (the running
 bot delivers them). A dry-run then a run at the same time give the same introductions.
+`exclude` leaves a member (@handle, platform id or name) out of rounds and one-off introductions
+after a complaint, `include` lets them back in: both are stored and logged on `maillage.audit`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "match", help="matchmaking rounds: preview (--dry-run), run (--run), stats",
         description="Preview the matchmaking round due at a time without sending anything (--dry-run), run it "
                     "(--run: once per period, safe to repeat), or print the figures of the last quarter (stats).")
-    match.add_argument("action", nargs="?", choices=["stats"], help="stats: figures per round and over the quarter")
+    match.add_argument("action", nargs="?", choices=["stats", "exclude", "include"],
+                       help="stats: figures per round and over the quarter; exclude/include MEMBER: leave a member "
+                            "out of introductions (after a complaint) or let them back in")
+    match.add_argument("member", nargs="?", help="with exclude/include: @handle, platform id or display name")
+    match.add_argument("--reason", help="with exclude: why (kept for the animators, 200 characters at most)")
     mode = match.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="show the round without writing or sending anything")
     mode.add_argument("--run", action="store_true", help="run the round due at --at (default now)")
@@ -51,6 +58,11 @@ def parse_at(text: str | None, zone: str) -> datetime:
 
 def _main(args: argparse.Namespace) -> int:
     config = config_from(args)
+    if args.action in ("exclude", "include"):
+        if not args.member:
+            print(f"maillage match {args.action}: say which member (@handle, platform id or name)", file=sys.stderr)
+            return EXIT_USAGE
+        return run_async(_exclusion(config, args))
     if not (args.dry_run or args.run or args.action == "stats"):
         print("maillage match: say --dry-run, --run or stats (see maillage match --help)", file=sys.stderr)
         return EXIT_USAGE
@@ -105,13 +117,42 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
         await db.dispose()
 
 
+async def _exclusion(config: Config, args: argparse.Namespace) -> int:
+    from bot.hosts.members_lookup import find_members
+    from bot.matchmaking import exclusions
+    from storage.db import Database
+
+    db = Database(config.database.url)
+    try:
+        async with db.session() as session:
+            found = await find_members(session, args.member)
+            if len(found) != 1:
+                names = ", ".join(m.display_name for m in found)
+                print(f"maillage match {args.action}: " + (f"several members match {args.member!r}: {names}; be precise"
+                      if found else f"no member matches {args.member!r}"), file=sys.stderr)
+                return 1
+            member, now = found[0], datetime.now(timezone.utc)
+            if args.action == "exclude":
+                done = await exclusions.exclude(session, member, None, args.reason, now, actor="cli")
+                print(f"{member.display_name} is left out of introductions" if done
+                      else f"{member.display_name} was already left out of introductions")
+            else:
+                done = await exclusions.include(session, member, None, actor="cli")
+                print(f"{member.display_name} is back in introductions" if done
+                      else f"{member.display_name} was not left out of introductions")
+        return 0
+    finally:
+        await db.dispose()
+
+
 async def _stats(db, config: Config, args: argparse.Namespace, at: datetime, t) -> int:
-    from bot.matchmaking import heatmap, stats
+    from bot.matchmaking import feedback, heatmap, stats
 
     async with db.read_session() as session:
         per_round, total = await stats.quarter(session, at)
         labels = await stats.venue_labels(session)
-    document = stats.as_document(per_round, total)
+        said = await feedback.summary(session, at - stats.QUARTER, at)
+    document = stats.as_document(per_round, total, said)
     if args.png:
         Path(args.png).write_bytes(heatmap.heatmap_png(total.venue_pairs, labels, t("matchmaking.admin.heatmap_title")))
     if args.format == "json":
@@ -121,7 +162,7 @@ async def _stats(db, config: Config, args: argparse.Namespace, at: datetime, t) 
 
     zone = config.network.timezone
     print("\n".join(stats.text_lines(per_round, total, t, lambda period: round_name(period, t, timezone=zone),
-                                     shown=len(per_round))))
+                                     shown=len(per_round), feedback=said, timezone=zone)))
     if args.png:
         print(f"heatmap written to {args.png}")
     return 0

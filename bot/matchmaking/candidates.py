@@ -4,6 +4,8 @@ Members due but without attention budget for one more nudge are left out *before
 matching never pairs someone with a person who will not hear of it) and reported as unmatched with
 reason "budget". A member who wants to meet only in person is never paired with one who wants only
 video (`separate_meet_modes`). Everything is read at the round's time `at`, so a dry-run and the run agree.
+Members an animator excluded (`exclusions`) are never eligible; members who pressed "skip next
+round" (`skip`) are left out of the next round they are due in, and listed in `Pool.skipped`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.partners.matchmaking import partner_needs
 from storage.models import Identity, Member, MemberSkill, OutboxMessage, Skill, Venue
 from storage.models.runtime import OutboxStatus
 from storage.outbox import BUDGET_WINDOW
-from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences
+from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences, MatchExclusion
 
 # A member is due when their last proposal is at least their cadence old, less this slack (rounds
 # fire on a schedule that can drift by hours, and a weekly member must not miss every other week).
@@ -40,6 +42,7 @@ class Pool:
     names: dict[int, str] = field(default_factory=dict)
     venue_slugs: dict[int, str | None] = field(default_factory=dict)
     meet_modes: dict[int, str] = field(default_factory=dict)  # in_person | video | either (bot.matchmaking.prefs)
+    skipped: list[int] = field(default_factory=list)  # due, but asked to skip this round (see `skip`)
 
     @property
     def size(self) -> int:
@@ -64,7 +67,8 @@ def _eligible(at: datetime):
     reachable = select(Identity.member_id).where(Identity.member_id.is_not(None), Identity.dm_status != "unreachable")
     return (select(Member.id).where(allowed(Purpose.PROPOSAL),  # the one consent rule (opted in, consented)
                                     or_(Member.paused_until.is_(None), Member.paused_until <= at),
-                                    Member.id.in_(reachable)))
+                                    Member.id.in_(reachable),
+                                    Member.id.notin_(select(MatchExclusion.member_id))))
 
 
 async def last_proposals(session: AsyncSession, eligible) -> dict[int, datetime]:
@@ -99,26 +103,28 @@ async def _skills(session: AsyncSession, eligible) -> dict[int, dict[str, set[in
     return found
 
 
-async def build_pool(session: AsyncSession, config: Config, at: datetime) -> Pool:
+async def build_pool(session: AsyncSession, config: Config, at: datetime, *, always: int | None = None) -> Pool:
     """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded.
 
     A fixed handful of queries whatever the network's size: each reads every eligible member's rows
     through a subquery (no list of ids as parameters, which SQLite caps), the budget is one grouped
-    count.
+    count. `always`: a member kept whatever their cadence (who asked for a one-off introduction).
     """
     eligible = _eligible(at)
     members = list((await session.execute(select(Member).where(Member.id.in_(eligible)).order_by(Member.id))).scalars())
     last = await last_proposals(session, eligible)
-    members = [m for m in members if is_due(m.cadence, last.get(m.id), at)]
+    members = [m for m in members if m.id == always or is_due(m.cadence, last.get(m.id), at)]
     prefs = {p.member_id: p for p in (await session.execute(
         select(IntroPreferences).where(IntroPreferences.member_id.in_(eligible)))).scalars()}
+    pool = Pool()
+    pool.skipped = [m.id for m in members if m.id != always and m.id in prefs and prefs[m.id].skip_next]
+    members = [m for m in members if m.id not in pool.skipped]
     skills = await _skills(session, eligible)
     # A partner's contact also needs what its open opportunities look for.
     speaks_for = await partner_needs(session, [member.id for member in members], at)
     venues = {v.id: v for v in (await session.execute(select(Venue))).scalars()}
     nudges = await nudges_by_member(session, at)
     budget = config.attention.budget_per_30_days
-    pool = Pool()
     for member in members:
         venue = venues.get(member.home_venue_id) if member.home_venue_id else None
         pool.names[member.id] = member.display_name

@@ -3,7 +3,7 @@
 Rounds are numbered by the order of their periods ("2026-W46" < "2026-W48"), so the round being
 planned is number = how many rounds come before its period. Every proposed introduction counts as a
 meeting for repeat avoidance, whatever its answer: someone who said "not this time" should not get
-the same person again next round.
+the same person again next round. One-off introductions (no round) count as made in the last round.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.matchmaking.engine import History, pair_key
+from bot.matchmaking.one_off_pairs import history_pairs
 from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
 
 
@@ -26,8 +27,9 @@ async def build_history(session: AsyncSession, period: str, repeat_window: int, 
     current = len(rounds)
     horizon = max(repeat_window, venue_horizon)
     recent = [round_id for round_id, i in index.items() if current - i <= horizon]
+    one_offs = await history_pairs(session, period, repeat_window)  # hook: see `one_off_pairs`
     if not recent:
-        return History(round_index=current)
+        return History(round_index=current, introduced={key: current - 1 for key in one_offs})
     rows = await session.execute(
         select(Introduction.id, Introduction.round_id, IntroductionMember.member_id, IntroductionMember.venue_id)
         .join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
@@ -49,4 +51,6 @@ async def build_history(session: AsyncSession, period: str, repeat_window: int, 
                     introduced[key] = max(introduced.get(key, i), i)
                 if va is not None and vb is not None and va != vb and current - i <= venue_horizon:
                     venue_counts[pair_key(va, vb)] += 1
+    for key in one_offs:
+        introduced[key] = max(introduced.get(key, current - 1), current - 1)
     return History(round_index=current, introduced=introduced, venue_pair_counts=dict(venue_counts))

@@ -6,10 +6,12 @@
   accepted are put in touch.)
 - "Not this time", or silence until the answer window closes, reveals nothing. Whoever had accepted
   gets one neutral line, the same for a decline and for silence, so nobody learns which it was.
-- A proposal that could not be delivered (the person blocked the bot meanwhile) closes the
-  introduction early, the same neutral way.
+- A proposal that could not be delivered (the person never started or blocked the bot) closes the
+  introduction early; each partner still in it gets one kind note and priority (`unreachable`).
+- The reveal carries "I can't make it" (`cant_make_it`).
 - One follow-up a week after a reveal ("did you meet?"), a nudge: it is dropped rather than eat the
-  budget the member's next proposal needs.
+  budget the member's next proposal needs, and not sent to whoever can no longer meet. It carries
+  "skip next round" (`skip`); "yes, we met" offers the optional feedback (`feedback`).
 Every press is re-checked here: the payload names an introduction, the presser must be in it.
 """
 
@@ -28,8 +30,10 @@ from bot.outbox.attention import budget_left, is_quiet
 from bot.config import Config
 from bot.members.contacts import contact_card
 from bot.i18n import Translator
-from bot.matchmaking import meeting_place, render
+from bot.matchmaking import meeting_place, render, unreachable
 from bot.matchmaking.run import ask_key
+from bot.matchmaking.cant_make_it import called_off
+from bot.matchmaking.one_off import proposal_key
 from bot.outbox.notify import member_identity, member_timezone, notify_member
 from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Venue
@@ -166,10 +170,11 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
             text += "\n\n" + where
         if events:
             text += "\n\n" + t("matchmaking.reveal.events") + "\n" + "\n".join(e.text(t) for e in events)
-        buttons = ()
+        buttons: tuple = ()
         if place is not None and place.event is not None:  # the events feature answers this button
             going = t("matchmaking.meet.going", event=place.event.title[:40])
             buttons = ((Button(going, "rsvp", f"{place.event.id}:y"),),)
+        buttons += ((Button(t("matchmaking.cant.button"), "mm.cant", str(intro.id)),),)
         return Reply(text + "\n\n" + t("matchmaking.reveal.next"), title=t("matchmaking.reveal.title"), buttons=buttons)
 
     return draw
@@ -210,9 +215,9 @@ async def close_at_deadline(session: AsyncSession, config: Config, intro: Introd
         await _close_without_reveal(session, config, intro, EXPIRED, now)
 
 
-async def _undeliverable(session: AsyncSession, intro: Introduction, period: str) -> set[int]:
+async def _undeliverable(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
     """Members of `intro` whose proposal will never arrive (they blocked the bot, DMs closed...)."""
-    keys = {ask_key(period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
+    keys = {proposal_key(intro, period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
     rows = await session.execute(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys),
                                                                  OutboxMessage.status.in_(UNDELIVERABLE)))
     return {keys[key] for (key,) in rows}
@@ -221,8 +226,8 @@ async def _undeliverable(session: AsyncSession, intro: Introduction, period: str
 async def sweep_open(session: AsyncSession, config: Config, now: datetime) -> dict[str, int]:
     """Close introductions whose window is over, or that can no longer succeed (undeliverable)."""
     counts = {"expired": 0, "undeliverable": 0}
-    rows = (await session.execute(select(Introduction, MatchRound.period)
-                                  .join(MatchRound, MatchRound.id == Introduction.round_id)
+    rows = (await session.execute(select(Introduction, MatchRound.period)  # one-offs have no round
+                                  .outerjoin(MatchRound, MatchRound.id == Introduction.round_id)
                                   .options(selectinload(Introduction.members))
                                   .where(Introduction.status == PROPOSED))).all()
     for intro, period in rows:
@@ -232,7 +237,7 @@ async def sweep_open(session: AsyncSession, config: Config, now: datetime) -> di
             continue
         lost = await _undeliverable(session, intro, period)
         if lost and sum(1 for s in intro.members if s.member_id not in lost and s.response != REFUSED) < 2:
-            await _close_without_reveal(session, config, intro, EXPIRED, now)
+            await unreachable.close(session, config, intro, lost, now)
             counts["undeliverable"] += 1
     return counts
 
@@ -243,7 +248,8 @@ def follow_up_message(intro_id: int, others: str):
     def draw(t: Translator) -> Reply:
         buttons = ((Button(t("matchmaking.met.yes"), "mm.met", f"{intro_id}:y"),
                     Button(t("matchmaking.met.not_yet"), "mm.met", f"{intro_id}:l"),
-                    Button(t("matchmaking.met.no"), "mm.met", f"{intro_id}:n")),)
+                    Button(t("matchmaking.met.no"), "mm.met", f"{intro_id}:n")),
+                   (Button(t("matchmaking.skip.button"), "mm.skip", str(intro_id)),))
         return Reply(t("matchmaking.met.ask", name=others), buttons=buttons)
 
     return draw
@@ -258,6 +264,10 @@ async def send_follow_ups(session: AsyncSession, config: Config, now: datetime) 
         names = await _names_of(session, [s.member_id for s in intro.members])
         for slot in intro.members:
             if slot.response != ACCEPTED or slot.follow_up is not None:
+                continue
+            if called_off(intro, slot):  # "I can't make it": there is no meeting to ask about
+                slot.follow_up = "skipped"
+                counts["skipped"] += 1
                 continue
             member = await session.get(Member, slot.member_id) if slot.member_id else None
             # The follow-up gives way to the member's next proposal: it needs budget for both.

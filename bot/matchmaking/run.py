@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.i18n import Translator
 from bot.matchmaking.engine import RoundPlan, plan_round
-from bot.matchmaking import meeting_place, render
+from bot.matchmaking import meeting_place, render, skip
 from bot.matchmaking.batch_write import write_introductions
 from bot.matchmaking.candidates import Pool, build_pool
 from bot.matchmaking.history import build_history
@@ -166,6 +166,7 @@ async def _write(session: AsyncSession, config: Config, prepared: Prepared, trig
     rnd.stats = stats
     rnd.status = "sent" if outcome.introductions else "empty"
     await _set_priorities(session, [c.member_id for c in prepared.pool.candidates], priority, at)
+    await skip.consume(session, prepared.pool.skipped)  # hook: "skip next round" is used up by this one
     return outcome
 
 

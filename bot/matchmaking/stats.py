@@ -7,8 +7,10 @@
 - messages per member per month: matchmaking messages (proposals, reveals, neutral lines,
   follow-ups, pause notices) per member who got any, per 30 days of the period — a period shorter
   than a month counts as one month (one round with one message each is 1, not 30);
-- venue x venue counts of introductions, for the heatmap.
-Everything reads anonymous columns (flags, venues, outcomes), so it survives /forget.
+- venue x venue counts of introductions, for the heatmap;
+- feedback after "we met" (`feedback.summary`): met, would meet again %, notes (listed for
+  animators only, with their writer's name, never the partner's), and "I can't make it" presses.
+Everything else reads anonymous columns (flags, venues, outcomes), so it survives /forget.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.matchmaking.feedback import Summary
 from bot.matchmaking.wording import number
 from storage.models import OutboxMessage, Venue
 from storage.models.matchmaking import (
@@ -128,7 +131,8 @@ async def venue_labels(session: AsyncSession) -> dict[int, str]:
 
 
 def text_lines(per_round: list[tuple[str, Figures]], total: Figures, t: Translator,
-               name_of: Callable[[str], str], shown: int = 6) -> list[str]:
+               name_of: Callable[[str], str], shown: int = 6, feedback: Summary | None = None,
+               timezone: str = "Europe/Paris") -> list[str]:
     """The figures as sentences in the reader's language (chat and `maillage match stats`)."""
     figures = total.as_dict()
     lines = [t("matchmaking.admin.stats_quarter", rounds=t("matchmaking.admin.rounds", count=total.rounds),
@@ -144,8 +148,26 @@ def text_lines(per_round: list[tuple[str, Figures]], total: Figures, t: Translat
                        accepted=round(100 * f["acceptance_rate"])))
     if not per_round:
         lines.append(t("matchmaking.admin.no_rounds"))
+    if feedback is not None:
+        lines.extend(feedback_lines(feedback, t, timezone))
     return lines
 
 
-def as_document(per_round: list[tuple[str, Figures]], total: Figures) -> dict[str, Any]:
-    return {"quarter": total.as_dict(), "rounds": [{"period": p, **f.as_dict()} for p, f in per_round]}
+def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]:
+    """What members said after meeting: counts, then the latest notes (animators only)."""
+    from zoneinfo import ZoneInfo
+
+    lines = [t("matchmaking.feedback.stats", met=feedback.met, again=round(100 * feedback.again_rate),
+               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off)]
+    zone = ZoneInfo(timezone)
+    for note in feedback.latest:
+        lines.append(t("matchmaking.feedback.stats_note", date=note.at.astimezone(zone).strftime("%d/%m"),
+                       writer=note.writer, text=note.text))
+    return lines
+
+
+def as_document(per_round: list[tuple[str, Figures]], total: Figures, feedback: Summary | None = None) -> dict[str, Any]:
+    document = {"quarter": total.as_dict(), "rounds": [{"period": p, **f.as_dict()} for p, f in per_round]}
+    if feedback is not None:
+        document["feedback"] = feedback.as_dict()
+    return document

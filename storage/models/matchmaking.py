@@ -4,13 +4,16 @@ A round is unique per period (the database enforces it) and is written with its 
 their outbox messages in one transaction. Introductions outlive the people in them: on /forget a
 member's side keeps its row with `member_id` NULL and the reasons are blanked, so past rounds
 survive only as anonymous counts (cross-venue, need<->offer, venues, outcome).
+
+A one-off introduction ("introduce me this time", between rounds) has no round: `round_id` is NULL,
+`source` is "one_off" and `requested_by_id` names who asked (for the once-a-week limit).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -34,6 +37,8 @@ class IntroPreferences(Base):
     priority: Mapped[bool] = mapped_column(Boolean, default=False)  # left out by the matching last round
     # in_person | video | either (default): in-person-only and video-only members are never paired
     meet_mode: Mapped[str] = mapped_column(String(10), default="either", server_default="either")
+    # "Skip next round" (a button on the follow-up): left out of the next round they are due in, once.
+    skip_next: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -60,7 +65,9 @@ class Introduction(Base):
     __table_args__ = (Index("ix_introductions_status_expires", "status", "expires_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(10), default="round", server_default=text("'round'"))  # round | one_off
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(default=list)  # [{"code": ..., "params": {...}}] (bot.matchmaking.engine.Reason)
     cross_venue: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -76,7 +83,7 @@ class Introduction(Base):
     meet_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
     meet_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
-    round: Mapped[MatchRound] = relationship(back_populates="introductions")
+    round: Mapped[MatchRound | None] = relationship(back_populates="introductions")
     members: Mapped[list["IntroductionMember"]] = relationship(
         back_populates="introduction", cascade="all, delete-orphan", order_by="IntroductionMember.slot")
 
@@ -95,6 +102,10 @@ class IntroductionMember(Base):
     follow_up: Mapped[str | None] = mapped_column(String(10))  # None | sent | skipped (budget, unreachable)
     met: Mapped[str | None] = mapped_column(String(10))  # yes | not_yet | no
     met_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_at: Mapped[datetime | None] = mapped_column()  # "can't make it" after the reveal
+    again: Mapped[bool | None] = mapped_column(Boolean)  # after "we met": would meet again? (animators only)
+    note: Mapped[str | None] = mapped_column(String(280))  # after "we met": one line for the animators only
+    note_at: Mapped[datetime | None] = mapped_column()
 
     introduction: Mapped[Introduction] = relationship(back_populates="members")
 
@@ -123,3 +134,17 @@ class MatchScheduling(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     since: Mapped[datetime] = mapped_column()
+
+
+class MatchExclusion(Base):
+    """A member an animator left out of rounds and one-offs (after a complaint): who, by whom, when, why.
+
+    Deleted on /matchmaking include (the audit log keeps the history); gone with the member on /forget.
+    """
+
+    __tablename__ = "match_exclusions"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

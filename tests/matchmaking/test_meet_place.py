@@ -172,7 +172,8 @@ async def test_the_first_event_they_could_attend_together_is_proposed_and_repeat
     await app.dispatcher.drain()
     [reveal] = ana.inbox("Voici comment joindre")
     assert line in reveal.text
-    [going] = reveal.reply.all_buttons()
+    going, cant = reveal.reply.all_buttons()  # "I'm going" to the event, then "I can't make it"
+    assert cant.action == "mm.cant"
     assert (going.label, going.action, going.payload) == ("J'y vais : Apéro & jeux", "rsvp", f"{apero}:y")
     assert "Apéro &amp; jeux" in "".join(telegram_render(reveal.reply).chunks)
     assert discord_render(reveal.reply)[-1].rows[0][0].payload == f"{apero}:y"
@@ -201,7 +202,7 @@ async def test_a_video_pair_gets_no_place(app, net, clock):
     await hugo.user.press(to_hugo.reply.all_buttons()[0])
     await app.dispatcher.drain()
     [reveal] = ana.inbox("Voici comment joindre")
-    assert "retrouver" not in reveal.text and reveal.reply.all_buttons() == []
+    assert "retrouver" not in reveal.text and [b.action for b in reveal.reply.all_buttons()] == ["mm.cant"]  # no RSVP: no place
 
 
 async def test_without_coordinates_their_own_venue_is_proposed_without_distance(app, net, clock):

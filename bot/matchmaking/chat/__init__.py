@@ -18,6 +18,10 @@ def register(registry: Registry) -> None:
     registry.action("mm.yes", access=Access.MEMBER)(answers.accept)
     registry.action("mm.no", access=Access.MEMBER)(answers.decline)
     registry.action("mm.met", access=Access.MEMBER)(answers.met)
+    registry.action("mm.cant", access=Access.MEMBER)(answers.cant)
+    registry.action("mm.skip", access=Access.MEMBER)(answers.skip_next)
+    registry.action("mm.fb", access=Access.MEMBER)(answers.feedback_pressed)
+    registry.flow("mm_note")(answers.note_flow)
     registry.command("matchmaking", fr="appariement", summary="matchmaking.admin.summary",
                      args="matchmaking.admin.args", access=Access.ANIMATOR, section="animators",
                      order=60)(animators.command)

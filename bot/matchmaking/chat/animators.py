@@ -9,6 +9,9 @@
   `schedule 0 10 * * mon 2` sets it (network time zone, every N weeks), overriding the configuration
   (the running scheduler picks it up within `tick_minutes`); `schedule reset` goes back to it.
   A schedule firing twice in one week is refused: a round is named by its week.
+- `exclude NAME[: reason]` / `exclure`, `include NAME` / `inclure`: leave a member out of rounds and
+  one-offs after a complaint, or let them back in (stored, and an audit line: see `exclusions`);
+  `excluded` / `exclus` lists who is left out, by whom, since when and why.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from sqlalchemy import select
 
 from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
-from bot.matchmaking import heatmap, preview, stats
+from bot.hosts.members_lookup import find_members
+from bot.matchmaking import exclusions, feedback, heatmap, preview, stats
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
 from bot.payloads import parse_int
 from bot.matchmaking.run import prepare, run_in
@@ -46,6 +50,10 @@ async def command(ctx: Context) -> Reply:
         return await schedule(ctx, words[1:])
     if sub in ("run", "lancer"):
         return await confirm_run(ctx)
+    if sub in ("exclude", "exclure", "include", "inclure"):
+        return await exclusion(ctx, sub in ("exclude", "exclure"), ctx.args.split(maxsplit=1)[1:])
+    if sub in ("excluded", "exclus", "exclues"):
+        return await show_excluded(ctx)
     buttons = ((Button(ctx.t("matchmaking.admin.preview"), "mm.adm", "preview"),
                 Button(ctx.t("matchmaking.admin.stats"), "mm.adm", "stats")),
                (Button(ctx.t("matchmaking.admin.schedule"), "mm.adm", "schedule"),
@@ -143,7 +151,9 @@ async def run_confirmed(ctx: Context, period: str) -> Reply:
 async def show_stats(ctx: Context) -> Reply:
     per_round, total = await stats.quarter(ctx.session, ctx.now)
     t = ctx.t
-    lines = stats.text_lines(per_round, total, t, lambda period: _name(ctx, period))
+    said = await feedback.summary(ctx.session, ctx.now - stats.QUARTER, ctx.now)
+    lines = stats.text_lines(per_round, total, t, lambda period: _name(ctx, period), feedback=said,
+                             timezone=ctx.config.network.timezone)
     png = heatmap.heatmap_png(total.venue_pairs, await stats.venue_labels(ctx.session),
                               t("matchmaking.admin.heatmap_title"))
     return Reply("\n".join(lines), title=t("matchmaking.admin.stats_title"), private=True,
@@ -208,3 +218,37 @@ async def _show_schedule(ctx: Context, note: str | None = None) -> Reply:
                  every=ctx.t("matchmaking.admin.every_weeks", count=sched.every_weeks), source=source,
                  next=dates, zone=sched.timezone)
     return Reply(f"{note}\n{text}" if note else text, private=True)
+
+
+async def exclusion(ctx: Context, excluding: bool, rest: list[str]) -> Reply:
+    """`exclude NAME[: reason]` or `include NAME`: one member found exactly, else a precise question."""
+    who, _, reason = (rest[0] if rest else "").partition(":")
+    who = who.strip()
+    if not who:
+        return Reply(ctx.t("matchmaking.exclusion.usage"), private=True)
+    found = await find_members(ctx.session, who)
+    if len(found) != 1:
+        key = "matchmaking.exclusion.several" if found else "matchmaking.exclusion.nobody"
+        return Reply(ctx.t(key, who=who[:40], names=", ".join(m.display_name for m in found)), private=True)
+    member = found[0]
+    actor = f"{ctx.identity.platform}:{ctx.identity.platform_user_id}"
+    if excluding:
+        done = await exclusions.exclude(ctx.session, member, ctx.member, reason, ctx.now, actor=actor)
+        key = "matchmaking.exclusion.excluded" if done else "matchmaking.exclusion.already_excluded"
+    else:
+        done = await exclusions.include(ctx.session, member, ctx.member, actor=actor)
+        key = "matchmaking.exclusion.included" if done else "matchmaking.exclusion.not_excluded"
+    return Reply(ctx.t(key, name=member.display_name), private=True)
+
+
+async def show_excluded(ctx: Context) -> Reply:
+    listed = await exclusions.excluded(ctx.session)
+    if not listed:
+        return Reply(ctx.t("matchmaking.exclusion.none"), private=True)
+    zone = ZoneInfo(ctx.config.network.timezone)
+    lines = [ctx.t("matchmaking.exclusion.list", count=len(listed))]
+    for row in listed:
+        lines.append(ctx.t("matchmaking.exclusion.row", name=row.name, date=row.at.astimezone(zone).strftime("%d/%m/%Y"),
+                           by=row.by or ctx.t("matchmaking.exclusion.by_cli"),
+                           reason=row.reason or ctx.t("matchmaking.exclusion.no_reason")))
+    return Reply("\n".join(lines), private=True)

@@ -6,8 +6,9 @@ languages. Typed forms, in either language: `/rencontres off`, `/rencontres mens
 `/rencontres pause 15/01`, `/rencontres jamais Ana`, `/rencontres retirer Ana`,
 `/rencontres langues fr en`, `/rencontres visio`, `/introductions in person`, `/rencontres peu importe`.
 A slightly misspelt word (`/rencontres mensul`, `/rencontres en persone`) is understood when one
-known word is clearly closest, and the answer says what was understood. The panel keeps seven buttons:
-cadence, venues and the way of meeting open a sub-menu.
+known word is clearly closest, and the answer says what was understood. The panel keeps eight buttons:
+cadence, venues and the way of meeting open a sub-menu; "introduce me now" (`/rencontres maintenant`)
+asks for a one-off introduction.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "defaut": "other_venues_preferred", "default": "other_venues_preferred",
          # in person or by video (the values are MEET_MODES)
          "visio": "video", "video": "video", "distanciel": "video", "presentiel": "in_person",
-         "personne": "in_person", "either": "either", "both": "either", "indifferent": "either"}
+         "personne": "in_person", "either": "either", "both": "either", "indifferent": "either",
+         "now": "now", "maintenant": "now"}  # a one-off introduction (chat/answers.introduce_now)
 # Ways of meeting said in two words (`/rencontres en personne`), matched on the whole text.
 MEET_PHRASES = {"en personne": "in_person", "in person": "in_person", "peu importe": "either",
                 "les deux": "either", "a distance": "video", "by video": "video", "en visio": "video"}
@@ -97,6 +99,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
          b(t("matchmaking.meet.button"), "mm.set", "menu:meet")),
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
+        (b(t("matchmaking.one_off.button"), "mm.set", "now"),),
     )
     if note:  # what just happened comes first, then the settings it changed
         text = "\n".join([note, "", t("matchmaking.settings.title"), *lines])
@@ -204,6 +207,10 @@ async def _run_word(ctx: Context, head: str, rest: str) -> Reply:
         return await set_languages(ctx, rest) if rest else await _ask(ctx, "lang")
     if action in MEET_MODES:
         return await _set_meet(ctx, action)
+    if action == "now":
+        from bot.matchmaking.chat.answers import introduce_now
+
+        return await introduce_now(ctx)
     return await _apply(ctx, action)
 
 
@@ -256,6 +263,10 @@ async def pressed(ctx: Context) -> Reply:
         return await _ask(ctx, payload)
     if payload == "never":
         return await _never_list(ctx)
+    if payload == "now":
+        from bot.matchmaking.chat.answers import introduce_now
+
+        return await introduce_now(ctx)
     if payload[:1] in "+-" and (member_id := parse_id(payload[1:])) is not None:
         return await _never_toggle(ctx, member_id, add=payload[0] == "+")
     return ctx.expired(private=True)

@@ -133,14 +133,14 @@ async def test_panel_names_languages_groups_choices_and_says_saved_first(app, ne
     panel = (await ana.user.send("/rencontres"))[0]
     assert "Langues : Français, English" in panel.text
     assert [b.label for b in panel.all_buttons()] == ["Désactiver", "Pause…", "Rythme…", "Lieux…", "Rencontre…",
-                                                      "Jamais avec…", "Langues…"]
+                                                      "Jamais avec…", "Langues…", "Présente-moi quelqu'un"]
     menu = (await ana.user.press("Rythme…"))[0]
     assert [b.label for b in menu.all_buttons()] == ["Chaque semaine", "Toutes les 2 semaines", "Chaque mois", "Retour"]
     saved = (await ana.user.press("Chaque mois"))[0]
     assert saved.text.startswith("C'est enregistré.\n\nTes rencontres\n") and "Rythme : Chaque mois" in saved.text
     await ana.user.press("Lieux…")
     back = (await ana.user.press("Retour"))[0]
-    assert back.title == "Tes rencontres" and len(back.all_buttons()) == 7
+    assert back.title == "Tes rencontres" and len(back.all_buttons()) == 8
 
 
 @pytest.mark.parametrize(("phrase", "expected"), [

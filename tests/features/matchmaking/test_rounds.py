@@ -193,7 +193,7 @@ async def test_a_round_missed_while_down_runs_once_at_start(app, net, clock):
     assert await count(app, MatchRound) == 2
 
 
-async def test_an_unreachable_member_is_never_a_candidate_and_one_lost_mid_round_closes_neutrally(app, net, clock):
+async def test_an_unreachable_member_is_never_a_candidate_and_one_lost_mid_round_closes_with_a_kind_note(app, net, clock):
     ana, hugo = await pair(net)
     await net.member("Zoe", "moulin", offers="3d-printing", reachable=False)
     await run_round(app.db, app.config, clock.now())
@@ -207,7 +207,7 @@ async def test_an_unreachable_member_is_never_a_candidate_and_one_lost_mid_round
     counts = await housekeeping(app, clock.now())
     assert counts["undeliverable"] == 1
     await app.dispatcher.drain()
-    assert len(ana.inbox("Pas de mise en relation avec Hugo")) == 1
+    assert len(ana.inbox("Je n'ai pas pu joindre Hugo")) == 1  # issue 18.5: a kind note, not the neutral line
 
 
 async def _proposal(app, person):

@@ -1,0 +1,62 @@
+"""The "I can't make it" button, under the contacts once everyone said yes.
+
+The member's side is marked (`IntroductionMember.withdrawn_at`); the introduction stays revealed
+(contacts were shared, that cannot be undone). Each partner still expecting to meet is told once,
+kindly, with no reason and no blame; everyone in the introduction gets priority next round. The
+"did you meet?" follow-up is not sent to whoever can no longer meet (see `called_off`).
+The button works until the follow-up is due (`follow_up_days` after the reveal) and while the
+member has not answered it: after that the follow-up's own answers say how it went.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.i18n import Translator
+from bot.matchmaking.prefs import preferences
+from bot.outbox.notify import notify_member
+from bot.types import Reply
+from storage.models import Member
+from storage.models.matchmaking import ACCEPTED, REVEALED, Introduction, IntroductionMember
+
+
+def called_off(intro: Introduction, slot: IntroductionMember) -> bool:
+    """Whether `slot` can no longer meet anyone in `intro`: they withdrew, or everyone else did."""
+    if slot.withdrawn_at is not None:
+        return True
+    return not any(s is not slot and s.response == ACCEPTED and s.withdrawn_at is None for s in intro.members)
+
+
+async def cant_make_it(session: AsyncSession, config: Config, intro: Introduction, member: Member,
+                       now: datetime) -> str:
+    """Record the press; returns not_member | closed | already | too_late | noted."""
+    mine = next((s for s in intro.members if s.member_id == member.id), None)
+    if mine is None:
+        return "not_member"
+    if intro.status != REVEALED or mine.response != ACCEPTED or intro.revealed_at is None:
+        return "closed"
+    if mine.withdrawn_at is not None:
+        return "already"
+    if mine.met is not None or now >= intro.revealed_at + timedelta(days=config.matchmaking.follow_up_days):
+        return "too_late"
+    mine.withdrawn_at = now
+    for slot in intro.members:
+        if slot.member_id is None or slot.response != ACCEPTED:
+            continue
+        other = await session.get(Member, slot.member_id)
+        if other is None:
+            continue
+        (await preferences(session, other.id, now)).priority = True
+        if slot is mine or slot.withdrawn_at is not None:
+            continue
+
+        def kind(t: Translator, name=member.display_name) -> Reply:
+            return Reply(t("matchmaking.cant.partner", name=name))
+
+        # Its own key: one note per partner and introduction, whoever presses how often.
+        await notify_member(session, config, other, kind, key=f"mm:{intro.id}:{other.id}:cant",
+                            purpose="mm.cant", now=now)
+    return "noted"
