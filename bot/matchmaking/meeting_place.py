@@ -2,8 +2,8 @@
 
 Only for pairs who may meet in person (nobody in it asked for video only). From the members' home
 venues' coordinates, the venue chosen minimises the longer trip (tie: the total, then the venue id);
-a venue hosting an upcoming event they could attend together (published, not full, within
-`EVENT_HORIZON`, after the answer window) wins when its longer trip is at most a short detour
+a venue hosting an upcoming event they could attend together (published, room for both, open to
+everyone rather than to one audience, within `EVENT_HORIZON`, after the answer window) wins when its longer trip is at most a short detour
 longer. Without coordinates for someone, one of their own venues is suggested, with no distance.
 Members who said "either" and live far apart (`MAX_EITHER_TRIP_KM`) are better off by video.
 
@@ -33,6 +33,7 @@ EVENT_HORIZON = timedelta(days=14)
 EVENT_DETOUR_KM = 10.0  # an event's venue may lengthen the longer trip by this much...
 EVENT_DETOUR_SHARE = 0.25  # ...or by this share of it, whichever is more
 MAX_EITHER_TRIP_KM = 80.0  # further than this, members who said "either" are better off by video
+ROOM_FOR = 2  # an event they could both attend has room for both
 NOT_A_MEETING_PLACE = ("partner",)  # partner organisations are no place to meet (unless one's own)
 
 
@@ -138,23 +139,30 @@ def distances(coordinates: Sequence[tuple[float, float]]) -> np.ndarray:
     return km
 
 
+def open_to_both(capacity: int | None, going: int, audience: list | None) -> bool:
+    """Room for two more, and meant for everyone (an event for students or families may not suit them)."""
+    return (capacity is None or capacity - going >= ROOM_FOR) and (not audience or "everyone" in audience)
+
+
 def upcoming(rows, earliest: datetime, until: datetime) -> dict[int, list[EventInfo]]:
-    """(venue id, event id, title, starts_at, zone, capacity, going) rows -> events per venue, soonest first."""
+    """(venue id, event id, title, starts_at, zone, capacity, going, audience) rows -> events per
+    venue that both could attend, soonest first."""
     found: dict[int, list[EventInfo]] = {}
-    for venue_id, event_id, title, starts_at, zone, capacity, going in sorted(rows, key=lambda r: (r[3], r[1])):
-        if earliest <= starts_at <= until and (capacity is None or going < capacity):
+    soonest = sorted(rows, key=lambda row: (row[3], row[1]))  # by start, then id
+    for venue_id, event_id, title, starts_at, zone, capacity, going, audience in soonest:
+        if earliest <= starts_at <= until and open_to_both(capacity, going, audience):
             found.setdefault(venue_id, []).append(EventInfo(event_id, title, starts_at, zone or "Europe/Paris"))
     return found
 
 
 async def load(session: AsyncSession, earliest: datetime, until: datetime) -> Places:
-    """Venues and the events they host between `earliest` and `until` (published, not full): two queries."""
+    """Venues and the events they host between `earliest` and `until` that both could attend: two queries."""
     venues = list(await session.execute(select(Venue.id, Venue.latitude, Venue.longitude, Venue.kind)
                                         .where(Venue.latitude.is_not(None), Venue.longitude.is_not(None))
                                         .order_by(Venue.id)))
     rows = await session.execute(
         select(EventVenue.venue_id, Event.id, Event.title, Event.starts_at, Event.timezone, Event.capacity,
-               Event.going_count)
+               Event.going_count, Event.audience)
         .join(Event, Event.id == EventVenue.event_id)
         .where(Event.status == "published", Event.starts_at >= earliest, Event.starts_at <= until,
                or_(Event.capacity.is_(None), Event.going_count < Event.capacity)))

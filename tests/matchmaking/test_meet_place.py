@@ -96,6 +96,17 @@ def test_an_event_wins_within_a_short_detour_only():
     assert (chosen.venue_id, chosen.event) == (4, soon)
 
 
+def test_only_events_both_could_attend_count():
+    at = THURSDAY - timedelta(days=5)
+    rows = [(1, 10, "Complet pour deux", THURSDAY, "Europe/Paris", 10, 9, []),
+            (1, 11, "Étudiant·es", THURSDAY, "Europe/Paris", None, 0, ["students"]),
+            (1, 12, "Trop tôt", at, "Europe/Paris", None, 0, []),
+            (1, 14, "Pour tous", THURSDAY + timedelta(hours=1), None, 20, 18, ["everyone", "students"]),
+            (1, 13, "Ouvert", THURSDAY, "Europe/Paris", None, 0, [])]
+    found = meeting_place.upcoming(rows, at + timedelta(hours=72), at + meeting_place.EVENT_HORIZON)
+    assert [(e.id, e.timezone) for e in found[1]] == [(13, "Europe/Paris"), (14, "Europe/Paris")]
+
+
 def test_missing_coordinates_fall_back_to_their_own_venues_and_far_either_pairs_go_video():
     soon = EventInfo(9, "Atelier", THURSDAY, "Europe/Paris")
     places = grid({1: A, 2: B, 3: FAR}, events={7: [soon]})
