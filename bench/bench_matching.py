@@ -13,8 +13,10 @@ Run from the repository root: `python -m bench.bench_matching` (about two minute
    repeat-avoiding pairing (both keep the hard rules): coverage, cross-venue share, need<->offer share,
    repeats.
 
-Without --quick it also compares the large-round method with the exact optimum at 10,000 candidates
-(computed by rustworkx: networkx would take many minutes).
+Without --quick it also compares the large-round method with the exact optimum at 10,000 and 20,000
+candidates (computed by rustworkx: networkx would take many minutes; at 20,000 it takes minutes).
+Every table is followed by the machine's load average (/proc/loadavg): times on this shared 2-core
+machine stretch with it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,15 @@ def table(title: str, header: Sequence[str], rows: list[Sequence[object]]) -> No
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
         if k == 0:
             print("  ".join("-" * width for width in widths))
+    print(f"(load average {' '.join(_loadavg()[:3])})", flush=True)
+
+
+def _loadavg() -> list[str]:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as file:
+            return file.read().split()
+    except OSError:
+        return ["-", "-", "-"]
 
 
 def speed(sizes: Sequence[int], targets: dict[int, float]) -> None:
@@ -247,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         speed((1000, 10000), {1000: 2.0, 10000: 15.0})
         quality((500, 2000), full_reference_max=2000)
         quality_large(10000)
+        quality_large(20000)
         simulations((80, 600, 5000), (12, 26))
 
 

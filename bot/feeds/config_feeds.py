@@ -11,7 +11,6 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sources.fetch import describe
 from bot.config import Config
 from bot.feeds.urls import kind_of, stored_url
 from storage.models.events import FeedSource
@@ -46,6 +45,8 @@ async def sync_config_feeds(session: AsyncSession, config: Config) -> int:
     for key, row in existing.items():
         if row.origin == "config" and key not in wanted and row.enabled:
             row.enabled = False
+            from adapters.sources.fetch import describe  # here: the fetcher's imports cost every start-up
+
             log.info("feed %s (%s) is no longer in the config: disabled", row.id, describe(row.url))
     await session.flush()
     return len(config.events.feeds)

@@ -20,11 +20,11 @@ import asyncio
 import ipaddress
 import socket
 import unicodedata
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
-from adapters.sources import FeedError, make_client
+if TYPE_CHECKING:  # the fetcher (httpx, icalendar) is imported when a client is made, not at start-up
+    import httpx
 
 OPENAGENDA_PREFIX = "openagenda:"
 WEB_SCHEMES = ("http", "https", "webcal", "webcals")
@@ -118,6 +118,8 @@ async def resolves_public(host: str) -> bool:
 
 
 async def _guard(request: httpx.Request) -> None:
+    from adapters.sources import FeedError
+
     if not await resolves_public(request.url.host):
         raise FeedError(f"{request.url.host} is a private address; only public calendar links are accepted",
                         kind="private")
@@ -128,6 +130,8 @@ async def _guard_peer(response: httpx.Response) -> None:
     when checked and to a private one a moment later (DNS rebinding). Runs before the body is read."""
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
+    from adapters.sources import FeedError
+
     if peer and not _public_literal(str(peer[0]).split("%")[0]):
         await response.aclose()
         raise FeedError(f"{response.url.host} led to a private address; only public calendar links are accepted",
@@ -137,6 +141,8 @@ async def _guard_peer(response: httpx.Response) -> None:
 def make_public_client(**kwargs) -> httpx.AsyncClient:
     """A client for feeds added from a chat: every request, redirects included, to public hosts only,
     checked before connecting (the name) and after (the address connected to)."""
+    from adapters.sources import make_client
+
     hooks = kwargs.pop("event_hooks", {}) or {}
     hooks = {**hooks, "request": [*hooks.get("request", []), _guard],
              "response": [*hooks.get("response", []), _guard_peer]}

@@ -120,8 +120,16 @@ class _Index:
         ok = ((self.lang[i] & self.lang[j]) != 0) & (i != j)
         ok &= ~(same & (self.only[i] | self.only[j]))
         if len(self.blocked):
-            ok &= ~np.isin(i * self.n + j, self.blocked)
+            ok &= ~_within(i * self.n + j, self.blocked)
         return ok
+
+
+def _within(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin for a sorted unique `sorted_set`, by binary search (isin sorts both arrays each call)."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
+    return sorted_set[pos] == keys
 
 
 def _keys(pairs: list[tuple[int, int]], n: int) -> np.ndarray:
@@ -253,7 +261,7 @@ def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k:
         # A recent partner may share nothing any more: a link is required of every pair.
         keep = ((k_in | k_out | shared) > 0) & idx.allowed(i, j) & (score >= w.min_score)
         i, j, score, keys = i[keep], j[keep], score[keep], keys[keep]
-        repeat = np.isin(keys, idx.recent) if len(idx.recent) else np.zeros(len(i), dtype=bool)
+        repeat = _within(keys, idx.recent)
         for name, mask in (("fresh", ~repeat), ("repeat", repeat)):
             top = _top_per_member(i[mask], score[mask], top_k)
             chunks[name].append(np.stack([i[mask][top], j[mask][top]], axis=1))
