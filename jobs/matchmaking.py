@@ -50,9 +50,14 @@ async def catch_up(app: "App", now: datetime) -> str | None:
     async with app.db.session() as session:
         sched = await effective_schedule(session, app.config)
         since = await scheduling_since(session, now)
-    if catch_up_due(sched, now, since) is None:
+    fire = catch_up_due(sched, now, since)
+    if fire is None:
         return None
+    # At debug level when nothing is to do (every tick of the period says it); `-v` shows it.
+    log.debug("matchmaking catch-up: the round due at %s is checked", fire.isoformat(timespec="minutes"))
     outcome = await run_round(app.db, app.config, now, "catch_up")
+    log.log(logging.INFO if outcome.status == "ran" else logging.DEBUG, "matchmaking catch-up: %s",
+            "the round ran" if outcome.status == "ran" else f"nothing to do ({outcome.status})")
     return outcome.status
 
 
