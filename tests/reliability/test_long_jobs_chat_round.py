@@ -4,6 +4,8 @@ written once, however many times the confirmation is pressed."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
 from bot.matchmaking import run as run_module
@@ -14,8 +16,6 @@ from storage.models.matchmaking import Introduction, MatchRound
 from tests.matchmaking.test_round_keeps_the_bot_responsive import MEMBERS, populate
 from tests.reliability.long_jobs_helpers import BOUND_S, command_answers, pause_at
 from tests.testkit import answered_later
-
-import asyncio
 
 
 async def due_period(app, now) -> str:
@@ -53,3 +53,23 @@ async def test_a_3000_member_round_from_the_chat_leaves_the_chat_free_and_runs_o
                                            .where(OutboxMessage.purpose == "mm.proposal"))).scalar_one()
     assert rounds == 1 and introductions > MEMBERS // 3
     assert proposals >= 2 * introductions  # every member of every introduction told, once
+
+
+async def test_a_round_that_fails_after_the_answer_tells_the_animator_and_sends_nothing(app, memory, clock,
+                                                                                       monkeypatch):
+    await populate(app, clock.now(), members=12)
+    boss = memory.user("animator", "Boss", language="fr")
+    yes = Button("Oui, lancer", "mm.adm", "go:" + await due_period(app, clock.now()))
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the planning broke")
+
+    monkeypatch.setattr(run_module, "build_history", broken)
+    started = await boss.press(yes)
+    assert started[0].text.startswith("C'est lancé"), started[0].text
+    failed = await answered_later(app, boss)
+    assert failed.text == "La préparation du tour du 16/11 a échoué : rien n'a été envoyé. Réessaie dans quelques minutes."
+    async with app.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(MatchRound))).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(OutboxMessage)
+                                      .where(OutboxMessage.purpose == "mm.proposal"))).scalar_one() == 0
