@@ -31,4 +31,5 @@ class App:
         self.adapters[adapter.platform] = adapter
 
     async def close(self) -> None:
+        await self.core.background.close()  # work a command started: cancelled, its transactions rolled back
         await self.db.dispose()

@@ -23,6 +23,7 @@ from storage.models import Identity, Member, Role, Venue
 from storage.venues import all_venues
 
 if TYPE_CHECKING:
+    from bot.background import Background
     from bot.config import Config
     from bot.directory.service import Directory
     from bot.registry import Registry
@@ -55,6 +56,7 @@ class Context:
         registry: every command, action, flow and personal-data holder (for /help, /mydata).
         directory: the member directory's in-memory index (None where the app was built without it).
         args: the command's argument, the button's payload, or the text typed in a flow.
+        background: starts work that outlives the event (a round planned for a chat command).
         conversation: the person's conversation under way, if any (see `start_flow`).
     """
 
@@ -70,6 +72,7 @@ class Context:
     conversation: conversations.Conversation | None = None
     loaded_conversation: bool = False  # a conversation was under way when the event arrived
     extra: dict[str, Any] = field(default_factory=dict)
+    background: "Background | None" = None  # work answered later, in its own sessions (bot.background)
 
     # -- who ---------------------------------------------------------------------------------
     @property

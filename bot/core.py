@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import conversation as conversations
+from bot.background import Background
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import Context, Expired
@@ -66,6 +67,7 @@ class BotCore:
         # Called after an event whose committed transaction queued outbox messages: the app wakes the
         # dispatcher, so a reveal or a promotion leaves at once instead of at the next poll.
         self.after_commit: Callable[[], None] | None = None
+        self.background = Background(wake=lambda: self.after_commit() if self.after_commit else None, db=db)
 
     # -- entry points ------------------------------------------------------------------------
     async def handle(self, event: Event) -> Replies:
@@ -147,7 +149,7 @@ class BotCore:
 
     def _context(self, session: AsyncSession, event: Event, identity: Identity, now: datetime, locale: str) -> Context:
         return Context(session, event, identity, now, Translator(locale), config=self.config,
-                       registry=self.registry, directory=self.directory)
+                       registry=self.registry, directory=self.directory, background=self.background)
 
     def locale_of(self, identity: Identity, platform_language: str | None = None) -> str:
         default = self.config.network.default_locale

@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.cron import daily_at
-from bot.report.aggregate import close_days
+from bot.report.aggregate import close_days_in_batches
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 
 async def run(app: "App") -> int:
-    async with app.db.session() as session:
-        return await close_days(session, app.config, app.clock.now())
+    # Computed in a snapshot, written a month of days per transaction: commands never wait long.
+    return await close_days_in_batches(app.db, app.config, app.clock.now())
 
 
 def schedule(scheduler: "BaseScheduler", app: "App") -> None:

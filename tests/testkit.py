@@ -169,3 +169,13 @@ def add_echo_flow(registry) -> None:
         name = ctx.conversation.data["name"]
         await ctx.end_flow()
         return Reply(f"{name} from {ctx.args}")
+
+
+async def answered_later(app, user):
+    """The reply a command sent when its background work ended (a round's preview, headcount, run):
+    waits for that work, delivers the outbox, and returns the last message `user` received."""
+    await app.core.background.drain()
+    await app.dispatcher.drain()
+    inbox = user.inbox()
+    assert inbox, "no answer came later"
+    return inbox[-1].reply

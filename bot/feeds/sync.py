@@ -4,8 +4,10 @@ A source's sync has three phases, so slow work never holds a database transactio
 1. read the source's row and state (short transaction);
 2. fetch (conditional: ETag / Last-Modified) and parse, outside any transaction; parsing is CPU
    work, done in a process pool when many feeds sync at once, else in a thread;
-3. apply the result, record success, announce what is due (one transaction, under a lock shared by
-   the run, so two feeds carrying the same event never race to insert it twice).
+3. apply the result, record success, announce what is due (one short transaction per feed, under a
+   lock shared by the run, so two feeds carrying the same event never race to insert it twice).
+The sources, their state and the run's programme index are read in read-only sessions (on SQLite a
+snapshot that takes no write lock); the only write transactions are each feed's apply (or failure).
 Unchanged feeds stop after phase 2 without parsing: the server says 304, or the body's sha256 is the
 one parsed last time (re-parsed anyway every `REPARSE_AFTER`, as the horizon moves forward and
 brings new occurrences of recurring events). Any failure — a `FeedError`, or a bug — is recorded on
@@ -144,7 +146,7 @@ async def sync_all(db: Database, config: Config, now: datetime, client: httpx.As
 
     pool "auto" starts a process pool for the run when there are at least POOL_MIN_SOURCES sources.
     """
-    async with db.session() as session:
+    async with db.read_session() as session:  # reads only: no write lock
         statement = select(FeedSource.id).join(Venue, Venue.id == FeedSource.venue_id).where(
             FeedSource.enabled.is_(True)).order_by(FeedSource.id)
         if venue is not None:
@@ -189,7 +191,7 @@ async def sync_all(db: Database, config: Config, now: datetime, client: httpx.As
 async def _snapshots(db: Database, ids: list[int]) -> dict[int, _Snapshot]:
     """The enabled sources among `ids`, with their venue and state, read in one short transaction."""
     found: dict[int, _Snapshot] = {}
-    async with db.session() as session:
+    async with db.read_session() as session:  # reads only: no write lock
         for batch in (ids[start:start + 500] for start in range(0, len(ids), 500)):
             rows = await session.execute(
                 select(FeedSource, Venue.slug, Venue.timezone, FeedSourceState)
@@ -256,6 +258,11 @@ def _parse_cursor(cursor: str | None) -> datetime | None:
 
 async def _apply(db: Database, config: Config, snap: _Snapshot, fetched: _Fetched, now: datetime,
                  index: ProgrammeIndex | None) -> ApplyReport | None:
+    if fetched.result is not None and index is not None and not index.loaded:
+        # The run's programme index (every published event of the horizon) is read from a snapshot,
+        # before this feed's write transaction: on SQLite nobody waits while it loads.
+        async with db.read_session() as session:
+            await index.fill(session)
     async with db.session() as session:
         source = await session.get(FeedSource, snap.id)
         venue = await session.get(Venue, source.venue_id) if source is not None else None

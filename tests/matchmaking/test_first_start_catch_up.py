@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from jobs.matchmaking import catch_up
 from storage.models.matchmaking import MatchRound, MatchScheduling
+from tests.testkit import answered_later
 
 
 async def rounds(app) -> int:
@@ -26,7 +27,8 @@ async def test_first_start_on_a_wednesday_waits_for_the_next_round(app, net, clo
         [since] = (await session.execute(select(MatchScheduling.since))).scalars().all()
     assert since == clock.now()
     boss = memory.user("animator", "Boss", language="en")
-    shown = (await boss.send("/matchmaking preview"))[0]
+    await boss.send("/matchmaking preview")
+    shown = await answered_later(app, boss)
     assert "round of 30/11" in shown.title and "Ana (La Fabrique) and Hugo (Le Hangar)" in shown.text
     clock.set(datetime(2026, 11, 30, 9, 5, tzinfo=timezone.utc))  # Monday 30/11, 10:05 in Paris
     assert await catch_up(app, clock.now()) == "ran"

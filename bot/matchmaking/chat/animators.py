@@ -4,6 +4,8 @@
 - `run`: the round due now, exactly as the schedule would run it (once per period), after a
   confirmation that says how many messages leave; the confirming press re-checks the animator's
   rights and runs that same period, or says it already ran or is no longer the one due;
+- preview, headcount and run plan a whole round (seconds on a large network): each answers at once
+  and sends its result when ready (see `chat.later`), so the chat never waits for a round;
 - `stats`: per round and over the last quarter, with the venue x venue heatmap as a PNG;
 - `schedule`: show it; `schedule tous les lundis 10h` / `every other monday 10am` or cron syntax
   `schedule 0 10 * * mon 2` sets it (network time zone, every N weeks), overriding the configuration
@@ -26,6 +28,7 @@ from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
 from bot.hosts.members_lookup import find_members
 from bot.matchmaking import exclusions, feedback, heatmap, preview, stats
+from bot.matchmaking.chat import later
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
 from bot.payloads import parse_int
 from bot.matchmaking.run import prepare, run_in
@@ -93,12 +96,23 @@ async def show_preview(ctx: Context) -> Reply:
         if not upcoming:
             return Reply(ctx.t("matchmaking.admin.never_fires", cron=sched.cron), private=True)
         at = upcoming[0]
+    # Planning takes seconds on a large network: answered now, the preview follows (bot.background).
+    fire = sched.due_at(at)
+    name = _name(ctx, period_of(fire, ctx.config.network.timezone) if fire else None, fire)
+    if ctx.background is not None:
+        db, config, to, now = ctx.background.db, ctx.config, _animator(ctx), ctx.now
+        ctx.background.start(f"mm.preview:{to.platform}:{to.user_id}",
+                             lambda: later.send_preview(db, config, to, at, now, name, PREVIEW_LIMIT))
+        return Reply(ctx.t("matchmaking.later.preview", round=name), private=True)
     prepared = await prepare(ctx.session, ctx.config, at)
     document = await preview.document(ctx.session, prepared, ctx.t)
-    name = _name(ctx, prepared.period, prepared.fire_time)
     venues = await preview.venue_names(ctx.session)
     return Reply(preview.as_text(document, ctx.t, limit=PREVIEW_LIMIT, name=name, venues=venues),
                  title=ctx.t("matchmaking.admin.preview_title", round=name), private=True)
+
+
+def _animator(ctx: Context) -> later.Animator:
+    return later.Animator(ctx.identity.platform, ctx.identity.platform_user_id, ctx.identity.member_id, ctx.locale)
 
 
 async def _due(ctx: Context) -> tuple[str | None, datetime | None]:
@@ -111,7 +125,24 @@ async def _due(ctx: Context) -> tuple[str | None, datetime | None]:
 
 
 async def confirm_run(ctx: Context) -> Reply:
-    """What a run would send now, and a yes/no: a round messages many people and cannot be undone."""
+    """What a run would send now, and a yes/no: a round messages many people and cannot be undone.
+
+    The headcount is a whole plan: answered now, the confirmation follows (bot.background)."""
+    if ctx.background is None:
+        return await _confirm_inline(ctx)
+    due, fire = await _due(ctx)
+    if due is None:
+        return Reply(ctx.t("matchmaking.admin.not_due"), private=True)
+    name = _name(ctx, due, fire)
+    if (await ctx.session.execute(select(MatchRound.id).where(MatchRound.period == due))).first() is not None:
+        return Reply(ctx.t("matchmaking.admin.already", round=name), private=True)
+    db, config, to, now = ctx.background.db, ctx.config, _animator(ctx), ctx.now
+    ctx.background.start(f"mm.count:{to.platform}:{to.user_id}",
+                         lambda: later.send_confirmation(db, config, to, now, name, CONFIRM))
+    return Reply(ctx.t("matchmaking.later.counting", round=name), private=True)
+
+
+async def _confirm_inline(ctx: Context) -> Reply:
     prepared = await prepare(ctx.session, ctx.config, ctx.now, plan_if_done=False)
     if prepared.period is None:
         return Reply(ctx.t("matchmaking.admin.not_due"), private=True)
@@ -138,8 +169,15 @@ async def run_confirmed(ctx: Context, period: str) -> Reply:
         done = (await ctx.session.execute(select(MatchRound.id).where(MatchRound.period == period))).first()
         key = "matchmaking.admin.already_meanwhile" if done else "matchmaking.admin.run_moved"
         return Reply(ctx.t(key, round=_name(ctx, period)), private=True, edit=True)
-    outcome = await run_in(ctx.session, ctx.config, ctx.now, "chat")
     name = _name(ctx, period, fire)
+    if ctx.background is not None:
+        # Planned in a snapshot and written in one short transaction, after this answer: the chat
+        # (one event at a time on SQLite) never waits for the round. Once per period, as scheduled.
+        db, config, to, now = ctx.background.db, ctx.config, _animator(ctx), ctx.now
+        started = ctx.background.start(f"mm.run:{period}", lambda: later.send_run(db, config, to, now, name))
+        key = "matchmaking.later.running" if started else "matchmaking.later.under_way"
+        return Reply(ctx.t(key, round=name), private=True, edit=True)
+    outcome = await run_in(ctx.session, ctx.config, ctx.now, "chat")
     if outcome.status == "already":
         return Reply(ctx.t("matchmaking.admin.already_meanwhile", round=name), private=True, edit=True)
     if outcome.status == "not_due":

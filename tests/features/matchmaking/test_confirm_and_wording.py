@@ -16,6 +16,7 @@ from bot.matchmaking import preview
 from bot.matchmaking.schedule_words import parse_schedule
 from bot.matchmaking.wording import number, round_name
 from bot.types import Button
+from tests.testkit import answered_later
 from storage.models import Member, OutboxMessage
 from storage.models.matchmaking import MatchRound, MatchSchedule
 
@@ -30,22 +31,26 @@ async def test_run_asks_first_then_runs_that_period_once(app, net, memory):
     await net.member("Hugo", "hangar", offers="3d-printing")
     boss = memory.user("animator", "Boss", language="fr")
     await boss.send("/appariement")
-    confirm = await boss.press("Lancer le tour")
+    counting = await boss.press("Lancer le tour")  # answered at once; the headcount follows
+    assert counting[0].text.startswith("Je compte les rencontres du tour du 16/11")
+    confirm = [await answered_later(app, boss)]
     assert confirm[0].text == "Lancer le tour du 16/11 ? 1 rencontre, 2 messages envoyés maintenant."
     yes = confirm[0].all_buttons()[0]
     assert await _rounds(app) == []  # nothing sent before the yes
-    assert "rien n'est envoyé" in (await boss.press("Non"))[0].text
+    assert "rien n'est envoyé" in (await boss.press(boss.find_button("Non", confirm)))[0].text
     assert await _rounds(app) == []
 
     stranger = await net.member("Zed", "moulin")
     forged = await stranger.user.press(yes)  # a copied payload does not run anything
     assert "anim" in forged[0].text.lower() and await _rounds(app) == []
 
-    ran = await boss.press(yes)
-    assert "C'est parti pour le tour du 16/11 : 1 rencontre" in ran[0].text
+    started = await boss.press(yes)
+    assert started[0].text.startswith("C'est lancé : le tour du 16/11 est en préparation")
+    ran = await answered_later(app, boss)
+    assert "C'est parti pour le tour du 16/11 : 1 rencontre" in ran.text
     assert await _rounds(app) == ["2026-W47"]
-    again = await boss.press(yes)  # the same confirmation pressed twice
-    assert "entre-temps" in again[0].text
+    await boss.press(yes)  # the same confirmation pressed twice
+    assert "entre-temps" in (await answered_later(app, boss)).text
     stale = await boss.press(Button("x", "mm.adm", "go:2026-W40"))
     assert "n'est plus celui qui est dû" in stale[0].text
     async with app.db.session() as session:
@@ -58,7 +63,8 @@ async def test_preview_in_chat_names_venues_and_rephrases_need_offer(app, net, m
     await net.member("Ethan", "fabrique", offers="3d-printing")
     await net.member("Rose", "hangar", needs="3d-printing")
     boss = memory.user("animator", "Boss", language="fr")
-    shown = (await boss.send("/appariement apercu"))[0]
+    await boss.send("/appariement apercu")
+    shown = await answered_later(app, boss)
     # Never scheduled before: the 16/11 round will not be caught up, the preview is the coming one.
     assert shown.title == "Aperçu du tour du 30/11 (rien n'est envoyé)"
     assert "• Ethan (La Fabrique) et Rose (Le Hangar)" in shown.text

@@ -14,6 +14,7 @@ from bot.matchmaking.run import prepare, run_round
 from jobs.matchmaking import housekeeping
 from storage.models import Member
 from storage.models.matchmaking import Introduction, IntroductionMember, IntroPreferences, MatchSchedule, MatchScheduling
+from tests.testkit import answered_later
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -100,15 +101,17 @@ async def test_animators_preview_run_stats_and_schedule_in_chat(app, net, clock,
     await net.member("Ana", "fabrique", needs="3d-printing")
     await net.member("Hugo", "hangar", offers="3d-printing")
     boss = memory.user("animator", "Boss", language="en")
-    shown = (await boss.send("/matchmaking preview"))[0]
+    assert "Preparing the preview of the round of 16/11" in (await boss.send("/matchmaking preview"))[0].text
+    shown = await answered_later(app, boss)
     assert "Ana (La Fabrique) and Hugo (Le Hangar)" in shown.text and "round of 16/11" in shown.title
     zed = await net.member("Zed", None, opt_in=False)
     refused = await zed.user.send("/appariement lancer")
     assert "anim" in refused[0].text.lower()
-    confirm = await boss.send("/matchmaking run")
-    assert "Run the round of 16/11? 1 introduction, 2 messages sent now." == confirm[0].text
-    await boss.press("Yes, run it")
-    assert "1 introduction" in boss.last[0].text
+    await boss.send("/matchmaking run")
+    confirm = await answered_later(app, boss)
+    assert "Run the round of 16/11? 1 introduction, 2 messages sent now." == confirm.text
+    await boss.press(boss.find_button("Yes, run it", [confirm]))
+    assert "1 introduction" in (await answered_later(app, boss)).text
     assert "already ran" in (await boss.send("/matchmaking run"))[0].text
     stats = (await boss.send("/matchmaking stats"))[0]
     assert stats.attachment is not None and stats.attachment.content.startswith(b"\x89PNG")
