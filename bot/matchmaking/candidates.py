@@ -101,14 +101,18 @@ async def _skills(session: AsyncSession, eligible) -> dict[int, dict[str, set[in
     return found
 
 
-async def build_pool(session: AsyncSession, config: Config, at: datetime, *, always: int | None = None) -> Pool:
+async def build_pool(session: AsyncSession, config: Config, at: datetime, *, always: int | None = None,
+                     among=None) -> Pool:
     """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded.
 
     A fixed handful of queries whatever the network's size: each reads every eligible member's rows
     through a subquery (no list of ids as parameters, which SQLite caps), the budget is one grouped
-    count. `always`: a member kept whatever their cadence (who asked for a one-off introduction).
+    count. `always`: a member kept whatever their cadence (who asked for a one-off introduction);
+    `among`: a subquery of member ids the pool is restricted to (a one-off's possible partners).
     """
     eligible = _eligible(at)
+    if among is not None:
+        eligible = eligible.where(or_(Member.id.in_(among), Member.id == always))
     members = list((await session.execute(select(Member).where(Member.id.in_(eligible)).order_by(Member.id))).scalars())
     last = await last_proposals(session, eligible)
     members = [m for m in members if m.id == always or is_due(m.cadence, last.get(m.id), at)]
