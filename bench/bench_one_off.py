@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     header = ("members", "calls", "sent", "median s", "worst s")
     cells = [list(header)] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
-    print(f"\nOne-off introduction per press on SQLite, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"\nOne-off introduction per press on SQLite, load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     for k, row in enumerate(cells):
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
         if k == 0:

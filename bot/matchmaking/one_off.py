@@ -83,8 +83,9 @@ async def _linked(session: AsyncSession, member: Member, at: datetime):
     pool to them first keeps a one-off fast on a large network; the engine's rules then decide."""
     skill = func.coalesce(Skill.merged_into_id, Skill.id)  # a merged custom skill counts as its taxonomy skill
     own: dict[str, set[int]] = {"offer": set(), "need": set(), "interest": set()}
-    for kind, skill_id in await session.execute(select(MemberSkill.kind, skill).join(Skill, Skill.id == MemberSkill.skill_id)
-                                                .where(MemberSkill.member_id == member.id)):
+    for kind, skill_id in await session.execute(
+            select(MemberSkill.kind, skill).join(Skill, Skill.id == MemberSkill.skill_id)
+            .where(MemberSkill.member_id == member.id)):
         own.setdefault(kind, set()).add(skill_id)
     own["need"] |= (await partner_needs(session, [member.id], at)).get(member.id, set())
     wanted = [and_(MemberSkill.kind == kind, skill.in_(sorted(ids)))

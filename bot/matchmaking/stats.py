@@ -166,7 +166,8 @@ def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]
     return lines
 
 
-def as_document(per_round: list[tuple[str, Figures]], total: Figures, feedback: Summary | None = None) -> dict[str, Any]:
+def as_document(per_round: list[tuple[str, Figures]], total: Figures,
+                feedback: Summary | None = None) -> dict[str, Any]:
     document = {"quarter": total.as_dict(), "rounds": [{"period": p, **f.as_dict()} for p, f in per_round]}
     if feedback is not None:
         document["feedback"] = feedback.as_dict()
