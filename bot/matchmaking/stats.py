@@ -158,7 +158,8 @@ def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]
     from zoneinfo import ZoneInfo
 
     lines = [t("matchmaking.feedback.stats", met=feedback.met, again=round(100 * feedback.again_rate),
-               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off)]
+               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off,
+               one_offs=feedback.one_offs)]
     zone = ZoneInfo(timezone)
     for note in feedback.latest:
         lines.append(t("matchmaking.feedback.stats_note", date=note.at.astimezone(zone).strftime("%d/%m"),
