@@ -105,14 +105,18 @@ async def _skills(session: AsyncSession, eligible) -> dict[int, dict[str, set[in
     return found
 
 
-async def build_pool(session: AsyncSession, config: Config, at: datetime, *, always: int | None = None) -> Pool:
+async def build_pool(session: AsyncSession, config: Config, at: datetime, *, always: int | None = None,
+                     among=None) -> Pool:
     """Everyone due at `at`, as engine `Candidate`s (sorted by id), plus the budget-excluded.
 
     A fixed handful of queries whatever the network's size: each reads every eligible member's rows
     through a subquery (no list of ids as parameters, which SQLite caps), the budget is one grouped
-    count. `always`: a member kept whatever their cadence (who asked for a one-off introduction).
+    count. `always`: a member kept whatever their cadence (who asked for a one-off introduction);
+    `among`: a subquery of member ids the pool is restricted to (a one-off's possible partners).
     """
     eligible = _eligible(at)
+    if among is not None:
+        eligible = eligible.where(or_(Member.id.in_(among), Member.id == always))
     # Columns, not ORM objects: a 10,000-member round read whole objects for a second and a half.
     members = list(await session.execute(
         select(Member.id, Member.cadence, Member.display_name, Member.home_venue_id, Member.languages, Member.locale)

@@ -40,6 +40,7 @@ class Summary:
     again_yes: int = 0
     notes: int = 0
     called_off: int = 0  # members who pressed "I can't make it"
+    one_offs: int = 0  # one-off introductions ("introduce me this time") proposed
     latest: list[Note] = field(default_factory=list)
 
     @property
@@ -49,6 +50,7 @@ class Summary:
     def as_dict(self) -> dict:
         return {"met": self.met, "would_meet_again": self.again_yes, "would_meet_again_answers": self.again_answers,
                 "would_meet_again_rate": self.again_rate, "notes_count": self.notes, "cant_make_it": self.called_off,
+                "one_offs": self.one_offs,
                 "notes": [{"at": n.at.isoformat(), "writer": n.writer, "text": n.text} for n in self.latest]}
 
 
@@ -92,12 +94,15 @@ async def summary(session: AsyncSession, since: datetime, now: datetime, shown: 
     """Feedback on introductions proposed since `since` (rounds and one-offs), newest notes first."""
     rows = await session.execute(
         select(IntroductionMember.met, IntroductionMember.again, IntroductionMember.note, IntroductionMember.note_at,
-               IntroductionMember.withdrawn_at, Member.display_name)
+               IntroductionMember.withdrawn_at, Member.display_name, Introduction.id, Introduction.source)
         .join(Introduction, Introduction.id == IntroductionMember.introduction_id)
         .outerjoin(Member, Member.id == IntroductionMember.member_id)
         .where(Introduction.created_at >= since, Introduction.created_at <= now))
     found = Summary()
-    for met, again, note, note_at, withdrawn_at, writer in rows:
+    one_offs: set[int] = set()
+    for met, again, note, note_at, withdrawn_at, writer, intro_id, source in rows:
+        if source == "one_off":
+            one_offs.add(intro_id)
         found.met += met == "yes"
         found.again_answers += again is not None
         found.again_yes += again is True
@@ -105,6 +110,7 @@ async def summary(session: AsyncSession, since: datetime, now: datetime, shown: 
         if note:
             found.notes += 1
             found.latest.append(Note(note_at or since, writer or "?", note))
+    found.one_offs = len(one_offs)
     found.latest.sort(key=lambda n: n.at, reverse=True)
     found.latest = found.latest[:shown]
     return found

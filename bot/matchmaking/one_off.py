@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -35,7 +35,8 @@ from bot.matchmaking.history import build_history
 from bot.matchmaking.run import PROPOSAL, ask_key, proposal
 from bot.outbox.attention import next_allowed
 from bot.outbox.notify import notify_member
-from storage.models import Member
+from bot.partners.matchmaking import PARTNER_ROLE, partner_needs
+from storage.models import Member, MemberSkill, Role, Skill
 from storage.models.matchmaking import PROPOSED, Introduction, IntroductionMember, MatchExclusion
 
 LIMIT = timedelta(days=7)  # one one-off introduction asked per member per week
@@ -75,6 +76,27 @@ async def _in_open(session: AsyncSession) -> set[int]:
         .where(Introduction.status == PROPOSED, IntroductionMember.member_id.is_not(None)))).scalars())
 
 
+async def _linked(session: AsyncSession, member: Member, at: datetime):
+    """A subquery of everyone who could have a reason to meet `member` (a superset of the engine's
+    `has_link`): an offer for one of their needs, a need for one of their offers, a shared interest,
+    and every partner's contact (their needs also come from open opportunities). Restricting the
+    pool to them first keeps a one-off fast on a large network; the engine's rules then decide."""
+    skill = func.coalesce(Skill.merged_into_id, Skill.id)  # a merged custom skill counts as its taxonomy skill
+    own: dict[str, set[int]] = {"offer": set(), "need": set(), "interest": set()}
+    for kind, skill_id in await session.execute(
+            select(MemberSkill.kind, skill).join(Skill, Skill.id == MemberSkill.skill_id)
+            .where(MemberSkill.member_id == member.id)):
+        own.setdefault(kind, set()).add(skill_id)
+    own["need"] |= (await partner_needs(session, [member.id], at)).get(member.id, set())
+    wanted = [and_(MemberSkill.kind == kind, skill.in_(sorted(ids)))
+              for kind, ids in (("offer", own["need"]), ("need", own["offer"]), ("interest", own["interest"])) if ids]
+    partners = select(Role.member_id).where(Role.role == PARTNER_ROLE, Role.member_id.is_not(None))
+    if not wanted:
+        return partners
+    linked = select(MemberSkill.member_id).join(Skill, Skill.id == MemberSkill.skill_id).where(or_(*wanted))
+    return linked.union(partners)
+
+
 async def introduce_now(session: AsyncSession, config: Config, member: Member, now: datetime) -> Outcome:
     """Find `member`'s best fresh partner now and send both the proposal; see the module docstring."""
     if await session.get(MatchExclusion, member.id) is not None:
@@ -87,7 +109,7 @@ async def introduce_now(session: AsyncSession, config: Config, member: Member, n
     last = await _last_asked(session, member.id, now)
     if last is not None:
         return Outcome("too_soon", next_at=last + LIMIT)
-    pool = await build_pool(session, config, now, always=member.id)
+    pool = await build_pool(session, config, now, always=member.id, among=await _linked(session, member, now))
     me = next((c for c in pool.candidates if c.member_id == member.id), None)
     if me is None:  # over budget (or not eligible any more): nothing more for now
         return Outcome("budget")

@@ -185,8 +185,8 @@ async def _reveal(session: AsyncSession, config: Config, intro: Introduction, ac
     """Everyone who accepted gets the others' contacts; the presser's comes back as the press's answer."""
     intro.status, intro.closed_at, intro.revealed_at = REVEALED, now, now
     # Counted for the live wall and the stats, naming nobody: it survives /forget as a number.
-    session.add(Activity(kind="intro_made", public=True, data={"source": "round", "members": len(accepted)},
-                         created_at=now))
+    session.add(Activity(kind="intro_made", public=True,
+                         data={"source": intro.source or "round", "members": len(accepted)}, created_at=now))
     reply = None
     for slot in accepted:
         member = await session.get(Member, slot.member_id) if slot.member_id else None

@@ -158,7 +158,8 @@ def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]
     from zoneinfo import ZoneInfo
 
     lines = [t("matchmaking.feedback.stats", met=feedback.met, again=round(100 * feedback.again_rate),
-               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off)]
+               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off,
+               one_offs=feedback.one_offs)]
     zone = ZoneInfo(timezone)
     for note in feedback.latest:
         lines.append(t("matchmaking.feedback.stats_note", date=note.at.astimezone(zone).strftime("%d/%m"),
@@ -166,7 +167,8 @@ def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]
     return lines
 
 
-def as_document(per_round: list[tuple[str, Figures]], total: Figures, feedback: Summary | None = None) -> dict[str, Any]:
+def as_document(per_round: list[tuple[str, Figures]], total: Figures,
+                feedback: Summary | None = None) -> dict[str, Any]:
     document = {"quarter": total.as_dict(), "rounds": [{"period": p, **f.as_dict()} for p, f in per_round]}
     if feedback is not None:
         document["feedback"] = feedback.as_dict()

@@ -11,7 +11,7 @@ from storage.models.matchmaking import IntroPreferences
 from tests.matchmaking.followup_kit import introductions, pair
 
 
-async def test_introduce_me_now_proposes_the_best_fresh_partner_to_both_once_a_week(app, net, clock):
+async def test_introduce_me_now_proposes_the_best_fresh_partner_to_both_once_a_week(app, net, clock, memory):
     ana, hugo = await pair(net)
     await net.member("Leo", "moulin", interests="woodworking")  # no reason to meet Ana
     [sent] = await ana.user.send("/rencontres maintenant")
@@ -34,6 +34,8 @@ async def test_introduce_me_now_proposes_the_best_fresh_partner_to_both_once_a_w
     async with app.db.session() as session:
         proposals = (await session.execute(select(OutboxMessage.key).where(OutboxMessage.purpose == "mm.proposal"))).all()
     assert len(proposals) == 2
+    [stats] = await memory.user("animator", "Boss", language="en").send("/matchmaking stats")
+    assert "; 1 introductions on request." in stats.text
 
 
 async def test_the_next_round_counts_a_one_off_as_a_meeting(app, net, clock):

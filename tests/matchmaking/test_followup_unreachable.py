@@ -65,3 +65,31 @@ async def test_a_blocked_member_is_unreachable_the_partner_is_told_once_and_the_
         prepared = await prepare(session, app.config, clock.now())
     candidates = {c.member_id: c for c in prepared.pool.candidates}
     assert hugo.id not in candidates and candidates[ana.id].priority
+
+
+async def test_a_one_off_partner_who_blocked_the_bot_closes_it_with_the_same_kind_note(app, net, clock):
+    ana = await net.member("Ana", "fabrique", needs="3d-printing")
+    hugo = await net.member("Hugo", "hangar", offers="3d-printing")
+    hugo.adapter.fail_for(hugo.user.ref.user_id, Unreachable("Forbidden: bot was blocked by the user"))
+    [sent] = await ana.user.send("/rencontres maintenant")
+    assert "Hugo" in sent.text
+    await app.dispatcher.drain()
+    counts = await housekeeping(app, clock.now())
+    await app.dispatcher.drain()
+    assert counts["undeliverable"] == 1
+    assert len(ana.inbox("Je n'ai pas pu joindre Hugo")) == 1 and (await prefs(app, ana.id)).priority
+    [intro] = await introductions(app)
+    assert intro.round_id is None and intro.status == "expired"
+
+
+async def test_forget_during_a_one_off_withdraws_the_partners_undelivered_proposal(app, net, clock):
+    ana = await net.member("Ana", "fabrique", needs="3d-printing")
+    hugo = await net.member("Hugo", "hangar", offers="3d-printing")
+    await ana.user.send("/rencontres maintenant")  # written, not delivered yet
+    await ana.user.send("/oublier")
+    await ana.user.press("Oui")
+    await app.dispatcher.drain()
+    assert hugo.inbox() == []  # the proposal named Ana: deleted, never sent
+    [intro] = await introductions(app)
+    assert intro.status == "cancelled" and intro.requested_by_id is None
+    assert sorted(str(s.member_id) for s in intro.members) == sorted(["None", str(hugo.id)])

@@ -286,7 +286,8 @@ async def show_excluded(ctx: Context) -> Reply:
     zone = ZoneInfo(ctx.config.network.timezone)
     lines = [ctx.t("matchmaking.exclusion.list", count=len(listed))]
     for row in listed:
-        lines.append(ctx.t("matchmaking.exclusion.row", name=row.name, date=row.at.astimezone(zone).strftime("%d/%m/%Y"),
+        lines.append(ctx.t("matchmaking.exclusion.row", name=row.name,
+                           date=row.at.astimezone(zone).strftime("%d/%m/%Y"),
                            by=row.by or ctx.t("matchmaking.exclusion.by_cli"),
                            reason=row.reason or ctx.t("matchmaking.exclusion.no_reason")))
     return Reply("\n".join(lines), private=True)
