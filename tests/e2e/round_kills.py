@@ -82,6 +82,7 @@ class KillReport:
     missing: int = 0  # sent rows with no message
     listed_unknown: int = 0  # rows `maillage outbox unknown` printed
     restarts_after: int = 0  # starts after the end that found the round done
+    rounds_run: int = 0  # "the round ran" lines in all the logs: the catch-ups that wrote the round
     seconds: float = 0.0
 
     def table(self) -> str:
@@ -97,6 +98,7 @@ class KillReport:
             f"(listed {self.listed_unknown}; arrived once {self.unknown_arrived}, never twice) |",
             f"| other statuses | {dict((k, v) for k, v in self.statuses.items() if k not in ('sent', 'unknown'))} |",
             f"| duplicates / sent but missing | {self.duplicates} / {self.missing} |",
+            f"| catch-ups that wrote the round (all starts) | {self.rounds_run} |",
             f"| restarts after the end that ran nothing | {self.restarts_after} |",
             f"| wall time | {self.seconds:.0f} s |",
         ]
@@ -296,6 +298,8 @@ async def run_kills(workdir: Path, *, members: int, kills: int, seed: int, emu: 
         await runner.stop()
 
     report.rounds = db.rounds()
+    report.rounds_run = sum(log.read_text(errors="replace").count("matchmaking catch-up: the round ran")
+                            for log in sorted(workdir.glob("run-*.log")))
     report.statuses = db.statuses()
     rows = db.query("SELECT user_id, status FROM outbox WHERE user_id IS NOT NULL ORDER BY id")
     report.rows = len(rows)
