@@ -35,7 +35,7 @@ async def main(members: int, kills: int, seed: int) -> int:
     print(report.table())
     ok = (report.rounds == 1 and report.duplicates == 0 and report.missing == 0
           and set(report.statuses) <= {"sent", "unknown"} and report.listed_unknown == report.statuses["unknown"]
-          and report.delivered_once == report.statuses["sent"] and report.restarts_after == 2)
+          and report.delivered_once == report.statuses["sent"] and report.restarts_after == 2 and report.rounds_run == 1)
     print(f"target: {'met' if ok else 'NOT MET'} ({len(report.kills)} kills)")
     return 0 if ok else 1
 

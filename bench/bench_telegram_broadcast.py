@@ -7,7 +7,11 @@ waiting, and the dispatcher's clock is the same one, so 500 messages take a frac
 to run yet are timed as Telegram would see them. The HTTP layer is a fake Bot API that records each
 request (and can answer 429 or drop a request, to show the limits still hold when it does).
 
-Run: `.venv/bin/python bench/bench_telegram_broadcast.py [--messages 500] [--faults]`; prints a table.
+With `flood_rate`, a seeded share of all calls (30 % in the table's last rows, issue 18.2) is answered
+429 with a `retry_after` of 1 to 5 s: everything must still arrive once, and nothing be sent inside
+a wait Telegram asked for ("early"). `tests/reliability/test_flood_control.py` asserts those rows.
+
+Run: `.venv/bin/python bench/bench_telegram_broadcast.py [--messages 500]`; prints a table.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import sys
 import tempfile
 import time
@@ -41,6 +46,7 @@ from storage.outbox import enqueue  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
 START = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+RETRY_AFTERS = (1, 2, 3, 5)  # seconds a flood-control answer asks to wait
 
 
 class SimulatedTime:
@@ -77,6 +83,10 @@ class FakeBotApi(BaseRequest):
     faults: dict[int, dict[str, Any]] = field(default_factory=dict)  # nth sendMessage call -> error answer
     sent: list[tuple[float, int, str]] = field(default_factory=list)
     calls: int = 0
+    # A share of all sendMessage calls answered 429 with a retry_after drawn from RETRY_AFTERS (seeded).
+    flood_rate: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    refusals: list[tuple[float, int, float]] = field(default_factory=list)  # (time, chat, retry_after)
 
     @property
     def read_timeout(self) -> float | None:
@@ -107,6 +117,11 @@ class FakeBotApi(BaseRequest):
                 raise NetworkError("httpx.RemoteProtocolError: dropped") from httpx.RemoteProtocolError("dropped")
             return fault["status"], json.dumps({"ok": False, **fault["body"]}).encode()
         chat_id = int(params["chat_id"])
+        if self.flood_rate and self.rng.random() < self.flood_rate:
+            wait = self.rng.choice(RETRY_AFTERS)
+            self.refusals.append((self.time.monotonic(), chat_id, float(wait)))
+            return 429, json.dumps({"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {wait}",
+                                    "parameters": {"retry_after": wait}}).encode()
         self.sent.append((self.time.monotonic(), chat_id, str(params["text"])))
         message = {"message_id": len(self.sent), "date": int(START.timestamp()), "text": params["text"],
                    "chat": {"id": chat_id, "type": "private", "first_name": "X"}}
@@ -132,6 +147,8 @@ class Figures:
     max_gap_in_a_chat: float
     wall_seconds: float
     statuses: dict[str, int]
+    refused: int = 0  # 429 answers
+    early: int = 0  # sends inside the wait a 429 asked for (must be 0)
 
 
 def max_in_window(times: list[float], window: float = 1.0) -> int:
@@ -144,13 +161,19 @@ def max_in_window(times: list[float], window: float = 1.0) -> int:
     return best
 
 
+def sent_while_paused(sent: list[float], refusals: list[tuple[float, int, float]]) -> int:
+    """Sends that came inside a wait a 429 asked for (Telegram's flood control pauses the bot)."""
+    return sum(1 for at in sent for refused_at, _, wait in refusals if refused_at < at < refused_at + wait - 1e-6)
+
+
 async def run_broadcast(database_url: str, messages: int = 500, *, faults: bool = False,
-                        chats: int | None = None, groups: int | None = None) -> Figures:
+                        chats: int | None = None, groups: int | None = None, flood_rate: float = 0.0,
+                        seed: int = 0) -> Figures:
     """Enqueues `messages` DMs (to `chats` people, default one each), or group messages spread over
-    `groups` group chats, and drains the outbox."""
+    `groups` group chats, and drains the outbox. `flood_rate`: the share of calls answered 429."""
     clock = ManualClock(START)
     time_source = SimulatedTime(clock)
-    api = FakeBotApi(time_source)
+    api = FakeBotApi(time_source, flood_rate=flood_rate, rng=random.Random(seed))
     if faults:  # a 429 and a dropped connection on the way: the pace and the count must survive them
         api.faults = {100: {"status": 429, "body": {"error_code": 429, "description": "Too Many Requests: retry after 2",
                                                     "parameters": {"retry_after": 2}}},
@@ -186,6 +209,9 @@ async def run_broadcast(database_url: str, messages: int = 500, *, faults: bool 
             break
         if due is not None:  # nothing due, or the platform is paused after a 429: let time pass
             due = due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+            if api.refusals:  # the wait the last 429 asked for (the dispatcher pauses the platform that long)
+                refused_at, _, wait = api.refusals[-1]
+                due = max(due, time_source.origin + timedelta(seconds=refused_at + wait))
             step = timedelta(milliseconds=1 if handled else 50)
             clock.set(max(clock.now(), due) + step)
     wall = time.perf_counter() - started
@@ -205,16 +231,17 @@ async def run_broadcast(database_url: str, messages: int = 500, *, faults: bool 
                    max_per_chat_in_60s=max(max_in_window(ts, 60.0) for ts in per_chat.values()),
                    min_gap_in_a_chat=min((b - a for ts in per_chat.values() for a, b in zip(ts, ts[1:])), default=0.0),
                    max_gap_in_a_chat=max((b - a for ts in per_chat.values() for a, b in zip(ts, ts[1:])), default=0.0),
-                   wall_seconds=wall, statuses=rows)
+                   wall_seconds=wall, statuses=rows, refused=len(api.refusals),
+                   early=sent_while_paused(times, api.refusals))
 
 
 def print_table(rows: list[tuple[str, Figures]]) -> None:
-    header = (f"{'scenario':<28}{'sent':>6}{'dupes':>7}{'sim s':>8}{'msg/s':>8}{'max/1s':>8}{'chat/3s':>9}"
-              f"{'chat/60s':>9}{'gap min-max s':>15}{'wall s':>8}")
+    header = (f"{'scenario':<32}{'sent':>6}{'dupes':>7}{'429s':>6}{'early':>6}{'sim s':>8}{'msg/s':>8}{'max/1s':>8}"
+              f"{'chat/3s':>9}{'chat/60s':>9}{'gap min-max s':>15}{'wall s':>8}")
     print(header)
     print("-" * len(header))
     for name, f in rows:
-        print(f"{name:<28}{f.delivered:>6}{f.duplicates:>7}{f.simulated_seconds:>8.2f}{f.rate:>8.2f}"
+        print(f"{name:<32}{f.delivered:>6}{f.duplicates:>7}{f.refused:>6}{f.early:>6}{f.simulated_seconds:>8.2f}{f.rate:>8.2f}"
               f"{f.max_in_any_second:>8}{f.max_per_chat_in_3s:>9}{f.max_per_chat_in_60s:>9}"
               f"{f'{f.min_gap_in_a_chat:.2f}-{f.max_gap_in_a_chat:.2f}':>15}{f.wall_seconds:>8.2f}")
 
@@ -228,7 +255,11 @@ async def main() -> None:
         for name, kwargs in (("500 people, clean", {}), ("500 people, 429 + drop", {"faults": True}),
                              ("50 people x 10 messages", {"chats": 50}),
                              ("1 group x 60 messages", {"groups": 1, "messages": 60}),
-                             ("10 groups x 30 messages", {"groups": 10, "messages": 300})):
+                             ("10 groups x 30 messages", {"groups": 10, "messages": 300}),
+                             ("500 people, 429 on 30 %", {"flood_rate": 0.3, "seed": 1}),
+                             ("50 people x 10, 429 on 30 %", {"chats": 50, "flood_rate": 0.3, "seed": 2}),
+                             ("10 groups x 30, 429 on 30 %", {"groups": 10, "messages": 300, "flood_rate": 0.3,
+                                                              "seed": 3})):
             url = f"sqlite+aiosqlite:///{tmp}/{len(rows)}.sqlite"
             db = Database(url)
             await upgrade(db)

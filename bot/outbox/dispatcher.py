@@ -54,6 +54,7 @@ class OutboxDispatcher:
         self.on_delivered = on_delivered
         self._paused_until: dict[str, datetime] = {}
         self._next_recovery: datetime | None = None
+        self._pause_began = False  # a RateLimited in the batch under way
         self.wake = asyncio.Event()
         # Per platform, the one person whose direct messages this dispatcher delivers (a console
         # session plays one member); everyone else's wait in the outbox for their own session.
@@ -88,6 +89,7 @@ class OutboxDispatcher:
             await self._recover_abandoned()
             self._next_recovery = now + timedelta(seconds=self.config.lease_seconds / 4)
         ids = await self._claim()
+        self._pause_began = False
         for position, row_id in enumerate(ids):
             if stop is not None and stop.is_set():
                 await self._release(ids[position:])
@@ -96,6 +98,11 @@ class OutboxDispatcher:
                 await self._deliver(row_id)
             except Exception:  # one row's database trouble must not strand the rest of the batch
                 log.exception("outbox message %s: delivery bookkeeping failed", row_id)
+            if self._pause_began and position + 1 < len(ids):
+                # A 429 paused a platform: the rest of the batch goes back in one statement (not one
+                # transaction per row); the next claim leaves the paused platform's rows alone.
+                await self._release(ids[position + 1:])
+                return position + 1
         return len(ids)
 
     async def _release(self, ids: list[int]) -> None:
@@ -199,6 +206,7 @@ class OutboxDispatcher:
         except RateLimited as error:
             until = self.clock.now() + timedelta(seconds=max(error.retry_after, 0.0))
             self._paused_until[platform] = until
+            self._pause_began = True
             outcome = {"status": OutboxStatus.PENDING, "next_attempt_at": until, "last_error": str(error)}
             outcome["attempts"] = None  # waiting as asked is not a failed attempt
         except Transient as error:
