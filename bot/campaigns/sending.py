@@ -30,6 +30,7 @@ from bot.config import Config
 from bot.i18n import Translator
 from bot.events.queries import programme_chats
 from bot.matchmaking.periods import effective_schedule
+from bot.types import Reply
 from bot.outbox.attention import next_allowed
 from bot.outbox.notify import member_locale, notify_chat
 from bot.outbox.preferences import quiet_rules, refuses
@@ -37,7 +38,6 @@ from storage.db import Database
 from storage.models import Identity, Member, OutboxMessage, Venue, VenueChat
 from storage.models.campaigns import Campaign, CampaignRecipient, CampaignStatus, NotificationPrefs
 from storage.models.runtime import OutboxStatus
-from bot.types import Reply
 from storage.outbox import BUDGET_WINDOW, enqueue, reply_to_payload
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,9 @@ async def send_batch(db: Database, config: Config, campaign_id: int, now: dateti
             plan = await _plan_batch(session, config, campaign_id, now)
         if plan is None:  # nothing to write to members: a chat campaign, a finished or stopped one
             async with db.session() as session:
-                return await _close_or_post(session, db, config, campaign_id, now)
+                if await _close_or_post(session, db, config, campaign_id, now):
+                    return 0
+            continue  # members joined the audience since the snapshot: plan them
         async with db.session() as session:
             written = await _write_batch(session, db, config, plan, now)
         if written is not None:
@@ -316,23 +318,25 @@ async def _insert_ignoring(session: AsyncSession, db: Database, model: type, row
         await session.execute(insert(model).on_conflict_do_nothing(index_elements=key), rows[start:start + INSERT_ROWS])
 
 
-async def _close_or_post(session: AsyncSession, db: Database, config: Config, campaign_id: int, now: datetime) -> int:
-    """No member left to plan: a chat campaign posts to its chats, a member campaign is finished."""
+async def _close_or_post(session: AsyncSession, db: Database, config: Config, campaign_id: int,
+                         now: datetime) -> bool:
+    """No member left to plan: a chat campaign posts to its chats, a member campaign is finished.
+    False when members joined the audience after the snapshot: not finished, to be planned."""
     campaign = await session.get(Campaign, campaign_id, with_for_update=db.dialect == "postgresql",
                                  populate_existing=True)
     if campaign is None or campaign.status != CampaignStatus.SENDING:
-        return 0
+        return True
     audience = Audience.load(campaign.audience)
     if audience.chats:
         await _post_to_chats(session, config, campaign, now)
         _finish(campaign, now, config)
-        return 0
+        return True
     last, = (await session.execute(select(func.max(CampaignRecipient.member_id)).where(
         CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.occurrence == campaign.occurrence))).one()
     if await audience_ids(session, audience, venue_id=campaign.venue_id, now=now, after=last or 0, limit=1):
-        return 1  # someone joined the audience after the snapshot: not finished, plan again
+        return False
     _finish(campaign, now, config)
-    return 0
+    return True
 
 
 def _finish(campaign: Campaign, now: datetime, config: Config) -> None:

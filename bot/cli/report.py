@@ -63,7 +63,7 @@ def _main(args: argparse.Namespace) -> int:
 async def _go(config: Config, args: argparse.Namespace, now: datetime) -> int:
     from bot.app import build_app
     from bot.i18n import Translator
-    from bot.report.aggregate import close_days, zone_of
+    from bot.report.aggregate import close_days_in_batches, zone_of
     from bot.report.days import Period, day_of
     from bot.report.export import render
     from bot.report.service import ReportError, build_report, default_period
@@ -73,8 +73,7 @@ async def _go(config: Config, args: argparse.Namespace, now: datetime) -> int:
     t = Translator(locale)
     try:
         if args.action == "aggregate":
-            async with app.db.session() as session:
-                closed = await close_days(session, config, now)
+            closed = await close_days_in_batches(app.db, config, now)  # the running bot's commands never wait long
             print(f"{closed} day(s) closed")
             return 0
         period = Period(args.first, args.last) if args.first else default_period(day_of(now, zone_of(config)))

@@ -86,3 +86,31 @@ async def test_a_crash_between_batches_loses_and_doubles_nobody(any_app, clock, 
     assert await written(app) == (MEMBERS, MEMBERS, MEMBERS)
     assert await send_campaigns(app) == 0  # and a third run finds nothing left
     assert await written(app) == (MEMBERS, MEMBERS, MEMBERS)
+
+
+async def test_what_changes_while_a_batch_is_planned_is_read_again_before_writing(app, memory, clock, monkeypatch):
+    """Planned from a snapshot, written from fresh facts: a member whose budget was spent meanwhile
+    (another job's nudges) gets no campaign message, one who became unreachable neither."""
+    await network_and_campaign(app, clock.now())
+    async with app.db.session() as session:
+        spent, gone = (await session.execute(select(Member.id).order_by(Member.id).limit(2))).scalars().all()
+    planning = pause_at(monkeypatch, sending, "reasons_for")
+    job = asyncio.create_task(send_campaigns(app))
+    await planning.wait()  # the first batch is planned with both members able to receive it
+    async with app.db.session() as session:
+        now = clock.now()
+        await session.execute(insert(OutboxMessage), [dict(
+            key=f"other:{spent}:{n}", platform="memory", user_id=f"c{spent}", member_id=spent, purpose="digest",
+            nudge=True, payload={"text": "x", "title": None, "silent": True, "buttons": []}, status="pending",
+            attempts=0, next_attempt_at=now, created_at=now) for n in range(app.config.attention.budget_per_30_days)])
+        await session.execute(Identity.__table__.update().where(Identity.member_id == gone)
+                              .values(dm_status="unreachable"))
+    planning.release.set()
+    await asyncio.wait_for(job, BOUND_S)
+    async with app.db.session() as session:
+        status = dict((await session.execute(select(CampaignRecipient.member_id, CampaignRecipient.status)
+                                             .where(CampaignRecipient.member_id.in_([spent, gone])))).all())
+        sent_to = set((await session.execute(select(OutboxMessage.member_id)
+                                             .where(OutboxMessage.purpose == "campaign"))).scalars())
+    assert status == {spent: sending.NO_BUDGET, gone: sending.UNREACHABLE}
+    assert spent not in sent_to and gone not in sent_to and len(sent_to) == MEMBERS - 2
