@@ -117,7 +117,10 @@ def _module_constants(path: Path, names: tuple[str, ...]) -> dict[str, object]:
     """The literal values assigned to `names` at the top level of a Python file (not executed)."""
     found: dict[str, object] = {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        else:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else []
         for target in targets:
             if isinstance(target, ast.Name) and target.id in names and node.value is not None:
                 found[target.id] = ast.literal_eval(node.value)
