@@ -105,6 +105,12 @@ class TerminalSafe:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
+    @property
+    def unfiltered(self) -> TextIO:
+        """The stream underneath, for a writer that cleans what it did not write itself (the console
+        chat, whose colours are its own escape codes)."""
+        return self._stream
+
     def write(self, text: str) -> int:
         self._stream.write(for_terminal(text, keep_lines=True))
         return len(text)
