@@ -128,3 +128,11 @@ def terminal_safe_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def name_key(name: str) -> str:
+    """A name as people compare names: accents and case aside, spaces collapsed ("Léna  François" and
+    "lena francois" are one name). Letters without accents of other scripts are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
-from bot.hosts.members_lookup import find_members
+from bot.hosts.members_lookup import find_exactly, find_members
 from bot.matchmaking import exclusions, feedback, heatmap, preview, stats
 from bot.matchmaking.chat import later
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
@@ -286,10 +286,12 @@ async def exclusion(ctx: Context, excluding: bool, rest: list[str]) -> Reply:
     who = who.strip()
     if not who:
         return Reply(ctx.t("matchmaking.exclusion.usage"), private=True)
-    found = await find_members(ctx.session, who)
+    found = await find_exactly(ctx.session, who)
     if len(found) != 1:
-        key = "matchmaking.exclusion.several" if found else "matchmaking.exclusion.nobody"
-        return Reply(ctx.t(key, who=who[:40], names=", ".join(m.display_name for m in found)), private=True)
+        close = found or await find_members(ctx.session, who)  # names to suggest, never to act on
+        key = "several" if found else "close" if close else "nobody"
+        return Reply(ctx.t(f"matchmaking.exclusion.{key}", who=who[:40], names=", ".join(m.display_name for m in close)),
+                     private=True)
     member = found[0]
     actor = f"{ctx.identity.platform}:{ctx.identity.platform_user_id}"
     if excluding:
