@@ -183,8 +183,12 @@ class ConsoleAdapter:
             line = raw.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
+            if line.strip().lower() in ("quit", "exit", "/quit"):
+                return
             self._write(f"> {_clean(line)}\n")
             await self.say(line, bare_numbers_press=False)
+            if self.core is not None:  # work a command answers later (a round's preview) comes before the next line
+                await self.core.background.drain()
             if dispatcher is not None:
                 await dispatcher.drain()
 
