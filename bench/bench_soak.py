@@ -212,7 +212,8 @@ async def simulate(emu: TelegramEmulator, n: int, users: int, codes: list[str], 
     await timed(figures, "join", user, f"/start {codes[n % len(codes)]}", lambda m: bool(buttons(m)))
     per_user = rate / users  # each user's actions a second: together, `rate`
     while True:
-        await asyncio.sleep(rng.expovariate(per_user))
+        # The pause before the next action, cut at the end of the soak (an exponential tail can be long).
+        await asyncio.sleep(min(rng.expovariate(per_user), max(until - time.monotonic(), 0.0)))
         if time.monotonic() >= until:
             return
         choice = rng.random()
@@ -352,7 +353,8 @@ async def soak(label: str, db_url: str, processes: int, users: int, minutes: flo
     all_latencies = [v for values in figures.latencies.values() for v in values]
     return {
         "label": label, "users": users, "minutes": minutes, "figures": figures, "statuses": statuses,
-        "rounds": rounds, "feed_syncs": len(re.findall(r"feeds: \d+ synced", text)), "feed_requests": feeds.requests,
+        "rounds": rounds, "feed_syncs": len(re.findall(r"feeds: \d+ synced", text)),
+        "feed_failures": len(re.findall(r"feed \d+ .* failed \[", text)), "feed_requests": feeds.requests,
         "tracebacks": text.count("Traceback"), "p50": pct(all_latencies, 0.5), "p95": pct(all_latencies, 0.95),
         "max": max(all_latencies, default=float("nan")), "actions": len(all_latencies), "growth": growth,
     }
@@ -360,14 +362,14 @@ async def soak(label: str, db_url: str, processes: int, users: int, minutes: flo
 
 def print_table(results: list[dict]) -> None:
     print("\n| run | users × min | actions | p50 / p95 / max reply (s) | errors | RSVPs | outbox sent / lag p95 / max (s) "
-          "| rounds | feed syncs | RSS after joins → end (max), MiB | tracebacks in logs |")
+          "| rounds | feed syncs (feeds failed) | RSS after joins → end (max), MiB | tracebacks in logs |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         f: Figures = r["figures"]
         rss = "; ".join(f"{a / 1024:.0f} → {b / 1024:.0f} ({m / 1024:.0f})" for a, b, m in r["growth"])
         print(f"| {r['label']} | {r['users']:,} × {r['minutes']:g} | {r['actions']:,} | {r['p50']:.2f} / {r['p95']:.2f} / "
               f"{r['max']:.2f} | {sum(f.errors.values())} | {f.rsvps} | {r['statuses'].get('sent', 0):,} / "
-              f"{pct(f.lags, 0.95):.1f} / {max(f.lags, default=0):.1f} | {r['rounds']} | {r['feed_syncs']} | {rss} | "
+              f"{pct(f.lags, 0.95):.1f} / {max(f.lags, default=0):.1f} | {r['rounds']} | {r['feed_syncs']} ({r['feed_failures']}) | {rss} | "
               f"{r['tracebacks']} |")
     for r in results:
         f = r["figures"]
