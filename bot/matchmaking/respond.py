@@ -39,7 +39,8 @@ from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Venue
 from storage.models.events import Event, EventVenue
 from storage.models.matchmaking import (
-    ACCEPTED, DECLINED, EXPIRED, PENDING, PROPOSED, REFUSED, REVEALED, Introduction, IntroductionMember, MatchRound,
+    ACCEPTED, CANCELLED, DECLINED, EXPIRED, PENDING, PROPOSED, REFUSED, REVEALED, Introduction, IntroductionMember,
+    MatchExclusion, MatchRound,
 )
 
 EVENTS_SHOWN = 2
@@ -93,11 +94,16 @@ async def answer(session: AsyncSession, config: Config, intro: Introduction, mem
         return Answer("expired", others)
     if mine.response != PENDING:
         return Answer("answered", others)
+    if accept and await session.get(MatchExclusion, member.id) is not None:
+        # Left out by an animator after this was proposed: the introduction closes, nothing revealed.
+        mine.response, mine.responded_at = REFUSED, now
+        await close_without_reveal(session, config, intro, CANCELLED, now)
+        return Answer("closed", others)
     mine.response, mine.responded_at = (ACCEPTED if accept else REFUSED), now
     accepted = [s for s in intro.members if s.response == ACCEPTED]
     pending = [s for s in intro.members if s.response == PENDING]
     if len(accepted) + len(pending) < 2:
-        await _close_without_reveal(session, config, intro, DECLINED, now)
+        await close_without_reveal(session, config, intro, DECLINED, now)
         return Answer("declined", others)
     if pending:
         return Answer("waiting" if accept else "declined", others)
@@ -107,7 +113,7 @@ async def answer(session: AsyncSession, config: Config, intro: Introduction, mem
 
 # -- outcomes -------------------------------------------------------------------------------------
 
-async def _close_without_reveal(session: AsyncSession, config: Config, intro: Introduction, status: str,
+async def close_without_reveal(session: AsyncSession, config: Config, intro: Introduction, status: str,
                                 now: datetime) -> None:
     """Close: nothing revealed; whoever had accepted gets one neutral line (same for decline and silence)."""
     intro.status, intro.closed_at = status, now
@@ -212,7 +218,7 @@ async def close_at_deadline(session: AsyncSession, config: Config, intro: Introd
     if len(accepted) >= 2:
         await _reveal(session, config, intro, accepted, now)
     else:
-        await _close_without_reveal(session, config, intro, EXPIRED, now)
+        await close_without_reveal(session, config, intro, EXPIRED, now)
 
 
 async def _undeliverable(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
