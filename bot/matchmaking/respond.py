@@ -250,12 +250,17 @@ async def sweep_open(session: AsyncSession, config: Config, now: datetime) -> di
 
 # -- the follow-up --------------------------------------------------------------------------------
 
+def skip_row(intro_id: int, t: Translator) -> tuple[Button, ...]:
+    """The follow-up's "skip next round" row, kept when an answer edits the follow-up."""
+    return (Button(t("matchmaking.skip.button"), "mm.skip", str(intro_id)),)
+
+
 def follow_up_message(intro_id: int, others: str):
     def draw(t: Translator) -> Reply:
         buttons = ((Button(t("matchmaking.met.yes"), "mm.met", f"{intro_id}:y"),
                     Button(t("matchmaking.met.not_yet"), "mm.met", f"{intro_id}:l"),
                     Button(t("matchmaking.met.no"), "mm.met", f"{intro_id}:n")),
-                   (Button(t("matchmaking.skip.button"), "mm.skip", str(intro_id)),))
+                   skip_row(intro_id, t))
         return Reply(t("matchmaking.met.ask", name=others), buttons=buttons)
 
     return draw

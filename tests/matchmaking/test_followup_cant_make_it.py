@@ -105,3 +105,25 @@ async def test_skip_pressed_by_a_stranger_is_refused(app, net, clock):
     [refused] = await eve.user.press(Button("x", "mm.skip", str(intro.id)))
     assert "ne te concerne pas" in refused.text
     assert (await prefs(app, eve.id)) is None or not (await prefs(app, eve.id)).skip_next
+
+
+async def test_skip_next_round_stays_on_the_follow_up_after_each_answer_until_pressed(app, net, clock):
+    ana, hugo, _, _ = await revealed(app, net, clock)
+    clock.advance(days=7, hours=1)
+    await housekeeping(app, clock.now())
+    await app.dispatcher.drain()
+    [follow_up] = ana.inbox("pu vous voir")
+    [hugo_follow_up] = hugo.inbox("Did you get to meet")
+    # "Not yet" and "no" edit the follow-up: the skip row is still there.
+    [not_yet] = await ana.user.press(follow_up.reply.all_buttons()[1])
+    assert button(not_yet, "Pas la prochaine fois")
+    [no] = await ana.user.press(follow_up.reply.all_buttons()[2])
+    assert button(no, "Pas la prochaine fois")
+    # "Yes" offers the feedback, with the skip row under it; pressed, it is gone from the next edit.
+    [yes] = await hugo.user.press(hugo_follow_up.reply.all_buttons()[0])
+    skip = button(yes, "Skip next round")
+    assert button(yes, "Add a note for the animators")
+    await hugo.user.press(skip)
+    assert (await prefs(app, hugo.id)).skip_next
+    [yes_again] = await hugo.user.press(hugo_follow_up.reply.all_buttons()[0])
+    assert "mm.skip" not in {b.action for b in yes_again.all_buttons()}
