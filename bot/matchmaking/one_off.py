@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.matchmaking import render
+from bot.matchmaking import meeting_place, render
 from bot.matchmaking.batch_write import names_for, recipients
 from bot.matchmaking.candidates import build_pool
 from bot.matchmaking.engine import Introduction as Planned
@@ -143,10 +143,16 @@ async def _write(session: AsyncSession, config: Config, member: Member, me, part
     plan = Planned(members=tuple(c.member_id for c in people), score=round(score, 4), reasons=tuple(reasons))
     hours = config.matchmaking.answer_hours
     latest = max(next_allowed(now, ready[m].zone, config.attention) for m in plan.members)
+    # Where they could meet, chosen as a round chooses it (`run.places_for`), for this one pair.
+    places = await meeting_place.load(session, latest + timedelta(hours=hours), now + meeting_place.EVENT_HORIZON)
+    place = places.choose([c.venue_id for c in people],
+                          [pool.meet_modes.get(c.member_id, meeting_place.EITHER) for c in people])
     row = Introduction(round_id=None, source=SOURCE, requested_by_id=member.id, score=round(float(score), 3),
                        reasons=render.as_stored(reasons), cross_venue=plan.has("cross_venue"),
                        need_offer=plan.has("need_offer"), repeat=False, status=PROPOSED, created_at=now,
-                       expires_at=latest + timedelta(hours=hours))
+                       expires_at=latest + timedelta(hours=hours),
+                       meet_venue_id=place.venue_id if place else None,
+                       meet_event_id=place.event.id if place and place.event else None)
     session.add(row)
     await session.flush()
     for slot, candidate in enumerate(people):
@@ -158,7 +164,7 @@ async def _write(session: AsyncSession, config: Config, member: Member, me, part
         other = next(c for c in people if c.member_id != viewer)
         target = await session.get(Member, viewer)
         draw = proposal(viewer, [(other.member_id, ready[other.member_id].venue_id)], row.reasons, names, row.id,
-                        hours)
+                        hours, place, plan.members)
         if target is None or not await notify_member(session, config, target, draw, key=one_off_key(row.id, viewer),
                                                      purpose=PROPOSAL, now=now, nudge=True):
             raise _NotWritten
