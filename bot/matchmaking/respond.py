@@ -243,7 +243,7 @@ async def sweep_open(session: AsyncSession, config: Config, now: datetime) -> di
             continue
         lost = await _undeliverable(session, intro, period)
         if lost and sum(1 for s in intro.members if s.member_id not in lost and s.response != REFUSED) < 2:
-            await unreachable.close(session, config, intro, lost, now)
+            await unreachable.close(session, config, intro, lost, now, period)
             counts["undeliverable"] += 1
     return counts
 
