@@ -99,6 +99,9 @@ async def _linked(session: AsyncSession, member: Member, at: datetime):
 
 async def introduce_now(session: AsyncSession, config: Config, member: Member, now: datetime) -> Outcome:
     """Find `member`'s best fresh partner now and send both the proposal; see the module docstring."""
+    # The requester's row first (a no-op on SQLite, whose writers take turns): two presses at once
+    # take turns here, so the second sees the first one's introduction (`open`, `too_soon`).
+    await session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
     if await session.get(MatchExclusion, member.id) is not None:
         return Outcome("excluded")
     if not member.intro_opt_in or (member.paused_until is not None and member.paused_until > now):
