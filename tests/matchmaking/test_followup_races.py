@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.matchmaking import run as run_module
 from bot.matchmaking.run import PROPOSAL, run_round
+from bot.matchmaking.one_off_pairs import history_pairs
 from bot.matchmaking.prefs import preferences
 from storage.models import OutboxMessage
 from tests.features.matchmaking.conftest import any_net  # noqa: F401 -- the fixture
@@ -53,3 +54,12 @@ async def test_skip_next_round_pressed_while_the_round_is_planned_is_honoured(ap
     assert (await prefs(app, hugo.id)).priority
     await app.dispatcher.drain()
     assert ana.inbox() == [] and hugo.inbox() == []
+
+
+async def test_no_repeat_window_means_one_off_pairs_are_no_exception(app, net, clock):
+    ana, hugo = await pair(net)
+    [sent] = await ana.user.send("/rencontres maintenant")
+    assert "Hugo" in sent.text
+    async with app.db.read_session() as session:
+        assert await history_pairs(session, "2026-W50", 2) == {tuple(sorted((ana.id, hugo.id)))}
+        assert await history_pairs(session, "2026-W50", 0) == set()
