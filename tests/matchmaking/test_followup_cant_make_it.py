@@ -11,16 +11,16 @@ from tests.matchmaking.followup_kit import button, introductions, pair, prefs, r
 async def test_cant_make_it_tells_the_partner_once_kindly_and_both_get_priority(app, net, clock):
     ana, hugo, ana_reveal, hugo_reveal = await revealed(app, net, clock)
     # On both platforms' renderings: French on Telegram, English on Discord.
-    assert button(ana_reveal, "Je ne peux plus") and button(hugo_reveal, "I can't make it")
+    assert button(ana_reveal, "Finalement, je ne pourrai pas") and button(hugo_reveal, "I can't make it")
     before = len(hugo.inbox())
-    [noted] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
-    assert "noté" in noted.text and "premiers" in noted.text
+    [noted] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
+    assert "noté" in noted.text and "premier·es" in noted.text
     await app.dispatcher.drain()
     [told] = hugo.inbox()[before:]
     assert told.text.startswith("Ana can't make it after all") and "first" in told.text
     assert "why" not in told.text.lower() and "reason" not in told.text.lower()
     # Twice: polite, nothing sent again.
-    [again] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
+    [again] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
     assert "déjà noté" in again.text
     await app.dispatcher.drain()
     assert len(hugo.inbox()) == before + 1
@@ -45,7 +45,7 @@ async def test_cant_make_it_after_the_follow_up_window_sends_nothing(app, net, c
     ana, hugo, ana_reveal, _ = await revealed(app, net, clock)
     clock.advance(days=app.config.matchmaking.follow_up_days, minutes=1)
     before = len(hugo.inbox())
-    [late] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
+    [late] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
     assert "rien n'a été envoyé" in late.text
     await app.dispatcher.drain()
     assert len(hugo.inbox()) == before

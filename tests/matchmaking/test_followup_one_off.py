@@ -35,7 +35,7 @@ async def test_introduce_me_now_proposes_the_best_fresh_partner_to_both_once_a_w
         proposals = (await session.execute(select(OutboxMessage.key).where(OutboxMessage.purpose == "mm.proposal"))).all()
     assert len(proposals) == 2
     [stats] = await memory.user("animator", "Boss", language="en").send("/matchmaking stats")
-    assert "; 1 introductions on request." in stats.text
+    assert "; 1 introduction on request." in stats.text
 
 
 async def test_the_next_round_counts_a_one_off_as_a_meeting(app, net, clock):

@@ -17,7 +17,7 @@ async def test_the_new_buttons_render_on_telegram_and_discord(app, net, clock):
     await app.dispatcher.drain()
     [follow_up] = ana.inbox("pu vous voir")
     [thanks] = await ana.user.press(button(follow_up, "Oui"))
-    for reply, rows in ((ana_reveal.reply, [["Je ne peux plus"]]),
+    for reply, rows in ((ana_reveal.reply, [["Finalement, je ne pourrai pas"]]),
                         (follow_up.reply, [["Oui", "Pas encore", "Non"], ["Pas la prochaine fois"]]),
                         (thanks, [["Je la reverrais", "Je ne la reverrais pas"], ["Un mot pour les animateurs"],
                                   ["Pas la prochaine fois"]]),
