@@ -114,8 +114,8 @@ async def introduce_now(session: AsyncSession, config: Config, member: Member, n
         return Outcome("too_soon", next_at=last + LIMIT)
     pool = await build_pool(session, config, now, always=member.id, among=await _linked(session, member, now))
     me = next((c for c in pool.candidates if c.member_id == member.id), None)
-    if me is None:  # over budget (or not eligible any more): nothing more for now
-        return Outcome("budget")
+    if me is None:  # over budget, or not eligible (no consent, no reachable identity): say which
+        return Outcome("budget" if any(m == member.id for m, _ in pool.excluded) else "off")
     mm = config.matchmaking
     weights = mm.weights_for_engine()
     history = await build_history(session, AFTER_EVERY_PERIOD, mm.repeat_window, mm.venue_pair_horizon_rounds)
