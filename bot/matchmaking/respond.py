@@ -166,6 +166,9 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
     together = [s for s in intro.members if s.member_id == member.id] + list(others)
     place = await meeting_place.stored(session, intro.meet_venue_id, intro.meet_event_id,
                                        [s.venue_id for s in together], now)
+    if place is None and await meeting_place.by_video(session, [s.venue_id for s in intro.members],
+                                                      [s.member_id for s in intro.members], now):
+        place = meeting_place.Place(meeting_place.VIDEO)  # as the proposal said it
     place_names = await render.load_names(session, (), [s.member_id for s in together], [intro.meet_venue_id])
 
     def draw(t: Translator) -> Reply:

@@ -214,6 +214,19 @@ async def test_a_video_pair_gets_no_place(app, net, clock):
     await app.dispatcher.drain()
     [reveal] = ana.inbox("Voici comment joindre")
     assert "retrouver" not in reveal.text and [b.action for b in reveal.reply.all_buttons()] == ["mm.cant"]  # no RSVP: no place
+    assert "Vous pourriez vous parler en visio." in reveal.text  # as the proposal said
+
+
+async def test_an_either_pair_too_far_apart_is_told_video_at_the_reveal_too(app, net, clock):
+    await add_venues(app, "loin")
+    ana, hugo = await pair(net, "hangar", "loin")  # Nantes and Rennes, about 100 km: by video
+    await run_round(app.db, app.config, clock.now())
+    await app.dispatcher.drain()
+    [to_ana], [to_hugo] = ana.inbox(), hugo.inbox()
+    assert "Vous pourriez vous parler en visio." in to_ana.text
+    await ana.user.press(to_ana.reply.all_buttons()[0])
+    [revealed] = await hugo.user.press(to_hugo.reply.all_buttons()[0])
+    assert "You could talk by video." in revealed.text
 
 
 async def test_without_coordinates_their_own_venue_is_proposed_without_distance(app, net, clock):
