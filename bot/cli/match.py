@@ -136,7 +136,7 @@ async def _exclusion(config: Config, args: argparse.Namespace) -> int:
                 return 1
             member, now = found[0], datetime.now(timezone.utc)
             if args.action == "exclude":
-                done = await exclusions.exclude(session, member, None, args.reason, now, actor="cli")
+                done = await exclusions.exclude(session, config, member, None, args.reason, now, actor="cli")
                 print(f"{member.display_name} is left out of introductions" if done
                       else f"{member.display_name} was already left out of introductions")
             else:

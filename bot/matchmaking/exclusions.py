@@ -3,8 +3,11 @@
 An excluded member is never eligible: not for rounds (the candidates' eligibility subquery), not
 for one-offs, not as anyone's partner. Each change is stored (who, by whom, when, an optional reason,
 listed by `/matchmaking excluded`) and logged on the `maillage.audit` logger, like refused role
-attempts, so the operator keeps a trace after the row is gone (`include` deletes it). The member is
-not told: an animator who wants to explain does it in person.
+attempts, so the operator keeps a trace after the row is gone (`include` deletes it). Their open
+introductions close the neutral way (whoever had accepted gets the usual neutral line) and the
+proposals not yet delivered are withdrawn, so nobody can still accept and get their contacts.
+No message announces the exclusion; asking for a one-off afterwards answers that introductions
+are on hold for them (`one_off`): an animator who wants to explain does it in person.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
+from bot.config import Config
+from bot.matchmaking.respond import close_without_reveal
+from bot.matchmaking.withdraw import period_of, withdraw
 from bot.text import clean_text
 from storage.models import Member
-from storage.models.matchmaking import MatchExclusion
+from storage.models.matchmaking import CANCELLED, PROPOSED, Introduction, IntroductionMember, MatchExclusion
 
 audit = logging.getLogger("maillage.audit")
 
@@ -45,14 +51,21 @@ async def is_excluded(session: AsyncSession, member_id: int) -> bool:
     return await session.get(MatchExclusion, member_id) is not None
 
 
-async def exclude(session: AsyncSession, member: Member, by: Member | None, reason: str | None, now: datetime,
-                  *, actor: str) -> bool:
+async def exclude(session: AsyncSession, config: Config, member: Member, by: Member | None, reason: str | None,
+                  now: datetime, *, actor: str) -> bool:
     """Leave `member` out of introductions; False if they already were. `actor` names the animator
     for the audit line ("telegram:123" or "cli")."""
     if await is_excluded(session, member.id):
         return False
     session.add(MatchExclusion(member_id=member.id, by_id=by.id if by else None, reason=clean_reason(reason),
                                created_at=now))
+    open_intros = (await session.execute(
+        select(Introduction).join(IntroductionMember, IntroductionMember.introduction_id == Introduction.id)
+        .options(selectinload(Introduction.members))
+        .where(IntroductionMember.member_id == member.id, Introduction.status == PROPOSED))).scalars().all()
+    for intro in open_intros:
+        await withdraw(session, intro, await period_of(session, intro), [s.member_id for s in intro.members])
+        await close_without_reveal(session, config, intro, CANCELLED, now)
     await session.flush()
     audit.warning("matchmaking: %s (member %s) excluded member %s from introductions", actor,
                   by.id if by else "none", member.id)

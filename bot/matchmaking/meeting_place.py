@@ -11,7 +11,7 @@ A round reads everything once (`load`: venues, then upcoming events per venue in
 precomputes the venue x venue distances; each introduction is then a few array operations, and
 introductions sharing their home venues share one answer (a cache): a 10,000-member round stays
 cheap. The chosen venue and event are stored on the introduction; `stored` reads them back for the
-reveal.
+reveal. "By video" stores no venue: `by_video` decides it again for the reveal, as the proposal did.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.geo import haversine_km
 from storage.models import Venue
+from storage.models.matchmaking import IntroPreferences
 from storage.models.events import Event, EventVenue
 
 IN_PERSON, VIDEO, EITHER = "in_person", "video", "either"
@@ -188,3 +189,16 @@ async def stored(session: AsyncSession, venue_id: int | None, event_id: int | No
     here = coordinates.get(venue_id)
     km = tuple(haversine_km(*coordinates[h], *here) if here and h in coordinates else None for h in homes)
     return Place(IN_PERSON, venue_id, event, km)
+
+
+async def by_video(session: AsyncSession, homes: Sequence[int | None], member_ids: Sequence[int | None],
+                   now: datetime) -> bool:
+    """Whether an introduction with no stored venue was proposed by video: decided again from its
+    members' home venues and meeting modes, as `choose` decided it (no event plays a part in that)."""
+    wanted = [m for m in member_ids if m is not None]
+    modes = dict((await session.execute(select(IntroPreferences.member_id, IntroPreferences.meet_mode)
+                                         .where(IntroPreferences.member_id.in_(wanted)))).all()) if wanted else {}
+    chosen = [modes.get(m, EITHER) if m is not None else EITHER for m in member_ids]
+    if group_mode(chosen) == VIDEO:
+        return True
+    return (await load(session, now, now)).choose(homes, chosen).mode == VIDEO  # events never decide it

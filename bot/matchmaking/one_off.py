@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.matchmaking import render
+from bot.matchmaking import meeting_place, render
 from bot.matchmaking.batch_write import names_for, recipients
 from bot.matchmaking.candidates import build_pool
 from bot.matchmaking.engine import Introduction as Planned
@@ -99,6 +99,9 @@ async def _linked(session: AsyncSession, member: Member, at: datetime):
 
 async def introduce_now(session: AsyncSession, config: Config, member: Member, now: datetime) -> Outcome:
     """Find `member`'s best fresh partner now and send both the proposal; see the module docstring."""
+    # The requester's row first (a no-op on SQLite, whose writers take turns): two presses at once
+    # take turns here, so the second sees the first one's introduction (`open`, `too_soon`).
+    await session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
     if await session.get(MatchExclusion, member.id) is not None:
         return Outcome("excluded")
     if not member.intro_opt_in or (member.paused_until is not None and member.paused_until > now):
@@ -111,8 +114,8 @@ async def introduce_now(session: AsyncSession, config: Config, member: Member, n
         return Outcome("too_soon", next_at=last + LIMIT)
     pool = await build_pool(session, config, now, always=member.id, among=await _linked(session, member, now))
     me = next((c for c in pool.candidates if c.member_id == member.id), None)
-    if me is None:  # over budget (or not eligible any more): nothing more for now
-        return Outcome("budget")
+    if me is None:  # over budget, or not eligible (no consent, no reachable identity): say which
+        return Outcome("budget" if any(m == member.id for m, _ in pool.excluded) else "off")
     mm = config.matchmaking
     weights = mm.weights_for_engine()
     history = await build_history(session, AFTER_EVERY_PERIOD, mm.repeat_window, mm.venue_pair_horizon_rounds)
@@ -143,10 +146,16 @@ async def _write(session: AsyncSession, config: Config, member: Member, me, part
     plan = Planned(members=tuple(c.member_id for c in people), score=round(score, 4), reasons=tuple(reasons))
     hours = config.matchmaking.answer_hours
     latest = max(next_allowed(now, ready[m].zone, config.attention) for m in plan.members)
+    # Where they could meet, chosen as a round chooses it (`run.places_for`), for this one pair.
+    places = await meeting_place.load(session, latest + timedelta(hours=hours), now + meeting_place.EVENT_HORIZON)
+    place = places.choose([c.venue_id for c in people],
+                          [pool.meet_modes.get(c.member_id, meeting_place.EITHER) for c in people])
     row = Introduction(round_id=None, source=SOURCE, requested_by_id=member.id, score=round(float(score), 3),
                        reasons=render.as_stored(reasons), cross_venue=plan.has("cross_venue"),
                        need_offer=plan.has("need_offer"), repeat=False, status=PROPOSED, created_at=now,
-                       expires_at=latest + timedelta(hours=hours))
+                       expires_at=latest + timedelta(hours=hours),
+                       meet_venue_id=place.venue_id if place else None,
+                       meet_event_id=place.event.id if place and place.event else None)
     session.add(row)
     await session.flush()
     for slot, candidate in enumerate(people):
@@ -158,7 +167,7 @@ async def _write(session: AsyncSession, config: Config, member: Member, me, part
         other = next(c for c in people if c.member_id != viewer)
         target = await session.get(Member, viewer)
         draw = proposal(viewer, [(other.member_id, ready[other.member_id].venue_id)], row.reasons, names, row.id,
-                        hours)
+                        hours, place, plan.members)
         if target is None or not await notify_member(session, config, target, draw, key=one_off_key(row.id, viewer),
                                                      purpose=PROPOSAL, now=now, nudge=True):
             raise _NotWritten

@@ -19,10 +19,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 async def history_pairs(session: AsyncSession, period: str, repeat_window: int) -> set[tuple[int, int]]:
     """Pairs introduced by one-offs since the oldest round still inside the repeat window of the
-    round of `period` (all of them while fewer rounds ran): `history` counts them as last round's."""
+    round of `period` (all of them while fewer rounds ran): `history` counts them as last round's.
+    No window (0): repeats are allowed, one-offs are no exception."""
+    if repeat_window <= 0:
+        return set()
     runs = list((await session.execute(select(MatchRound.run_at).where(MatchRound.period < period)
                                        .order_by(MatchRound.period.desc()).limit(repeat_window))).scalars())
-    since = runs[-1] if repeat_window > 0 and len(runs) >= repeat_window else EPOCH
+    since = runs[-1] if len(runs) >= repeat_window else EPOCH
     return await recent_pairs(session, since)
 
 

@@ -39,7 +39,8 @@ from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Venue
 from storage.models.events import Event, EventVenue
 from storage.models.matchmaking import (
-    ACCEPTED, DECLINED, EXPIRED, PENDING, PROPOSED, REFUSED, REVEALED, Introduction, IntroductionMember, MatchRound,
+    ACCEPTED, CANCELLED, DECLINED, EXPIRED, PENDING, PROPOSED, REFUSED, REVEALED, Introduction, IntroductionMember,
+    MatchExclusion, MatchRound,
 )
 
 EVENTS_SHOWN = 2
@@ -93,11 +94,16 @@ async def answer(session: AsyncSession, config: Config, intro: Introduction, mem
         return Answer("expired", others)
     if mine.response != PENDING:
         return Answer("answered", others)
+    if accept and await session.get(MatchExclusion, member.id) is not None:
+        # Left out by an animator after this was proposed: the introduction closes, nothing revealed.
+        mine.response, mine.responded_at = REFUSED, now
+        await close_without_reveal(session, config, intro, CANCELLED, now)
+        return Answer("closed", others)
     mine.response, mine.responded_at = (ACCEPTED if accept else REFUSED), now
     accepted = [s for s in intro.members if s.response == ACCEPTED]
     pending = [s for s in intro.members if s.response == PENDING]
     if len(accepted) + len(pending) < 2:
-        await _close_without_reveal(session, config, intro, DECLINED, now)
+        await close_without_reveal(session, config, intro, DECLINED, now)
         return Answer("declined", others)
     if pending:
         return Answer("waiting" if accept else "declined", others)
@@ -107,7 +113,7 @@ async def answer(session: AsyncSession, config: Config, intro: Introduction, mem
 
 # -- outcomes -------------------------------------------------------------------------------------
 
-async def _close_without_reveal(session: AsyncSession, config: Config, intro: Introduction, status: str,
+async def close_without_reveal(session: AsyncSession, config: Config, intro: Introduction, status: str,
                                 now: datetime) -> None:
     """Close: nothing revealed; whoever had accepted gets one neutral line (same for decline and silence)."""
     intro.status, intro.closed_at = status, now
@@ -160,6 +166,9 @@ async def _reveal_for(session: AsyncSession, intro: Introduction, member: Member
     together = [s for s in intro.members if s.member_id == member.id] + list(others)
     place = await meeting_place.stored(session, intro.meet_venue_id, intro.meet_event_id,
                                        [s.venue_id for s in together], now)
+    if place is None and await meeting_place.by_video(session, [s.venue_id for s in intro.members],
+                                                      [s.member_id for s in intro.members], now):
+        place = meeting_place.Place(meeting_place.VIDEO)  # as the proposal said it
     place_names = await render.load_names(session, (), [s.member_id for s in together], [intro.meet_venue_id])
 
     def draw(t: Translator) -> Reply:
@@ -212,7 +221,7 @@ async def close_at_deadline(session: AsyncSession, config: Config, intro: Introd
     if len(accepted) >= 2:
         await _reveal(session, config, intro, accepted, now)
     else:
-        await _close_without_reveal(session, config, intro, EXPIRED, now)
+        await close_without_reveal(session, config, intro, EXPIRED, now)
 
 
 async def _undeliverable(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
@@ -237,19 +246,24 @@ async def sweep_open(session: AsyncSession, config: Config, now: datetime) -> di
             continue
         lost = await _undeliverable(session, intro, period)
         if lost and sum(1 for s in intro.members if s.member_id not in lost and s.response != REFUSED) < 2:
-            await unreachable.close(session, config, intro, lost, now)
+            await unreachable.close(session, config, intro, lost, now, period)
             counts["undeliverable"] += 1
     return counts
 
 
 # -- the follow-up --------------------------------------------------------------------------------
 
+def skip_row(intro_id: int, t: Translator) -> tuple[Button, ...]:
+    """The follow-up's "skip next round" row, kept when an answer edits the follow-up."""
+    return (Button(t("matchmaking.skip.button"), "mm.skip", str(intro_id)),)
+
+
 def follow_up_message(intro_id: int, others: str):
     def draw(t: Translator) -> Reply:
         buttons = ((Button(t("matchmaking.met.yes"), "mm.met", f"{intro_id}:y"),
                     Button(t("matchmaking.met.not_yet"), "mm.met", f"{intro_id}:l"),
                     Button(t("matchmaking.met.no"), "mm.met", f"{intro_id}:n")),
-                   (Button(t("matchmaking.skip.button"), "mm.skip", str(intro_id)),))
+                   skip_row(intro_id, t))
         return Reply(t("matchmaking.met.ask", name=others), buttons=buttons)
 
     return draw

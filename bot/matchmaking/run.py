@@ -14,7 +14,9 @@ introductions and every proposal message to the outbox in ONE short transaction.
   a crash half-way leaves no round, no introduction and no message: running again redoes it whole.
 - An introduction whose message cannot be written to one of its members (unreachable since the
   candidates were read, no longer opted in, or over budget) is dropped as a whole: nobody is proposed
-  someone who will never hear of it. Their partners get priority next round.
+  someone who will never hear of it. Their partners get priority next round. So is one whose member,
+  while the round was planned, was introduced by a one-off (`one_off_pairs.recent_pairs`) or asked
+  to skip this round: the snapshot did not see it.
 - Each in-person introduction gets a place to meet (see `meeting_place`), chosen once per round
   while planning, said in the proposal and stored on the introduction for the reveal.
 - `prepare` is also the dry-run: it reads exactly what the run reads, and the plan's randomness is
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -40,6 +42,7 @@ from bot.matchmaking import meeting_place, render, skip
 from bot.matchmaking.batch_write import write_introductions
 from bot.matchmaking.candidates import Pool, build_pool
 from bot.matchmaking.history import build_history
+from bot.matchmaking.one_off_pairs import recent_pairs
 from bot.matchmaking.periods import effective_schedule, period_of
 from bot.types import Button, Reply
 from storage.db import Database
@@ -154,21 +157,43 @@ async def _write(session: AsyncSession, config: Config, prepared: Prepared, trig
         return {"meet_venue_id": place.venue_id if place else None,
                 "meet_event_id": place.event.id if place and place.event else None}
 
+    late, skipping = await _changed_since(session, prepared)
+    stale = [(tuple(i.members), next(m for m in i.members if m in late)) for i in plan.introductions
+             if late.intersection(i.members)]
+    if stale:
+        plan = replace(plan, introductions=tuple(i for i in plan.introductions if not late.intersection(i.members)))
     written, dropped = await write_introductions(session, config, rnd, plan, prepared.pool, at, placed, ask_key,
                                                  PROPOSAL, columns=columns)
+    dropped = stale + dropped
     outcome = Outcome("ran", prepared, rnd.id, written, dropped)
     priority = set(plan.priority_next())
     for members, missing in dropped:
         log.info("round %s: introduction %s dropped, no message could be written to member %s",
                  prepared.period, members, missing)
-        priority.update(m for m in members if m != missing)
+        priority.update(m for m in members if m != missing and m not in late)
     stats = round_stats(prepared)
     stats["dropped"] = len(outcome.dropped)
     rnd.stats = stats
     rnd.status = "sent" if outcome.introductions else "empty"
     await _set_priorities(session, [c.member_id for c in prepared.pool.candidates], priority, at)
-    await skip.consume(session, prepared.pool.skipped)  # hook: "skip next round" is used up by this one
+    # hook: "skip next round" is used up by this one (also when pressed while it was planned)
+    await skip.consume(session, prepared.pool.skipped + sorted(skipping))
     return outcome
+
+
+async def _changed_since(session: AsyncSession, prepared: Prepared) -> tuple[set[int], set[int]]:
+    """Planned members the snapshot could not see change: (all of them, those who asked to skip).
+
+    Introduced by a one-off made since the snapshot (they are in an open introduction and no longer
+    due), or "skip next round" pressed since (the pool left out those flagged before).
+    """
+    assert prepared.plan is not None
+    matched = prepared.plan.matched_ids()
+    one_off = {m for pair in await recent_pairs(session, prepared.at) for m in pair}
+    flagged = set((await session.execute(select(IntroPreferences.member_id)
+                                         .where(IntroPreferences.skip_next.is_(True)))).scalars())
+    skipping = flagged & matched
+    return (one_off & matched) | skipping, skipping
 
 
 async def _set_priorities(session: AsyncSession, candidate_ids: list[int], priority: set[int], now: datetime) -> None:

@@ -157,9 +157,12 @@ def feedback_lines(feedback: Summary, t: Translator, timezone: str) -> list[str]
     """What members said after meeting: counts, then the latest notes (animators only)."""
     from zoneinfo import ZoneInfo
 
-    lines = [t("matchmaking.feedback.stats", met=feedback.met, again=round(100 * feedback.again_rate),
-               answers=feedback.again_answers, notes=feedback.notes, cant=feedback.called_off,
-               one_offs=feedback.one_offs)]
+    def counted(key: str, count: int) -> str:
+        return t(f"matchmaking.feedback.stats_{key}", count=count)
+
+    lines = [t("matchmaking.feedback.stats", met=counted("met", feedback.met), again=round(100 * feedback.again_rate),
+               answers=counted("answers", feedback.again_answers), notes=counted("notes", feedback.notes),
+               cant=feedback.called_off, one_offs=counted("one_offs", feedback.one_offs))]
     zone = ZoneInfo(timezone)
     for note in feedback.latest:
         lines.append(t("matchmaking.feedback.stats_note", date=note.at.astimezone(zone).strftime("%d/%m"),

@@ -11,16 +11,16 @@ from tests.matchmaking.followup_kit import button, introductions, pair, prefs, r
 async def test_cant_make_it_tells_the_partner_once_kindly_and_both_get_priority(app, net, clock):
     ana, hugo, ana_reveal, hugo_reveal = await revealed(app, net, clock)
     # On both platforms' renderings: French on Telegram, English on Discord.
-    assert button(ana_reveal, "Je ne peux plus") and button(hugo_reveal, "I can't make it")
+    assert button(ana_reveal, "Finalement, je ne pourrai pas") and button(hugo_reveal, "I can't make it")
     before = len(hugo.inbox())
-    [noted] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
-    assert "noté" in noted.text and "premiers" in noted.text
+    [noted] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
+    assert "noté" in noted.text and "premier·es" in noted.text
     await app.dispatcher.drain()
     [told] = hugo.inbox()[before:]
     assert told.text.startswith("Ana can't make it after all") and "first" in told.text
     assert "why" not in told.text.lower() and "reason" not in told.text.lower()
     # Twice: polite, nothing sent again.
-    [again] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
+    [again] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
     assert "déjà noté" in again.text
     await app.dispatcher.drain()
     assert len(hugo.inbox()) == before + 1
@@ -45,7 +45,7 @@ async def test_cant_make_it_after_the_follow_up_window_sends_nothing(app, net, c
     ana, hugo, ana_reveal, _ = await revealed(app, net, clock)
     clock.advance(days=app.config.matchmaking.follow_up_days, minutes=1)
     before = len(hugo.inbox())
-    [late] = await ana.user.press(button(ana_reveal, "Je ne peux plus"))
+    [late] = await ana.user.press(button(ana_reveal, "Finalement, je ne pourrai pas"))
     assert "rien n'a été envoyé" in late.text
     await app.dispatcher.drain()
     assert len(hugo.inbox()) == before
@@ -105,3 +105,25 @@ async def test_skip_pressed_by_a_stranger_is_refused(app, net, clock):
     [refused] = await eve.user.press(Button("x", "mm.skip", str(intro.id)))
     assert "ne te concerne pas" in refused.text
     assert (await prefs(app, eve.id)) is None or not (await prefs(app, eve.id)).skip_next
+
+
+async def test_skip_next_round_stays_on_the_follow_up_after_each_answer_until_pressed(app, net, clock):
+    ana, hugo, _, _ = await revealed(app, net, clock)
+    clock.advance(days=7, hours=1)
+    await housekeeping(app, clock.now())
+    await app.dispatcher.drain()
+    [follow_up] = ana.inbox("pu vous voir")
+    [hugo_follow_up] = hugo.inbox("Did you get to meet")
+    # "Not yet" and "no" edit the follow-up: the skip row is still there.
+    [not_yet] = await ana.user.press(follow_up.reply.all_buttons()[1])
+    assert button(not_yet, "Pas la prochaine fois")
+    [no] = await ana.user.press(follow_up.reply.all_buttons()[2])
+    assert button(no, "Pas la prochaine fois")
+    # "Yes" offers the feedback, with the skip row under it; pressed, it is gone from the next edit.
+    [yes] = await hugo.user.press(hugo_follow_up.reply.all_buttons()[0])
+    skip = button(yes, "Skip next round")
+    assert button(yes, "Add a note for the animators")
+    await hugo.user.press(skip)
+    assert (await prefs(app, hugo.id)).skip_next
+    [yes_again] = await hugo.user.press(hugo_follow_up.reply.all_buttons()[0])
+    assert "mm.skip" not in {b.action for b in yes_again.all_buttons()}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.matchmaking.run import prepare
-from storage.models import Member
-from storage.models.matchmaking import MatchExclusion
+from bot.matchmaking.run import PROPOSAL, prepare, run_round
+from storage.models import Member, OutboxMessage
+from storage.models.matchmaking import REFUSED, MatchExclusion
 from testkit import in_db
 from tests.matchmaking.followup_kit import introductions, pair
 
@@ -86,3 +87,53 @@ def test_cli_exclude_and_include(config_file, sqlite_url, capsys, caplog):
     assert in_db(sqlite_url, read) == []
     assert main(["--config", config_file, "match", "include", "Nobody"]) == 1
     assert main(["--config", config_file, "match", "exclude"]) == 2
+
+
+async def test_an_excluded_member_can_no_longer_accept_and_the_partner_gets_the_neutral_line(app, net, clock, memory):
+    ana, hugo = await pair(net)
+    assert (await run_round(app.db, app.config, clock.now())).introductions == 1
+    await app.dispatcher.drain()
+    hugo_proposal = hugo.inbox()[0]
+    await ana.user.press(ana.inbox()[0].reply.all_buttons()[0])
+    boss = memory.user("animator", "Boss", language="fr")
+    await boss.send("/appariement exclure Hugo : plainte")
+    await app.dispatcher.drain()
+    [intro] = await introductions(app)
+    assert intro.status == "cancelled"
+    # His proposal is still on screen: pressing "introduce us" shares nothing.
+    [pressed] = await hugo.user.press(hugo_proposal.reply.all_buttons()[0])
+    await app.dispatcher.drain()
+    assert "ana_t" not in pressed.text and "@" not in pressed.text
+    assert ana.inbox("Discord") == [] and hugo.inbox("ana_t") == []
+    [neutral] = ana.inbox("Pas de mise en relation avec Hugo")
+    assert "Hugo" in neutral.text
+
+
+async def test_accepting_after_an_exclusion_is_refused_even_if_the_introduction_was_still_open(app, net, clock):
+    ana, hugo = await pair(net)
+    await run_round(app.db, app.config, clock.now())
+    await app.dispatcher.drain()
+    await ana.user.press(ana.inbox()[0].reply.all_buttons()[0])
+    async with app.db.session() as session:  # the row alone, as a concurrent exclusion would leave it
+        session.add(MatchExclusion(member_id=hugo.id, created_at=clock.now()))
+    await hugo.user.press(hugo.inbox()[0].reply.all_buttons()[0])
+    await app.dispatcher.drain()
+    assert ana.inbox("Discord") == [] and hugo.inbox("ana_t") == []
+    [intro] = await introductions(app)
+    assert intro.status == "cancelled" and {s.member_id: s.response for s in intro.members}[hugo.id] == REFUSED
+
+
+async def test_excluding_withdraws_the_proposals_still_waiting_for_the_end_of_quiet_hours(app, net, clock, memory):
+    ana, hugo = await pair(net)
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+    clock.set(saturday)
+    await run_round(app.db, app.config, saturday)
+    boss = memory.user("animator", "Boss", language="en")
+    await boss.send("/matchmaking exclude Hugo")
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    await app.dispatcher.drain()
+    assert ana.inbox("Hugo") == [] and hugo.inbox("Ana") == []
+    async with app.db.session() as session:
+        statuses = set((await session.execute(select(OutboxMessage.status)
+                                              .where(OutboxMessage.purpose == PROPOSAL))).scalars())
+    assert statuses == {"cancelled"}

@@ -35,7 +35,7 @@ async def test_introduce_me_now_proposes_the_best_fresh_partner_to_both_once_a_w
         proposals = (await session.execute(select(OutboxMessage.key).where(OutboxMessage.purpose == "mm.proposal"))).all()
     assert len(proposals) == 2
     [stats] = await memory.user("animator", "Boss", language="en").send("/matchmaking stats")
-    assert "; 1 introductions on request." in stats.text
+    assert "; 1 introduction on request." in stats.text
 
 
 async def test_the_next_round_counts_a_one_off_as_a_meeting(app, net, clock):
@@ -83,3 +83,21 @@ async def test_the_panel_button_asks_for_a_one_off_and_a_partner_who_cannot_be_w
     assert "Lou" in sent.text and sent.text.startswith("Done")
     [intro] = await introductions(app)
     assert len(intro.members) == 2
+
+
+async def test_a_one_off_says_budget_only_when_the_budget_is_spent(app, net, clock):
+    from bot.matchmaking import one_off
+    from storage.models import Identity, Member
+
+    ana, hugo = await pair(net)
+    async with app.db.session() as session:
+        for i in range(app.config.attention.budget_per_30_days):
+            session.add(OutboxMessage(key=f"x{i}", platform="telegram", user_id="x", member_id=ana.id, purpose="digest",
+                                      nudge=True, payload={"text": "x"}, status="sent", created_at=clock.now()))
+    [spent] = await ana.user.send("/rencontres maintenant")
+    assert "pas mal de messages" in spent.text
+    async with app.db.session() as session:  # Hugo can no longer be written to: not a budget matter
+        identity = (await session.execute(select(Identity).where(Identity.member_id == hugo.id))).scalar_one()
+        identity.dm_status = "unreachable"
+        outcome = await one_off.introduce_now(session, app.config, await session.get(Member, hugo.id), clock.now())
+    assert outcome.kind == "off"

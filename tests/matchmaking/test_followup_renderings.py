@@ -17,9 +17,10 @@ async def test_the_new_buttons_render_on_telegram_and_discord(app, net, clock):
     await app.dispatcher.drain()
     [follow_up] = ana.inbox("pu vous voir")
     [thanks] = await ana.user.press(button(follow_up, "Oui"))
-    for reply, rows in ((ana_reveal.reply, [["Je ne peux plus"]]),
+    for reply, rows in ((ana_reveal.reply, [["Finalement, je ne pourrai pas"]]),
                         (follow_up.reply, [["Oui", "Pas encore", "Non"], ["Pas la prochaine fois"]]),
-                        (thanks, [["Je la reverrais", "Je ne la reverrais pas"], ["Un mot pour les animateurs"]]),
+                        (thanks, [["Je la reverrais", "Je ne la reverrais pas"], ["Un mot pour les animateurs"],
+                                  ["Pas la prochaine fois"]]),
                         (hugo_reveal, [["I can't make it"]])):
         keyboard = render(reply).keyboard
         assert [[b.text for b in line] for line in keyboard.inline_keyboard] == rows

@@ -4,6 +4,8 @@ their partner gets one kind note and priority next round, and the rest of the ro
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -93,3 +95,25 @@ async def test_forget_during_a_one_off_withdraws_the_partners_undelivered_propos
     [intro] = await introductions(app)
     assert intro.status == "cancelled" and intro.requested_by_id is None
     assert sorted(str(s.member_id) for s in intro.members) == sorted(["None", str(hugo.id)])
+
+
+async def test_a_partner_whose_proposal_still_waits_is_not_told_and_the_proposal_is_withdrawn(app, net, clock):
+    ana = await net.member("Ana", "fabrique", needs="3d-printing")
+    hugo = await net.member("Hugo", "hangar", offers="3d-printing")
+    hugo.adapter.fail_for(hugo.user.ref.user_id, Unreachable("Forbidden: bot was blocked by the user"))
+    assert (await run_round(app.db, app.config, clock.now())).introductions == 1
+    async with app.db.session() as session:  # Ana's proposal waits for the end of her quiet hours
+        row = (await session.execute(select(OutboxMessage).where(OutboxMessage.member_id == ana.id))).scalar_one()
+        row.next_attempt_at = clock.now() + timedelta(hours=10)
+    await app.dispatcher.drain()
+    counts = await housekeeping(app, clock.now())
+    assert counts["undeliverable"] == 1
+    await app.dispatcher.drain()
+    clock.advance(hours=11)
+    await housekeeping(app, clock.now())
+    await app.dispatcher.drain()
+    assert ana.inbox() == []  # neither the proposal of a closed introduction nor a note about it
+    async with app.db.session() as session:
+        status = dict((await session.execute(select(OutboxMessage.member_id, OutboxMessage.status))).all())
+    assert status == {ana.id: "cancelled", hugo.id: "unreachable"}
+    assert (await prefs(app, ana.id)).priority

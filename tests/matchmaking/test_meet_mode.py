@@ -110,3 +110,12 @@ def test_the_exclusion_holds_in_a_large_random_round_and_costs_nothing_without_a
     assert all(by_id[a].languages & by_id[b].languages for a, b in pairs)  # a real shared language, always
     # Nobody on one side: the candidates are left exactly as they were.
     assert separate_meet_modes(candidates, {i: "video" if i % 2 else "either" for i in modes}) is candidates
+
+
+async def test_the_usual_french_ways_of_saying_video_or_in_person_are_understood_exactly(app, net):
+    ana = await net.member("Ana", "fabrique")
+    for typed, mode in (("en vidéo", "video"), ("en présentiel", "in_person"), ("par visio", "video"),
+                        ("En personne", "in_person"), ("par vidéo", "video")):
+        said = (await ana.user.send(f"/rencontres {typed}"))[0].text
+        assert said.startswith("C'est enregistré."), (typed, said)  # understood, not guessed
+        assert await mode_of(app, ana.id) == mode, typed

@@ -214,6 +214,19 @@ async def test_a_video_pair_gets_no_place(app, net, clock):
     await app.dispatcher.drain()
     [reveal] = ana.inbox("Voici comment joindre")
     assert "retrouver" not in reveal.text and [b.action for b in reveal.reply.all_buttons()] == ["mm.cant"]  # no RSVP: no place
+    assert "Vous pourriez vous parler en visio." in reveal.text  # as the proposal said
+
+
+async def test_an_either_pair_too_far_apart_is_told_video_at_the_reveal_too(app, net, clock):
+    await add_venues(app, "loin")
+    ana, hugo = await pair(net, "hangar", "loin")  # Nantes and Rennes, about 100 km: by video
+    await run_round(app.db, app.config, clock.now())
+    await app.dispatcher.drain()
+    [to_ana], [to_hugo] = ana.inbox(), hugo.inbox()
+    assert "Vous pourriez vous parler en visio." in to_ana.text
+    await ana.user.press(to_ana.reply.all_buttons()[0])
+    [revealed] = await hugo.user.press(to_hugo.reply.all_buttons()[0])
+    assert "You could talk by video." in revealed.text
 
 
 async def test_without_coordinates_their_own_venue_is_proposed_without_distance(app, net, clock):
@@ -226,3 +239,21 @@ async def test_without_coordinates_their_own_venue_is_proposed_without_distance(
     await app.dispatcher.drain()
     assert "Vous pourriez vous retrouver au Moulin, pour « Atelier » le jeu. 3 déc. 18h30." in ana.inbox()[0].text
     assert (await the_intro(app)).meet_venue_id == moulin != venues["halle"]
+
+
+async def test_a_one_off_introduction_gets_its_meeting_place_too(app, net, clock):
+    venues = await add_venues(app, "halle", "relais")
+    ana, hugo = await pair(net)
+    apero = await add_event(app, venues["relais"], "Apéro & jeux", THURSDAY)
+    [sent] = await ana.user.send("/rencontres maintenant")
+    assert "Hugo" in sent.text
+    await app.dispatcher.drain()
+    [to_ana], [to_hugo] = ana.inbox("Je te propose"), hugo.inbox()
+    line = "Vous pourriez vous retrouver au Relais, pour « Apéro & jeux » le jeu. 3 déc. 18h30 — 18 km pour toi, 35 km pour Hugo."
+    assert line in to_ana.text
+    assert 'You could meet at Le Relais, at "Apéro & jeux"' in to_hugo.text
+    stored = await the_intro(app)
+    assert (stored.source, stored.meet_venue_id, stored.meet_event_id) == ("one_off", venues["relais"], apero)
+    await ana.user.press(to_ana.reply.all_buttons()[0])
+    [revealed] = await hugo.user.press(to_hugo.reply.all_buttons()[0])
+    assert 'You could meet at Le Relais, at "Apéro & jeux"' in revealed.text

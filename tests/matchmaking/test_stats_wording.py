@@ -58,3 +58,22 @@ def test_cli_stats_speak_french_in_a_french_network(tmp_path, sqlite_url):
     assert "cross_venue_share" not in shown.stdout and "1 rounds" not in shown.stdout
     as_json = json.loads(run("stats", "--format", "json").stdout)
     assert as_json["quarter"]["rounds"] == 1
+
+
+def test_feedback_figures_agree_in_number_in_both_languages():
+    from bot.i18n import Translator
+    from bot.matchmaking.feedback import Summary
+
+    one = Summary(met=1, again_answers=1, again_yes=1, notes=1, called_off=1, one_offs=1)
+    two = Summary(met=2, again_answers=2, again_yes=1, notes=2, called_off=0, one_offs=2)
+    fr, en = Translator("fr"), Translator("en")
+    assert stats.feedback_lines(one, fr, "Europe/Paris") == [
+        "Après la rencontre : 1 dit s'être vu·e, 100 % se reverraient (1 réponse), 1 mot ; "
+        "1 « Finalement, je ne pourrai pas » ; 1 mise en relation à la demande."]
+    assert stats.feedback_lines(two, fr, "Europe/Paris") == [
+        "Après la rencontre : 2 disent s'être vu·es, 50 % se reverraient (2 réponses), 2 mots ; "
+        "0 « Finalement, je ne pourrai pas » ; 2 mises en relation à la demande."]
+    assert stats.feedback_lines(one, en, "Europe/Paris") == [
+        "After meeting: 1 said they met, 100% would meet again (1 answer), 1 note; 1 \"I can't make it\"; "
+        "1 introduction on request."]
+    assert "(2 answers), 2 notes;" in stats.feedback_lines(two, en, "Europe/Paris")[0]

@@ -295,7 +295,7 @@ async def exclusion(ctx: Context, excluding: bool, rest: list[str]) -> Reply:
     member = found[0]
     actor = f"{ctx.identity.platform}:{ctx.identity.platform_user_id}"
     if excluding:
-        done = await exclusions.exclude(ctx.session, member, ctx.member, reason, ctx.now, actor=actor)
+        done = await exclusions.exclude(ctx.session, ctx.config, member, ctx.member, reason, ctx.now, actor=actor)
         key = "matchmaking.exclusion.excluded" if done else "matchmaking.exclusion.already_excluded"
     else:
         done = await exclusions.include(ctx.session, member, ctx.member, actor=actor)

@@ -15,6 +15,7 @@ from bot.matchmaking import feedback, one_off, respond, skip
 from bot.matchmaking.cant_make_it import cant_make_it
 from bot.outbox.notify import member_timezone
 from bot.types import Button, Reply
+from storage.models.matchmaking import ACCEPTED, IntroPreferences
 
 
 async def _answer(ctx: Context, accept: bool) -> Reply:
@@ -49,14 +50,18 @@ async def met(ctx: Context) -> Reply:
     if outcome != "recorded":
         return Reply(ctx.t("matchmaking.answer.not_member"), private=True)
     thanks = ctx.t(f"matchmaking.met.thanks_{respond.MET[code]}")
+    # The answer edits the follow-up: its "skip next round" row stays until it was pressed.
+    prefs = await ctx.session.get(IntroPreferences, ctx.member.id)
+    keep = () if prefs is not None and prefs.skip_next else (respond.skip_row(intro.id, ctx.t),)
     if respond.MET[code] != "yes":
-        return Reply(thanks, private=True, edit=True)
+        return Reply(thanks, buttons=keep, private=True, edit=True)
     # The one optional feedback, on this very answer: no extra message.
     t = ctx.t
-    buttons = ((Button(t("matchmaking.feedback.again_yes"), "mm.fb", f"{intro.id}:y"),
-                Button(t("matchmaking.feedback.again_no"), "mm.fb", f"{intro.id}:n")),
-               (Button(t("matchmaking.feedback.note_button"), "mm.fb", f"{intro.id}:note"),))
-    return Reply(thanks + "\n\n" + t("matchmaking.feedback.ask"), buttons=buttons, private=True, edit=True)
+    met_with = sum(1 for s in intro.members if s.response == ACCEPTED and s.member_id not in (None, ctx.member.id))
+    buttons = ((Button(t("matchmaking.feedback.again_yes", count=met_with), "mm.fb", f"{intro.id}:y"),
+                Button(t("matchmaking.feedback.again_no", count=met_with), "mm.fb", f"{intro.id}:n")),
+               (Button(t("matchmaking.feedback.note_button"), "mm.fb", f"{intro.id}:note"),)) + keep
+    return Reply(thanks + "\n\n" + t("matchmaking.feedback.ask", count=met_with), buttons=buttons, private=True, edit=True)
 
 
 async def _intro(ctx: Context):

@@ -57,7 +57,8 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "now": "now", "maintenant": "now"}  # a one-off introduction (chat/answers.introduce_now)
 # Ways of meeting said in two words (`/rencontres en personne`), matched on the whole text.
 MEET_PHRASES = {"en personne": "in_person", "in person": "in_person", "peu importe": "either",
-                "les deux": "either", "a distance": "video", "by video": "video", "en visio": "video"}
+                "les deux": "either", "a distance": "video", "by video": "video", "en visio": "video",
+                "en video": "video", "par visio": "video", "par video": "video", "en presentiel": "in_person"}
 
 
 def _error(ctx: Context, key: str, **params) -> Reply:

@@ -1,0 +1,43 @@
+"""Withdrawing the proposals of an introduction that closed before they were delivered.
+
+A proposal still waiting in the outbox (quiet hours, budget) would ask someone about an
+introduction that is over: it is cancelled, never sent. Rows already sent or finished are left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.matchmaking.one_off import proposal_key
+from storage.models import OutboxMessage
+from storage.models.matchmaking import Introduction, MatchRound
+from storage.models.runtime import OutboxStatus
+
+
+async def period_of(session: AsyncSession, intro: Introduction) -> str | None:
+    if intro.round_id is None:
+        return None
+    return (await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))).scalar_one_or_none()
+
+
+async def undelivered(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
+    """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost)."""
+    keys = {proposal_key(intro, period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
+    if not keys:
+        return set()
+    sent = {key for (key,) in await session.execute(select(OutboxMessage.key).where(
+        OutboxMessage.key.in_(keys), OutboxMessage.status.not_in(OutboxStatus.OPEN + OutboxStatus.NOT_DELIVERED)))}
+    return {member_id for key, member_id in keys.items() if key not in sent}
+
+
+async def withdraw(session: AsyncSession, intro: Introduction, period: str | None,
+                   member_ids: Iterable[int | None]) -> None:
+    """Cancel the proposals of `member_ids` for `intro` that are still waiting to be sent."""
+    keys = [proposal_key(intro, period, m) for m in member_ids if m is not None]
+    if keys:
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.key.in_(keys), OutboxMessage.status.in_(OutboxStatus.OPEN))
+            .values(status=OutboxStatus.CANCELLED).execution_options(synchronize_session=False))

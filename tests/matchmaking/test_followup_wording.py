@@ -1,0 +1,24 @@
+"""Issue 17's review of the new texts: right for a pair and for a triple, plain English."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+
+FR, EN = Translator("fr"), Translator("en")
+
+
+def test_the_feedback_question_and_its_buttons_speak_of_one_partner_or_two():
+    assert FR("matchmaking.feedback.ask", count=1).endswith("tu la reverrais ?")
+    assert FR("matchmaking.feedback.ask", count=2).endswith("tu les reverrais ?")
+    assert FR("matchmaking.feedback.again_yes", count=2) == "Je les reverrais"
+    assert "your partners" in EN("matchmaking.feedback.ask", count=2)
+    assert EN("matchmaking.feedback.again_no", count=2) == "Would not meet them again"
+
+
+def test_cant_make_it_is_said_for_two_or_three_and_in_plain_english():
+    for t in (FR, EN):
+        noted = t("matchmaking.cant.noted")
+        assert "both" not in noted and "Vous serez" not in noted
+    assert FR("matchmaking.cant.button") == "Finalement, je ne pourrai pas"
+    assert EN("matchmaking.cant.too_late").startswith("This introduction was a while ago:")
+    assert EN("matchmaking.one_off.sent", name="Hugo").startswith("Done: I've suggested you and Hugo to each other.")
