@@ -292,7 +292,8 @@ class BotCore:
         if not suggestions:
             return Reply(ctx.t("core.unknown_command", command=word))
         listed = ", ".join("/" + c.name_for(ctx.locale) for c in suggestions)
-        buttons = (tuple(Button("/" + c.name_for(ctx.locale), "run", _run_payload(c.name, args)) for c in suggestions),)
+        buttons = (tuple(Button(_run_label(c.name_for(ctx.locale), c.name, args), "run", _run_payload(c.name, args))
+                         for c in suggestions),)
         return Reply(ctx.t("core.did_you_mean", command=word, suggestions=listed), buttons=buttons)
 
     # -- platform housekeeping ---------------------------------------------------------------
@@ -343,6 +344,12 @@ def _is_busy_database() -> bool:
 
     error = sys.exc_info()[1]
     return isinstance(error, OperationalError) and "locked" in str(error).lower()
+
+
+def _run_label(shown: str, name: str, args: str) -> str:
+    """The suggestion's label says what pressing it runs: "/appariement exclus", not "/appariement"."""
+    payload = _run_payload(name, args)
+    return "/" + shown + payload[len(name):]
 
 
 def _run_payload(name: str, args: str) -> str:
