@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.directory.visibility import visible_members
+from bot.events.chat.common import capitalised
 from bot.members.languages import ALIASES as LANGUAGES
 from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES, preferences
 from bot.matchmaking.wording import language_names
@@ -119,7 +120,7 @@ async def _submenu(ctx: Context, which: str) -> Reply:
         text = t("matchmaking.settings.choose_cadence", current=current)
     elif which == "meet":
         prefs = await preferences(ctx.session, member.id, ctx.now)
-        choices = tuple((Button(_capital(t(f"matchmaking.meet.mode.{m}")), "mm.set", f"m:{m}"),) for m in MEET_MODES)
+        choices = tuple((Button(capitalised(t(f"matchmaking.meet.mode.{m}")), "mm.set", f"m:{m}"),) for m in MEET_MODES)
         text = t("matchmaking.meet.choose", current=t(f"matchmaking.meet.mode.{_mode(prefs)}"))
     else:
         prefs = await preferences(ctx.session, member.id, ctx.now)
@@ -145,10 +146,6 @@ def resolve_word(word: str) -> tuple[str | None, bool]:
         if (CADENCES.get(other) or WORDS[other]) != meaning and score - other_score < WORD_MARGIN:
             return None, False
     return best, True
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _mode(prefs) -> str:
