@@ -24,13 +24,14 @@ async def period_of(session: AsyncSession, intro: Introduction) -> str | None:
 
 
 async def undelivered(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
-    """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost)."""
+    """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost).
+    A row no longer there counts as delivered: telling someone twice beats never telling them."""
     keys = {proposal_key(intro, period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
     if not keys:
         return set()
-    sent = {key for (key,) in await session.execute(select(OutboxMessage.key).where(
-        OutboxMessage.key.in_(keys), OutboxMessage.status.not_in(OutboxStatus.OPEN + OutboxStatus.NOT_DELIVERED)))}
-    return {member_id for key, member_id in keys.items() if key not in sent}
+    rows = await session.execute(select(OutboxMessage.key).where(
+        OutboxMessage.key.in_(keys), OutboxMessage.status.in_(OutboxStatus.OPEN + OutboxStatus.NOT_DELIVERED)))
+    return {keys[key] for (key,) in rows}
 
 
 async def withdraw(session: AsyncSession, intro: Introduction, period: str | None,
