@@ -20,12 +20,13 @@ from storage.models.runtime import OutboxStatus
 async def period_of(session: AsyncSession, intro: Introduction) -> str | None:
     if intro.round_id is None:
         return None
-    return (await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))).scalar_one_or_none()
+    found = await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))
+    return found.scalar_one_or_none()
 
 
 async def undelivered(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
     """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost).
-    A row no longer there counts as delivered: telling someone twice beats never telling them."""
+    A row no longer there counts as delivered: better a note too many than a partner left waiting."""
     keys = {proposal_key(intro, period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
     if not keys:
         return set()
