@@ -30,7 +30,8 @@ def called_off(intro: Introduction, slot: IntroductionMember) -> bool:
 
 async def cant_make_it(session: AsyncSession, config: Config, intro: Introduction, member: Member,
                        now: datetime) -> str:
-    """Record the press; returns not_member | closed | already | too_late | noted."""
+    """Record the press; returns not_member | closed | already | too_late | noted | noted_alone (nobody
+    was still expecting to meet: the others had called it off first, so nobody is told)."""
     mine = next((s for s in intro.members if s.member_id == member.id), None)
     if mine is None:
         return "not_member"
@@ -46,7 +47,8 @@ async def cant_make_it(session: AsyncSession, config: Config, intro: Introductio
         return Reply(t("matchmaking.cant.partner", name=member.display_name))
 
     # Everyone in it gets priority; each partner still expecting to meet gets one note (its own key).
+    expecting = [s for s in intro.members if s is not mine and s.response == ACCEPTED and s.withdrawn_at is None]
     await prioritise_and_tell(session, config, intro, [s for s in intro.members if s.response == ACCEPTED], kind,
                               suffix="cant", purpose="mm.cant", now=now,
                               tell=lambda slot: slot is not mine and slot.withdrawn_at is None)
-    return "noted"
+    return "noted" if expecting else "noted_alone"
