@@ -105,6 +105,12 @@ class TerminalSafe:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
+    @property
+    def unfiltered(self) -> TextIO:
+        """The stream underneath, for a writer that cleans what it did not write itself (the console
+        chat, whose colours are its own escape codes)."""
+        return self._stream
+
     def write(self, text: str) -> int:
         self._stream.write(for_terminal(text, keep_lines=True))
         return len(text)
@@ -122,3 +128,11 @@ def terminal_safe_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def name_key(name: str) -> str:
+    """A name as people compare names: accents and case aside, spaces collapsed ("Léna  François" and
+    "lena francois" are one name). Letters without accents of other scripts are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
 
 from bot.i18n import translate
+from bot.text import for_terminal
 from bot.ports import Capabilities
 from bot.types import (
     Button, ButtonPressed, ChatKind, ChatRef, CommandInvoked, Reply, SentMessage, TextReceived, UserRef,
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 PLATFORM = "console"
 BOLD, DIM, CYAN, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
+
+
+def _clean(text: str) -> str:
+    """Text from members or the core, made unable to drive the terminal (lines kept)."""
+    return for_terminal(text, keep_lines=True)
 
 
 class ConsoleAdapter:
@@ -46,7 +52,10 @@ class ConsoleAdapter:
         self.command = "maillage console"  # how to open another person's session, for the lines that say so
         # Called after each typed line is answered (the demo says whose messages now wait for them).
         self.after_each: Callable[[], Awaitable[None]] | None = None
-        self.out = out or sys.stdout
+        # Under the CLI, stdout escapes every control character; the chat writes its own colour codes,
+        # so it writes to the stream underneath and cleans everything else itself (`_clean`).
+        out = out or sys.stdout
+        self.out = getattr(out, "unfiltered", out)
         self.colour = self.out.isatty() if colour is None else colour
         self.names = names or {}  # console user id -> display name, to say who got a message
         self.core: BotCore | None = None
@@ -86,9 +95,11 @@ class ConsoleAdapter:
         self._write(self._style(DIM, text) + "\n")
 
     def _style(self, code: str, text: str) -> str:
+        text = _clean(text)
         return f"{code}{text}{RESET}" if self.colour else text
 
     def _write(self, text: str) -> None:
+        """Writes as it is: what came from members or the core went through `_clean` (or `_style`)."""
         self.out.write(text)
         self.out.flush()
 
@@ -99,9 +110,9 @@ class ConsoleAdapter:
         lines = []
         if reply.title:
             lines.append(self._style(BOLD, reply.title))
-        lines.append(reply.text)
+        lines.append(_clean(reply.text))
         if reply.attachment is not None:
-            lines.append(self._save(reply.attachment.filename, reply.attachment.content))
+            lines.append(_clean(self._save(reply.attachment.filename, reply.attachment.content)))
         buttons = [b for b in reply.all_buttons()]
         if remember_buttons and buttons:
             self.buttons = buttons
@@ -154,7 +165,7 @@ class ConsoleAdapter:
         event = self.to_event(line, bare_numbers_press=bare_numbers_press)
         if event is None:
             number = line.strip().lower().removeprefix("press").strip()
-            self._write("< " + self.t("console.no_button", number=number) + "\n")
+            self._write("< " + _clean(self.t("console.no_button", number=number)) + "\n")
             return
         self.show_all(await self.core.handle(event))
         if self.after_each is not None:
@@ -172,13 +183,17 @@ class ConsoleAdapter:
             line = raw.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            self._write(f"> {line}\n")
+            if line.strip().lower() in ("quit", "exit", "/quit"):
+                return
+            self._write(f"> {_clean(line)}\n")
             await self.say(line, bare_numbers_press=False)
+            if self.core is not None:  # work a command answers later (a round's preview) comes before the next line
+                await self.core.background.drain()
             if dispatcher is not None:
                 await dispatcher.drain()
 
     async def run_interactive(self, banner: str) -> None:
-        self._write(banner + "\n")
+        self._write(_clean(banner) + "\n")
         loop = asyncio.get_running_loop()
         while True:
             self._write(self._style(BOLD, "> ") if self.colour else "> ")

@@ -118,6 +118,8 @@ def setup_logging(verbose: bool = False, quiet: bool = False, log_format: str = 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLogFormatter() if log_format == "json"
                          else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if quiet and not verbose:  # a chat in the terminal: the audit trail is for a server's logs, not the chat
+        handler.addFilter(lambda record: record.name != "maillage.audit")
     logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request URL, and Telegram URLs contain the bot token: keep them out of logs.
     for noisy in ("httpx", "httpcore", "telegram.ext._updater", "apscheduler", "aiosqlite", "alembic"):

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from adapters.console import PLATFORM, ConsoleAdapter
@@ -13,7 +14,8 @@ from bot.cli import EXIT_CONFIG, config_from, run_async
 from bot.config import Config
 from bot.demo import persona
 from bot.demo.network import DEMO_CONFIG, DEMO_DATABASE, demo_config  # noqa: F401 (DEMO_CONFIG: for tests)
-from bot.demo.welcome import held_for_others, last_outbox_id, welcome_lines
+from bot.demo.welcome import held_for_others, last_outbox_id, last_with_buttons, welcome_lines
+from bot.events.render import format_when
 from bot.i18n import Translator, normalize_locale
 from bot.types import UserRef
 
@@ -105,8 +107,16 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
         async with app.db.session() as session:
             for line in await welcome_lines(session, config, user, app.clock.now(), locale):
                 adapter.note(line)
+            earlier = await last_with_buttons(session, user, app.clock.now())
         await dispatcher.drain()
-        adapter.show_all(await app.core.resume(user))
+        resumed = await app.core.resume(user)
+        adapter.show_all(resumed)
+        if earlier is not None and not resumed and not adapter.buttons:  # nothing newer to answer
+            sent_at, reply = earlier
+            sent_at = sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=ZoneInfo("UTC"))  # SQLite: naive UTC
+            adapter.note(t("console.earlier_buttons", when=format_when(sent_at, config.network.timezone, locale,
+                                                                       app.clock.now())))
+            adapter.show(reply)
         adapter.after_each = await _say_who_waits(app, adapter, user)
         if script:
             await adapter.run_script(sys.stdin, dispatcher)

@@ -118,18 +118,21 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
 
 
 async def _exclusion(config: Config, args: argparse.Namespace) -> int:
-    from bot.hosts.members_lookup import find_members
+    from bot.hosts.members_lookup import find_exactly, find_members
     from bot.matchmaking import exclusions
     from storage.db import Database
 
     db = Database(config.database.url)
     try:
         async with db.session() as session:
-            found = await find_members(session, args.member)
+            found = await find_exactly(session, args.member)
             if len(found) != 1:
-                names = ", ".join(m.display_name for m in found)
-                print(f"maillage match {args.action}: " + (f"several members match {args.member!r}: {names}; be precise"
-                      if found else f"no member matches {args.member!r}"), file=sys.stderr)
+                close = found or await find_members(session, args.member)
+                names = ", ".join(m.display_name for m in close)
+                print(f"maillage match {args.action}: " + (
+                    f"several members are called {args.member!r}: {names}; give the @handle or platform id" if found
+                    else f"nobody is called exactly {args.member!r}; did you mean {names}?" if close
+                    else f"no member matches {args.member!r}"), file=sys.stderr)
                 return 1
             member, now = found[0], datetime.now(timezone.utc)
             if args.action == "exclude":

@@ -9,13 +9,13 @@ given, is the played person's own choice of language (as if they had typed /lang
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text import name_key
 from bot.types import UserRef
 from storage.models import Identity, Member
 
@@ -38,10 +38,7 @@ class Lookup:
     close: list[Candidate] = field(default_factory=list)
 
 
-def plain(name: str) -> str:
-    """A name as compared: accents and case aside, spaces collapsed."""
-    stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(stripped.casefold().split())
+plain = name_key  # a name as compared: accents and case aside, spaces collapsed
 
 
 def slug(name: str) -> str:

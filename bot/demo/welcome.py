@@ -2,12 +2,14 @@
 
 Messages meant for a member wait in the outbox until a session plays that member (the console
 dispatcher delivers only theirs), so a double opt-in can be played member by member: these lines
-say how many are about to be shown, and how many are held for later (quiet hours).
+say how many are about to be shown, and how many are held for later (quiet hours). A terminal has
+no chat history: when nothing with buttons comes, the last message with buttons sent to that member
+(a proposal they had not answered when they quit, say) is shown again, as their chat would show it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,10 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.events.render import format_when
 from bot.i18n import Translator
-from bot.types import UserRef
+from bot.types import Reply, UserRef
 from bot.outbox.notify import member_timezone
 from storage.models import Identity, Member, OutboxMessage, Role, Venue
 from storage.models.runtime import OutboxStatus
+from storage.outbox import payload_to_reply
+
+HISTORY = timedelta(days=14)  # how far back a terminal session looks for a message still to answer
 
 
 async def welcome_lines(session: AsyncSession, config: Config, user: UserRef, now: datetime,
@@ -77,3 +82,15 @@ async def held_for_others(session: AsyncSession, platform: str, user_id: str, af
         .order_by(OutboxMessage.id))).all()
     names = list(dict.fromkeys(name for _, name in rows))
     return names, max([after_id, await last_outbox_id(session)])
+
+
+async def last_with_buttons(session: AsyncSession, user: UserRef, now: datetime) -> tuple[datetime, Reply] | None:
+    """The newest message with buttons sent to `user` in the last fortnight, and when; None if none."""
+    rows = await session.execute(select(OutboxMessage.sent_at, OutboxMessage.payload).where(
+        OutboxMessage.platform == user.platform, OutboxMessage.user_id == user.user_id,
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at >= now - HISTORY)
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(20))
+    for sent_at, payload in rows:
+        if any(button.get("action") for row in payload.get("buttons", []) for button in row):
+            return sent_at, payload_to_reply(payload)
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text import name_key
 from storage.models import Identity, Member
 
 MAX_FOUND = 5
@@ -27,6 +28,27 @@ async def find_members(session: AsyncSession, who: str) -> list[Member]:
     statement = select(Member).where(or_(Member.id.in_(identities), func.lower(Member.display_name) == who.lower()))
     exact = list((await session.execute(statement.order_by(Member.id).limit(MAX_FOUND))).scalars())
     return exact or await members_named(session, handle)
+
+
+async def find_exactly(session: AsyncSession, who: str) -> list[Member]:
+    """Members who are `who` exactly: "@handle", a platform id, or the whole name, accents and case
+    aside ("lena francois" is Léna François). For an action on one person — leaving them out of
+    introductions after a complaint — where the start of a name ("Sara" for Sarah) is not enough."""
+    who = " ".join(who.split())
+    if not who:
+        return []
+    handle = who.lstrip("@").lower()
+    by_identity = select(Identity.member_id).where(Identity.member_id.is_not(None), or_(
+        func.lower(Identity.handle) == handle, Identity.platform_user_id == who,
+        (Identity.platform + ":" + Identity.platform_user_id) == who))
+    wanted = name_key(who)
+    ids = set((await session.execute(by_identity)).scalars())
+    ids |= {member_id for member_id, name in await session.execute(select(Member.id, Member.display_name))
+            if name_key(name or "") == wanted}
+    if not ids:
+        return []
+    statement = select(Member).where(Member.id.in_(ids)).order_by(Member.id).limit(MAX_FOUND)
+    return list((await session.execute(statement)).scalars())
 
 
 async def members_named(session: AsyncSession, prefix: str, limit: int = MAX_FOUND) -> list[Member]:

@@ -34,6 +34,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import failpoints
 from bot.config import Config
 from bot.i18n import Translator
 from bot.matchmaking.engine import RoundPlan, plan_round
@@ -237,6 +238,7 @@ async def run_round(db: Database, config: Config, at: datetime, trigger: str = "
     try:
         async with db.session() as session:
             outcome = await _write(session, config, prepared, trigger)
+            await failpoints.reach("matchmaking.round_before_commit")  # tests kill the process here
     except IntegrityError:
         # Another process wrote this period's round between our read and our insert: it stands.
         # Any other integrity failure is a real fault (everything was rolled back): let it surface.

@@ -127,3 +127,20 @@ def test_a_flow_under_way_is_shown_again_with_its_buttons_after_a_restart(tmp_pa
     before, after = resumed.stdout.split("> press 1\n", 1)
     assert "1/3" in before and f"[1] {skip}" in before, "the question comes back with its buttons"
     assert after.startswith("< 2/3"), after
+
+
+def test_a_scripted_preview_shows_the_answer_that_comes_later_and_quit_ends(tmp_path):
+    """Piped into the demo, '/appariement apercu' showed only "Je prépare l'aperçu…": the preview came
+    after the script had moved on (and `quit` was answered "Je ne comprends que les commandes")."""
+    out = demo(tmp_path, "--fresh", stdin="/appariement apercu\nquit\n/lieux\n").stdout
+    assert "Je prépare l'aperçu" in out and "Aperçu du tour" in out
+    assert "Je ne comprends que les commandes" not in out and "> /lieux" not in out
+
+
+def test_a_proposal_left_unanswered_is_shown_again_with_its_buttons_in_the_next_session(tmp_path):
+    """A terminal has no chat history: Camille asked for an introduction, quit, and could never answer."""
+    first = demo(tmp_path, "--fresh", stdin="/rencontres on\n/rencontres maintenant\n").stdout
+    assert "Présente-nous" in first or "Introduce us" in first, first[-1500:]
+    again = demo(tmp_path, stdin="press 1\n").stdout
+    assert "le dernier message avec des boutons" in again
+    assert "plus valable" not in again and "pas de bouton" not in again, again[-1500:]

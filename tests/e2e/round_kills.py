@@ -6,8 +6,9 @@ members who all match (complementary skills), scheduling for a month, and a week
 passed two minutes ago while the bot was down; the Telegram emulator plays Telegram. So each start
 of `maillage run` catches the round up (`jobs.matchmaking.catch_up`) and then delivers it.
 
-The kills follow a seeded plan: the first third during the writing (after the catch-up says it is
-checking the round, before the round is in the database), the rest during delivery (after at least
+The kills follow a seeded plan: the first third during the writing (inside the round's write
+transaction, before its commit: the process is started with that failpoint armed and killed once it
+says it is there), the rest during delivery (after at least
 one more message is recorded as sent). What each kill really hit is read in the database, not
 assumed. After the last kill one process runs to the end; then two more starts must find the round
 done. Checked at the end: one round; every outbox row sent or unknown (none pending, none dead); a
@@ -198,17 +199,19 @@ class Runner:
         self.env = {**os.environ, "TELEGRAM_TOKEN": TOKEN, "MAILLAGE_CONFIG": str(config_path),
                     "PYTHONUNBUFFERED": "1"}
         self.env.pop("MAILLAGE_DATABASE_URL", None)
+        self.env.pop("MAILLAGE_FAILPOINTS", None)
         self.starts = 0
         self.process: asyncio.subprocess.Process | None = None
         self.log: Path | None = None
         self.started_at = 0.0
 
-    async def start(self) -> None:
+    async def start(self, failpoints: str | None = None) -> None:
         self.starts += 1
         self.log = self.workdir / f"run-{self.starts:02d}.log"
+        env = {**self.env, "MAILLAGE_FAILPOINTS": failpoints} if failpoints else self.env
         with self.log.open("wb") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "-v", "run", cwd=REPO, env=self.env,
+                sys.executable, "-m", "bot", "-v", "run", cwd=REPO, env=env,
                 stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=out)
         self.started_at = time.monotonic()
 
@@ -238,7 +241,7 @@ class Runner:
             await self.kill()
 
 
-CHECKING = "matchmaking catch-up: the round due at"
+WRITE_FAILPOINT = "matchmaking.round_before_commit"
 
 
 async def run_kills(workdir: Path, *, members: int, kills: int, seed: int, emu: TelegramEmulator,
@@ -254,16 +257,16 @@ async def run_kills(workdir: Path, *, members: int, kills: int, seed: int, emu: 
     runner = Runner(workdir, config_path)
     report = KillReport(members)
     writing_kills = max(1, kills // 3)
-    # Writing kills land within this many seconds of "checking" (planning and writing 2,000 members'
-    # round takes longer than that on this machine; a kill that comes after the commit is counted as
-    # a delivery kill, for it is one).
-    write_window = 2.0
     try:
         for number in range(1, kills + 1):
-            await runner.start()
-            if number <= writing_kills and db.rounds() == 0:
-                await runner.wait_log(CHECKING, timeout=120)
-                await asyncio.sleep(rng.uniform(0.0, write_window))
+            writing = number <= writing_kills and db.rounds() == 0
+            # A writing kill lands inside the round's write transaction, before its commit: the process
+            # pauses at that failpoint (bot/failpoints.py) and is killed there, whatever the machine's
+            # load; a random delay after "checking" missed that one-second window on a loaded machine.
+            await runner.start(failpoints=WRITE_FAILPOINT if writing else None)
+            if writing:
+                await runner.wait_log(f"failpoint {WRITE_FAILPOINT} reached", timeout=240)
+                await asyncio.sleep(rng.uniform(0.0, 0.2))
             else:
                 sent = db.statuses().get("sent", 0)
                 await wait_until(lambda: db.statuses().get("sent", 0) > sent or runner.process.returncode is not None,

@@ -27,9 +27,16 @@ async def test_first_start_on_a_wednesday_waits_for_the_next_round(app, net, clo
         [since] = (await session.execute(select(MatchScheduling.since))).scalars().all()
     assert since == clock.now()
     boss = memory.user("animator", "Boss", language="en")
-    await boss.send("/matchmaking preview")
+    [asked] = await boss.send("/matchmaking preview")
+    # The preview shows the round the schedule will run, and says what /matchmaking run would send.
+    assert "round of 30/11" in asked.text and "The round of 16/11, this period's, did not run" in asked.text
+    assert "otherwise the next is the round of 30/11" in asked.text
     shown = await answered_later(app, boss)
     assert "round of 30/11" in shown.title and "Ana (La Fabrique) and Hugo (Le Hangar)" in shown.text
+    [counting] = await boss.send("/matchmaking run")
+    assert "round of 16/11" in counting.text
+    assert "This is the round of 16/11, this period's, not the next scheduled round (round of 30/11)" in counting.text
+    await answered_later(app, boss)  # the confirmation (not pressed: the story goes on with the schedule)
     clock.set(datetime(2026, 11, 30, 9, 5, tzinfo=timezone.utc))  # Monday 30/11, 10:05 in Paris
     assert await catch_up(app, clock.now()) == "ran"
     assert await rounds(app) == 1

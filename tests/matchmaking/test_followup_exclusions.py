@@ -52,12 +52,20 @@ async def test_exclusion_needs_an_animator_and_one_exact_member(app, net, memory
     assert "anim" in refused.text.lower()
     assert any(r.name == "maillage.audit" and "refused" in r.getMessage() for r in caplog.records)
     boss = memory.user("animator", "Boss", language="en")
-    assert "Several members match" in (await boss.send("/matchmaking exclude hug"))[0].text
+    # The start of a name is a suggestion, never an exclusion (the demo's "exclure Sara" left out Sarah).
+    suggested = (await boss.send("/matchmaking exclude hug"))[0].text
+    assert 'Nobody is called exactly "hug"' in suggested and "Hugo" in suggested and "Hugues" in suggested
+    await net.member("Léna François", "moulin")
+    assert "Léna François is left out" in (await boss.send("/matchmaking exclude lena  FRANCOIS"))[0].text
+    await net.member("Hugues", "hangar")
+    assert "Several members match" in (await boss.send("/matchmaking exclude hugues"))[0].text
     assert "No member matches" in (await boss.send("/matchmaking exclude Nobody"))[0].text
     assert "Say who" in (await boss.send("/matchmaking exclude"))[0].text
     assert "was not left out" in (await boss.send("/matchmaking include Ana"))[0].text
     async with app.db.session() as session:
-        assert (await session.execute(select(MatchExclusion))).first() is None
+        excluded = (await session.execute(select(Member.display_name).join(
+            MatchExclusion, MatchExclusion.member_id == Member.id))).scalars().all()
+    assert excluded == ["Léna François"], "only the one named exactly"
 
 
 def test_cli_exclude_and_include(config_file, sqlite_url, capsys, caplog):

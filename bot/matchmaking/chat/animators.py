@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from bot.config.matchmaking import cron_week_repeat
 from bot.context import Context
-from bot.hosts.members_lookup import find_members
+from bot.hosts.members_lookup import find_exactly, find_members
 from bot.matchmaking import exclusions, feedback, heatmap, preview, stats
 from bot.matchmaking.chat import later
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
@@ -91,24 +91,46 @@ async def show_preview(ctx: Context) -> Reply:
     since = (await ctx.session.execute(select(MatchScheduling.since).limit(1))).scalar_one_or_none()
     done = fire is not None and (await ctx.session.execute(select(MatchRound.id).where(
         MatchRound.period == period_of(fire, ctx.config.network.timezone)))).first() is not None
+    skipped = None  # this period's round when the schedule will not run it (a first start mid-period)
     if done or catch_up_due(sched, at, since) is None:
         upcoming = sched.next_after(ctx.now)
         if not upcoming:
             return Reply(ctx.t("matchmaking.admin.never_fires", cron=sched.cron), private=True)
+        if fire is not None and not done:
+            skipped = _name(ctx, period_of(fire, ctx.config.network.timezone), fire)
         at = upcoming[0]
     # Planning takes seconds on a large network: answered now, the preview follows (bot.background).
     fire = sched.due_at(at)
     name = _name(ctx, period_of(fire, ctx.config.network.timezone) if fire else None, fire)
+    # `/matchmaking run` runs this period's round: say so, or an animator approves the preview of one
+    # round and sends another.
+    note = "" if skipped is None else "\n\n" + ctx.t("matchmaking.admin.not_this_period", current=skipped, next=name)
     if ctx.background is not None:
         db, config, to, now = ctx.background.db, ctx.config, _animator(ctx), ctx.now
         ctx.background.start(f"mm.preview:{to.platform}:{to.user_id}",
                              lambda: later.send_preview(db, config, to, at, now, name, PREVIEW_LIMIT))
-        return Reply(ctx.t("matchmaking.later.preview", round=name), private=True)
+        return Reply(ctx.t("matchmaking.later.preview", round=name) + note, private=True)
     prepared = await prepare(ctx.session, ctx.config, at)
     document = await preview.document(ctx.session, prepared, ctx.t)
     venues = await preview.venue_names(ctx.session)
-    return Reply(preview.as_text(document, ctx.t, limit=PREVIEW_LIMIT, name=name, venues=venues),
+    return Reply(preview.as_text(document, ctx.t, limit=PREVIEW_LIMIT, name=name, venues=venues) + note,
                  title=ctx.t("matchmaking.admin.preview_title", round=name), private=True)
+
+
+async def _not_scheduled(ctx: Context, fire: datetime) -> str:
+    """The line a run confirmation adds when this period's round is one the schedule will not run
+    (a first start mid-period: only rounds missed while scheduling are caught up); else ""."""
+    sched = await effective_schedule(ctx.session, ctx.config)
+    since = (await ctx.session.execute(select(MatchScheduling.since).limit(1))).scalar_one_or_none()
+    if catch_up_due(sched, ctx.now, since) is not None:
+        return ""
+    upcoming = sched.next_after(ctx.now)
+    if not upcoming:
+        return ""
+    coming = sched.due_at(upcoming[0]) or upcoming[0]
+    next_name = _name(ctx, period_of(coming, ctx.config.network.timezone), coming)
+    return "\n\n" + ctx.t("matchmaking.admin.run_this_period", current=_name(ctx, period_of(
+        fire, ctx.config.network.timezone), fire), next=next_name)
 
 
 def _animator(ctx: Context) -> later.Animator:
@@ -139,7 +161,7 @@ async def confirm_run(ctx: Context) -> Reply:
     db, config, to, now = ctx.background.db, ctx.config, _animator(ctx), ctx.now
     ctx.background.start(f"mm.count:{to.platform}:{to.user_id}",
                          lambda: later.send_confirmation(db, config, to, now, name, CONFIRM))
-    return Reply(ctx.t("matchmaking.later.counting", round=name), private=True)
+    return Reply(ctx.t("matchmaking.later.counting", round=name) + await _not_scheduled(ctx, fire), private=True)
 
 
 async def _confirm_inline(ctx: Context) -> Reply:
@@ -264,10 +286,12 @@ async def exclusion(ctx: Context, excluding: bool, rest: list[str]) -> Reply:
     who = who.strip()
     if not who:
         return Reply(ctx.t("matchmaking.exclusion.usage"), private=True)
-    found = await find_members(ctx.session, who)
+    found = await find_exactly(ctx.session, who)
     if len(found) != 1:
-        key = "matchmaking.exclusion.several" if found else "matchmaking.exclusion.nobody"
-        return Reply(ctx.t(key, who=who[:40], names=", ".join(m.display_name for m in found)), private=True)
+        close = found or await find_members(ctx.session, who)  # names to suggest, never to act on
+        key = "several" if found else "close" if close else "nobody"
+        return Reply(ctx.t(f"matchmaking.exclusion.{key}", who=who[:40], names=", ".join(m.display_name for m in close)),
+                     private=True)
     member = found[0]
     actor = f"{ctx.identity.platform}:{ctx.identity.platform_user_id}"
     if excluding:

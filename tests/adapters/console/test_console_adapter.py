@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from adapters.console import ConsoleAdapter
 from bot.app import build_app
-from bot.types import Attachment, Reply, UserRef
+from bot.text import TerminalSafe
+from bot.types import Attachment, Button, Reply, UserRef
 from storage.models import OutboxMessage
 from storage.models.runtime import OutboxStatus
 from storage.outbox import enqueue
@@ -71,3 +72,21 @@ def test_an_attached_file_is_written_and_its_path_shown(tmp_path):
     english = ConsoleAdapter(UserRef("console", "ana", "Ana"), out=io.StringIO(), colour=False, locale="en")
     english.show(Reply("Your data:", attachment=Attachment("mydata.json", b"{}", "application/json")))
     assert "[file mydata.json, 2 bytes]" in english.out.getvalue(), "no folder given: nothing written, said so"
+
+
+def test_under_the_clis_terminal_safe_stdout_the_colours_are_codes_and_members_text_is_inert():
+    """`make demo` printed its colours as the text "\\x1b[2m…": the CLI's escaping stdout caught them."""
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    adapter = ConsoleAdapter(UserRef("console", "ana", "Ana", None, "fr"), out=TerminalSafe(screen))
+    adapter.note("Maillage — discussion dans le terminal")
+    adapter.show(Reply("Bonjour\x1b[2J de Zoé\u202e", title="Titre\x1b[31m",
+                       buttons=((Button("Oui\x1b[0m", "x", "1"),),)))
+    out = screen.getvalue()
+    assert out.startswith("\x1b[2mMaillage — discussion dans le terminal\x1b[0m\n"), out
+    assert "\x1b[1mTitre\\x1b[31m\x1b[0m" in out and "Bonjour\\x1b[2J de Zoé\\u202e" in out
+    assert "[1] Oui\\x1b[0m" in out
+    assert "\x1b[2J" not in out and "\u202e" not in out, "a member's text never drives the terminal"
