@@ -26,6 +26,7 @@ from bot.context import Context
 from bot.directory.visibility import visible_members
 from bot.events.chat.common import capitalised
 from bot.members.languages import ALIASES as LANGUAGES
+from bot.matchmaking import exclusions
 from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES, preferences
 from bot.matchmaking.wording import language_names
 from bot.outbox.notify import member_timezone
@@ -90,6 +91,9 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
         t("matchmaking.settings.languages", languages=language_names(languages)),
         t("matchmaking.settings.never", count=len(prefs.never_with or [])),
     ]
+    excluded = await exclusions.is_excluded(ctx.session, member.id)
+    if excluded:  # said where they look, not only when they ask for an introduction
+        lines.insert(1, t("matchmaking.one_off.excluded"))
     b = Button
     buttons = (
         (b(t("matchmaking.settings.turn_off" if member.intro_opt_in else "matchmaking.settings.turn_on"), "mm.set",
@@ -102,7 +106,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
         (b(t("matchmaking.one_off.button"), "mm.set", "now"),),
-    )
+    )[:3 if excluded else 4]  # an excluded member is offered no one-off
     if note:  # what just happened comes first, then the settings it changed
         text = "\n".join([note, "", t("matchmaking.settings.title"), *lines])
         return Reply(text, buttons=buttons, private=True, edit=edit)
