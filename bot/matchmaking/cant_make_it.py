@@ -16,10 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.matchmaking.prefs import preferences
-from bot.outbox.notify import notify_member
+from bot.matchmaking.partner_notes import prioritise_and_tell
 from bot.types import Reply
-from storage.models import Member
 from storage.models.matchmaking import ACCEPTED, REVEALED, Introduction, IntroductionMember
 
 
@@ -32,7 +30,8 @@ def called_off(intro: Introduction, slot: IntroductionMember) -> bool:
 
 async def cant_make_it(session: AsyncSession, config: Config, intro: Introduction, member: Member,
                        now: datetime) -> str:
-    """Record the press; returns not_member | closed | already | too_late | noted."""
+    """Record the press; returns not_member | closed | already | too_late | noted | noted_alone (nobody
+    was still expecting to meet: the others had called it off first, so nobody is told)."""
     mine = next((s for s in intro.members if s.member_id == member.id), None)
     if mine is None:
         return "not_member"
@@ -43,20 +42,13 @@ async def cant_make_it(session: AsyncSession, config: Config, intro: Introductio
     if mine.met is not None or now >= intro.revealed_at + timedelta(days=config.matchmaking.follow_up_days):
         return "too_late"
     mine.withdrawn_at = now
-    for slot in intro.members:
-        if slot.member_id is None or slot.response != ACCEPTED:
-            continue
-        other = await session.get(Member, slot.member_id)
-        if other is None:
-            continue
-        (await preferences(session, other.id, now)).priority = True
-        if slot is mine or slot.withdrawn_at is not None:
-            continue
 
-        def kind(t: Translator, name=member.display_name) -> Reply:
-            return Reply(t("matchmaking.cant.partner", name=name))
+    def kind(t: Translator) -> Reply:
+        return Reply(t("matchmaking.cant.partner", name=member.display_name))
 
-        # Its own key: one note per partner and introduction, whoever presses how often.
-        await notify_member(session, config, other, kind, key=f"mm:{intro.id}:{other.id}:cant",
-                            purpose="mm.cant", now=now)
-    return "noted"
+    # Everyone in it gets priority; each partner still expecting to meet gets one note (its own key).
+    expecting = [s for s in intro.members if s is not mine and s.response == ACCEPTED and s.withdrawn_at is None]
+    await prioritise_and_tell(session, config, intro, [s for s in intro.members if s.response == ACCEPTED], kind,
+                              suffix="cant", purpose="mm.cant", now=now,
+                              tell=lambda slot: slot is not mine and slot.withdrawn_at is None)
+    return "noted" if expecting else "noted_alone"

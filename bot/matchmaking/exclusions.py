@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased, selectinload
 from bot.config import Config
 from bot.matchmaking.respond import close_without_reveal
 from bot.matchmaking.withdraw import period_of, withdraw
-from bot.text import clean_text
+from bot.text import clean_name
 from storage.models import Member
 from storage.models.matchmaking import CANCELLED, PROPOSED, Introduction, IntroductionMember, MatchExclusion
 
@@ -42,8 +42,8 @@ class Excluded:
 
 
 def clean_reason(text: str | None) -> str | None:
-    """One line, at most MAX_REASON characters; None when nothing is left."""
-    line = " ".join(clean_text(text or "", keep_lines=False).split())
+    """One line, at most MAX_REASON characters; None when nothing would show."""
+    line = clean_name(text or "")  # the cleaning of names: one line, nothing that draws nothing
     return line[:MAX_REASON] or None
 
 

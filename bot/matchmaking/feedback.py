@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.text import clean_text
+from bot.text import clean_name
 from storage.models import Member
 from storage.models.matchmaking import REVEALED, Introduction, IntroductionMember
 
@@ -55,8 +55,8 @@ class Summary:
 
 
 def clean_note(text: str) -> str | None:
-    """The note on one line, or None when empty or longer than MAX_NOTE characters."""
-    line = " ".join(clean_text(text, keep_lines=False).split())
+    """The note on one line, or None when empty, invisible only, or longer than MAX_NOTE characters."""
+    line = clean_name(text)  # the cleaning of names: one line, nothing that draws nothing
     return line if 0 < len(line) <= MAX_NOTE else None
 
 

@@ -22,6 +22,7 @@ from bot.events.render import format_when
 from bot.matchmaking.meeting_place import VIDEO, Place
 from bot.members.contacts import ContactPart
 from bot.i18n import Translator
+from bot.text import name_key
 from storage.models import Member, Skill, Venue
 
 MAX_SKILLS_SHOWN = 3
@@ -183,6 +184,8 @@ class UpcomingEvent:
 def trips_text(place: Place, viewer: int | None, members: Sequence[int | None], names: Names, t: Translator) -> str:
     """ "12 km pour toi, 9 km pour Ana": the viewer first, then the others; unknown trips left out."""
     trips = list(zip(members, place.km))
+    if trips and all(km is not None and km < 0.5 for _, km in trips):
+        return t("matchmaking.meet.all_on_site")  # not "sur place pour toi, sur place pour Victor"
     trips.sort(key=lambda trip: trip[0] != viewer)  # stable: the others keep their order
     parts = []
     for member_id, km in trips:
@@ -194,11 +197,21 @@ def trips_text(place: Place, viewer: int | None, members: Sequence[int | None], 
     return ", ".join(parts)
 
 
+# Venue names that begin with a common noun take the article in French: "à l'École de la 2e chance".
+ELIDED_NOUNS = frozenset({"ecole", "atelier", "ateliers", "espace", "usine", "universite", "institut", "auberge",
+                          "hotel", "entrepot", "abri", "annexe", "ilot", "observatoire", "orangerie", "ancienne",
+                          "ancien", "office", "agence", "incubateur", "open"})
+
+
 def at_venue(name: str, t: Translator) -> str:
-    """ "à La Fabrique", "au Hangar", "aux Ateliers" (French contracts "à le"); "at Le Hangar"."""
+    """ "à La Fabrique", "au Hangar", "aux Ateliers", "à l'École…" (French contracts "à le" and
+    elides before a common noun); "at Le Hangar"."""
     for article, key in (("Le ", "at_venue_le"), ("Les ", "at_venue_les")):
         if name.startswith(article) and len(name) > len(article):
             return t(f"matchmaking.meet.{key}", rest=name[len(article):])
+    first = name_key(name.split()[0]) if name.split() else ""
+    if first in ELIDED_NOUNS:
+        return t("matchmaking.meet.at_venue_elided", name=name)
     return t("matchmaking.meet.at_venue", name=name)
 
 

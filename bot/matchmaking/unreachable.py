@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.matchmaking.prefs import preferences
+from bot.matchmaking.partner_notes import prioritise_and_tell
 from bot.matchmaking.withdraw import undelivered, withdraw
-from bot.outbox.notify import notify_member
 from bot.types import Reply
 from storage.models import Member
 from storage.models.matchmaking import EXPIRED, REFUSED, Introduction
@@ -34,24 +33,14 @@ async def close(session: AsyncSession, config: Config, intro: Introduction, lost
     await withdraw(session, intro, period, [m for m in ids if m not in lost])
     names = dict((await session.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids))))
                  .all()) if ids else {}
-    told = 0
-    for slot in intro.members:
-        if slot.member_id is None or slot.member_id in lost or slot.response == REFUSED:
-            continue
-        other = await session.get(Member, slot.member_id)
-        if other is None:
-            continue
-        (await preferences(session, other.id, now)).priority = True
-        if other.id in never:
-            continue
-        absent = [names[m] for m in lost if m in names]
+    absent = [names[m] for m in lost if m in names]
 
-        def kind(t: Translator, absent=absent) -> Reply:
-            return Reply(t("matchmaking.unreachable.partner", name=absent[0] if len(absent) == 1
-                           else t("matchmaking.someone")))
+    def kind(t: Translator) -> Reply:
+        return Reply(t("matchmaking.unreachable.partner", name=absent[0] if len(absent) == 1
+                       else t("matchmaking.someone")))
 
-        # The key of the neutral closing line: whatever closes the introduction, one line per partner.
-        if await notify_member(session, config, other, kind, key=f"mm:{intro.id}:{other.id}:closed",
-                               purpose="mm.closed", now=now):
-            told += 1
-    return told
+    # The key of the neutral closing line: whatever closes the introduction, one line per partner.
+    partners = [s for s in intro.members if s.member_id is not None and s.member_id not in lost
+                and s.response != REFUSED]
+    return await prioritise_and_tell(session, config, intro, partners, kind, suffix="closed", purpose="mm.closed",
+                                     now=now, tell=lambda slot: slot.member_id not in never)

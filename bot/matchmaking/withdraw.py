@@ -20,17 +20,19 @@ from storage.models.runtime import OutboxStatus
 async def period_of(session: AsyncSession, intro: Introduction) -> str | None:
     if intro.round_id is None:
         return None
-    return (await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))).scalar_one_or_none()
+    found = await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))
+    return found.scalar_one_or_none()
 
 
 async def undelivered(session: AsyncSession, intro: Introduction, period: str | None) -> set[int]:
-    """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost)."""
+    """Members of `intro` whose proposal was never delivered (still queued, cancelled, or lost).
+    A row no longer there counts as delivered: better a note too many than a partner left waiting."""
     keys = {proposal_key(intro, period, s.member_id): s.member_id for s in intro.members if s.member_id is not None}
     if not keys:
         return set()
-    sent = {key for (key,) in await session.execute(select(OutboxMessage.key).where(
-        OutboxMessage.key.in_(keys), OutboxMessage.status.not_in(OutboxStatus.OPEN + OutboxStatus.NOT_DELIVERED)))}
-    return {member_id for key, member_id in keys.items() if key not in sent}
+    rows = await session.execute(select(OutboxMessage.key).where(
+        OutboxMessage.key.in_(keys), OutboxMessage.status.in_(OutboxStatus.OPEN + OutboxStatus.NOT_DELIVERED)))
+    return {keys[key] for (key,) in rows}
 
 
 async def withdraw(session: AsyncSession, intro: Introduction, period: str | None,

@@ -137,3 +137,24 @@ async def test_excluding_withdraws_the_proposals_still_waiting_for_the_end_of_qu
         statuses = set((await session.execute(select(OutboxMessage.status)
                                               .where(OutboxMessage.purpose == PROPOSAL))).scalars())
     assert statuses == {"cancelled"}
+
+
+async def test_a_reason_that_would_show_nothing_is_no_reason(app, net, memory):
+    await pair(net)
+    boss = memory.user("animator", "Boss", language="fr")
+    await boss.send("/appariement exclure Hugo : \u3164\u2800")
+    async with app.db.session() as session:
+        assert [row.reason for row in (await session.execute(select(MatchExclusion))).scalars()] == [None]
+    assert "sans raison donnée" in (await boss.send("/appariement exclus"))[0].text
+
+
+async def test_an_excluded_member_reads_it_in_their_panel_and_is_offered_no_one_off(app, net, memory):
+    ana, _ = await pair(net)
+    boss = memory.user("animator", "Boss")
+    await boss.send("/appariement exclure Ana")
+    [panel] = await ana.user.send("/rencontres")
+    assert "suspendues pour toi" in panel.text
+    assert "Présente-moi quelqu'un" not in [b.label for b in panel.all_buttons()]
+    await boss.send("/appariement inclure Ana")
+    [panel] = await ana.user.send("/rencontres")
+    assert "suspendues" not in panel.text and "Présente-moi quelqu'un" in [b.label for b in panel.all_buttons()]

@@ -112,3 +112,17 @@ def test_cli_stats_json_has_the_feedback(config_file, sqlite_url, capsys):
     assert document["feedback"] == {"met": 0, "would_meet_again": 0, "would_meet_again_answers": 0,
                                     "would_meet_again_rate": 0.0, "notes_count": 0, "cant_make_it": 0, "one_offs": 0,
                                     "notes": []}
+
+
+async def test_a_note_that_would_show_nothing_is_refused_and_the_question_stays_open(app, net, clock):
+    ana, hugo, _, _ = await revealed(app, net, clock)
+    await _follow_ups(app, clock)
+    [follow_up] = ana.inbox("pu vous voir")
+    [thanks] = await ana.user.press(button(follow_up, "Oui"))
+    await ana.user.press(button(thanks, "Un mot pour les animateurs"))
+    [invisible] = await ana.user.send("\u3164\u200b \u2800")  # Hangul filler, zero-width space, braille blank
+    assert "280 caractères au plus" in invisible.text
+    [noted] = await ana.user.send("Très bien passé")
+    assert "animateurs seulement" in noted.text
+    [intro] = await introductions(app)
+    assert next(s for s in intro.members if s.member_id == ana.id).note == "Très bien passé"

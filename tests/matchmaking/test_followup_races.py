@@ -34,7 +34,8 @@ async def test_a_one_off_made_while_the_round_is_planned_drops_the_round_s_intro
     [intro] = await introductions(app)
     assert intro.source == "one_off"
     async with app.db.session() as session:
-        keys = list((await session.execute(select(OutboxMessage.key).where(OutboxMessage.purpose == PROPOSAL))).scalars())
+        keys = list((await session.execute(select(OutboxMessage.key)
+                                           .where(OutboxMessage.purpose == PROPOSAL))).scalars())
     assert len(keys) == 2 and all(":oneoff:" in k for k in keys)  # one proposal each, the one-off's
     hugo_prefs = await prefs(app, hugo.id)
     assert hugo_prefs is None or not hugo_prefs.priority  # he is in an introduction now: no priority

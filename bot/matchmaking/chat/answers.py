@@ -61,7 +61,8 @@ async def met(ctx: Context) -> Reply:
     buttons = ((Button(t("matchmaking.feedback.again_yes", count=met_with), "mm.fb", f"{intro.id}:y"),
                 Button(t("matchmaking.feedback.again_no", count=met_with), "mm.fb", f"{intro.id}:n")),
                (Button(t("matchmaking.feedback.note_button"), "mm.fb", f"{intro.id}:note"),)) + keep
-    return Reply(thanks + "\n\n" + t("matchmaking.feedback.ask", count=met_with), buttons=buttons, private=True, edit=True)
+    return Reply(thanks + "\n\n" + t("matchmaking.feedback.ask", count=met_with), buttons=buttons, private=True,
+                 edit=True)
 
 
 async def _intro(ctx: Context):

@@ -24,7 +24,9 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.directory.visibility import visible_members
+from bot.events.chat.common import capitalised
 from bot.members.languages import ALIASES as LANGUAGES
+from bot.matchmaking import exclusions
 from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES, preferences
 from bot.matchmaking.wording import language_names
 from bot.outbox.notify import member_timezone
@@ -89,6 +91,9 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
         t("matchmaking.settings.languages", languages=language_names(languages)),
         t("matchmaking.settings.never", count=len(prefs.never_with or [])),
     ]
+    excluded = await exclusions.is_excluded(ctx.session, member.id)
+    if excluded:  # said where they look, not only when they ask for an introduction
+        lines.insert(1, t("matchmaking.one_off.excluded"))
     b = Button
     buttons = (
         (b(t("matchmaking.settings.turn_off" if member.intro_opt_in else "matchmaking.settings.turn_on"), "mm.set",
@@ -101,7 +106,7 @@ async def _panel(ctx: Context, note: str | None = None, edit: bool = False) -> R
         (b(t("matchmaking.settings.never_button"), "mm.set", "never"),
          b(t("matchmaking.settings.languages_button"), "mm.set", "lang")),
         (b(t("matchmaking.one_off.button"), "mm.set", "now"),),
-    )
+    )[:3 if excluded else 4]  # an excluded member is offered no one-off
     if note:  # what just happened comes first, then the settings it changed
         text = "\n".join([note, "", t("matchmaking.settings.title"), *lines])
         return Reply(text, buttons=buttons, private=True, edit=edit)
@@ -119,7 +124,7 @@ async def _submenu(ctx: Context, which: str) -> Reply:
         text = t("matchmaking.settings.choose_cadence", current=current)
     elif which == "meet":
         prefs = await preferences(ctx.session, member.id, ctx.now)
-        choices = tuple((Button(_capital(t(f"matchmaking.meet.mode.{m}")), "mm.set", f"m:{m}"),) for m in MEET_MODES)
+        choices = tuple((Button(capitalised(t(f"matchmaking.meet.mode.{m}")), "mm.set", f"m:{m}"),) for m in MEET_MODES)
         text = t("matchmaking.meet.choose", current=t(f"matchmaking.meet.mode.{_mode(prefs)}"))
     else:
         prefs = await preferences(ctx.session, member.id, ctx.now)
@@ -145,10 +150,6 @@ def resolve_word(word: str) -> tuple[str | None, bool]:
         if (CADENCES.get(other) or WORDS[other]) != meaning and score - other_score < WORD_MARGIN:
             return None, False
     return best, True
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _mode(prefs) -> str:
