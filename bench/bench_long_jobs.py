@@ -34,7 +34,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from adapters.memory import MemoryAdapter  # noqa: E402
 from bench.bench_feeds_sync import NOW as FEEDS_NOW, make_config as feeds_config, make_feed  # noqa: E402
-from bench.bench_report import NOW as REPORT_NOW, _config as report_config  # noqa: E402
+from bench.bench_report import NOW as REPORT_NOW, _config as report_config, live_year  # noqa: E402
 from bench.guard import require  # noqa: E402
 from bench.write_lock import write_lock_meter  # noqa: E402
 from bot.app import build_app  # noqa: E402
@@ -43,9 +43,9 @@ from bot.config import parse_config  # noqa: E402
 from bot.config import DatabaseConfig  # noqa: E402
 from bot.feeds.config_feeds import sync_config_feeds  # noqa: E402
 from jobs import campaigns as campaign_job, feeds as feed_job, report as report_job  # noqa: E402
-from storage.models import Identity, Member, OutboxMessage, Skill, Venue  # noqa: E402
+from storage.models import Identity, Member, OutboxMessage  # noqa: E402
 from storage.models.campaigns import Campaign  # noqa: E402
-from storage.models.events import Event, EventVenue, Rsvp  # noqa: E402
+from storage.models.events import Event  # noqa: E402
 from storage.models.report import ReportDay  # noqa: E402
 
 
@@ -138,35 +138,7 @@ async def report(folder: Path, members: int, rng: random.Random) -> tuple:
                           clock=ManualClock(REPORT_NOW))
     await memory.start(app.core)
     try:
-        async with app.db.session() as session:
-            venues = list((await session.execute(select(Venue.id))).scalars())
-            skills = list((await session.execute(select(Skill.id).where(Skill.custom.is_(False)))).scalars())
-        start = REPORT_NOW - timedelta(days=365)
-        people, events, hosts, rsvps = [], [], [], []
-        for i in range(members):
-            joined = start + timedelta(seconds=rng.randint(0, 365 * 86400))
-            people.append(dict(id=i + 1, display_name=f"m{i}", home_venue_id=rng.choice(venues), created_at=joined,
-                               updated_at=joined, locale="fr", languages=["fr"], visibility="network",
-                               intro_opt_in=True, cadence="biweekly", bio=""))
-        for e in range(1500):
-            starts, venue = start + timedelta(seconds=rng.randint(0, 365 * 86400)), rng.choice(venues)
-            events.append(dict(id=e + 1, title="e", description="", location="", starts_at=starts,
-                               ends_at=starts + timedelta(hours=2), timezone="Europe/Paris", all_day=False,
-                               capacity=30, going_count=15, status="published", audience=[], venue_id=venue,
-                               source="chat", source_uid=str(e), recurrence_id="", sequence=0, created_at=starts,
-                               updated_at=starts))
-            hosts.append(dict(event_id=e + 1, venue_id=venue, position=0, created_at=starts))
-            rsvps += [dict(event_id=e + 1, member_id=m, status="going", queued_at=starts, created_at=starts,
-                           updated_at=starts) for m in rng.sample(range(1, members + 1), 15)]
-        async with app.db.session() as session:
-            await session.execute(insert(Member), people)
-            await session.execute(insert(Identity), [dict(
-                member_id=p["id"], platform="memory", platform_user_id=str(p["id"]), display_name="",
-                dm_status="open", created_at=p["created_at"], last_seen_at=REPORT_NOW - timedelta(days=rng.randint(0, 90)))
-                for p in people])
-            await session.execute(insert(Event), events)
-            await session.execute(insert(EventVenue), hosts)
-            await session.execute(insert(Rsvp), rsvps)
+        await live_year(app, members, rng, REPORT_NOW)
         wall, meter, _ = await measured(app, memory, lambda: report_job.run(app))
         async with app.db.session() as session:
             days = (await session.execute(select(func.count()).select_from(ReportDay))).scalar_one()

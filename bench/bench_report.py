@@ -187,48 +187,55 @@ async def write(app, rows, model) -> None:
             await session.execute(insert(model), rows[start:start + 20000])
 
 
+async def live_year(app, members: int, rng: random.Random, now: datetime, skills_each: int = 0) -> int:
+    """A year of live rows before `now`: members joining all year (with `skills_each` skills), 1,500
+    events with 15 RSVPs each, identities last seen within 90 days; returns the RSVPs written."""
+    async with app.db.session() as session:
+        venues = list((await session.execute(select(Venue.id))).scalars())
+        skills = list((await session.execute(select(Skill.id).where(Skill.custom.is_(False)))).scalars())
+    start = now - timedelta(days=365)
+    people, events, hosts, rsvps = [], [], [], []
+    for i in range(members):
+        joined = start + timedelta(seconds=rng.randint(0, 365 * 86400))
+        people.append(dict(id=i + 1, display_name=f"m{i}", home_venue_id=rng.choice(venues), created_at=joined,
+                           updated_at=joined, locale="fr", languages=["fr"], visibility="network",
+                           intro_opt_in=True, cadence="biweekly", bio=""))
+    for e in range(1500):
+        starts, venue = start + timedelta(seconds=rng.randint(0, 365 * 86400)), rng.choice(venues)
+        events.append(dict(id=e + 1, title="e", description="", location="", starts_at=starts,
+                           ends_at=starts + timedelta(hours=2), timezone="Europe/Paris", all_day=False,
+                           capacity=30, going_count=15, status="published", audience=[], venue_id=venue,
+                           source="chat", source_uid=str(e), recurrence_id="", sequence=0, created_at=starts,
+                           updated_at=starts))
+        hosts.append(dict(event_id=e + 1, venue_id=venue, position=0, created_at=starts))
+        rsvps += [dict(event_id=e + 1, member_id=m, status="going", queued_at=starts, created_at=starts,
+                       updated_at=starts) for m in rng.sample(range(1, members + 1), 15)]
+    async with app.db.session() as session:
+        await session.execute(insert(Member), people)
+        await session.execute(insert(Identity), [dict(
+            member_id=p["id"], platform="memory", platform_user_id=str(p["id"]), display_name="",
+            dm_status="open", created_at=p["created_at"],
+            last_seen_at=now - timedelta(days=rng.randint(0, 90))) for p in people])
+        if skills_each:
+            await session.execute(insert(MemberSkill), [dict(
+                member_id=p["id"], skill_id=skill, kind=rng.choice(["offer", "need"]), created_at=p["created_at"])
+                for p in people for skill in rng.sample(skills, skills_each)])
+        await session.execute(insert(Event), events)
+        await session.execute(insert(EventVenue), hosts)
+        await session.execute(insert(Rsvp), rsvps)
+    return len(rsvps)
+
+
 async def backfill(members: int, rng: random.Random) -> tuple[float, int, int]:
     """Live rows over the last year, then the first close_days: (seconds, days closed, RSVPs)."""
     with tempfile.TemporaryDirectory() as tmp:
         app = await build_app(_config(f"sqlite+aiosqlite:///{Path(tmp) / 'live.sqlite'}"), clock=ManualClock(NOW))
         try:
-            async with app.db.session() as session:
-                venues = list((await session.execute(select(Venue.id))).scalars())
-                skills = list((await session.execute(select(Skill.id).where(Skill.custom.is_(False)))).scalars())
-            start = NOW - timedelta(days=365)
-            people = []
-            for i in range(members):
-                joined = start + timedelta(seconds=rng.randint(0, 365 * 86400))
-                people.append(dict(id=i + 1, display_name=f"m{i}", home_venue_id=rng.choice(venues), created_at=joined,
-                                   updated_at=joined, locale="fr", languages=["fr"], visibility="network",
-                                   intro_opt_in=True, cadence="biweekly", bio=""))
-            events, hosts, rsvps = [], [], []
-            for e in range(1500):
-                starts, venue = start + timedelta(seconds=rng.randint(0, 365 * 86400)), rng.choice(venues)
-                events.append(dict(id=e + 1, title="e", description="", location="", starts_at=starts,
-                                   ends_at=starts + timedelta(hours=2), timezone="Europe/Paris", all_day=False,
-                                   capacity=30, going_count=15, status="published", audience=[], venue_id=venue,
-                                   source="chat", source_uid=str(e), recurrence_id="", sequence=0, created_at=starts,
-                                   updated_at=starts))
-                hosts.append(dict(event_id=e + 1, venue_id=venue, position=0, created_at=starts))
-                rsvps += [dict(event_id=e + 1, member_id=m, status="going", queued_at=starts, created_at=starts,
-                               updated_at=starts) for m in rng.sample(range(1, members + 1), 15)]
-            async with app.db.session() as session:
-                await session.execute(insert(Member), people)
-                await session.execute(insert(Identity), [dict(
-                    member_id=p["id"], platform="memory", platform_user_id=str(p["id"]), display_name="",
-                    dm_status="open", created_at=p["created_at"],
-                    last_seen_at=NOW - timedelta(days=rng.randint(0, 90))) for p in people])
-                await session.execute(insert(MemberSkill), [dict(
-                    member_id=p["id"], skill_id=skill, kind=rng.choice(["offer", "need"]), created_at=p["created_at"])
-                    for p in people for skill in rng.sample(skills, 4)])
-                await session.execute(insert(Event), events)
-                await session.execute(insert(EventVenue), hosts)
-                await session.execute(insert(Rsvp), rsvps)
+            rsvps = await live_year(app, members, rng, NOW, skills_each=4)
             t0 = time.perf_counter()
             async with app.db.session() as session:
                 closed = await close_days(session, app.config, NOW)
-            return time.perf_counter() - t0, closed, len(rsvps)
+            return time.perf_counter() - t0, closed, rsvps
         finally:
             await app.close()
 

@@ -16,16 +16,22 @@ from storage.models import Identity, Member
 MAX_FOUND = 5
 
 
+def _by_identity(who: str):
+    """The ids of members whose identity is `who`: "@handle" (any case), a platform id, or "platform:id"."""
+    handle = who.lstrip("@").lower()
+    return select(Identity.member_id).where(Identity.member_id.is_not(None), or_(
+        func.lower(Identity.handle) == handle, Identity.platform_user_id == who,
+        (Identity.platform + ":" + Identity.platform_user_id) == who))
+
+
 async def find_members(session: AsyncSession, who: str) -> list[Member]:
     """Members matching "@handle", a platform user id, an exact display name, or else a name's start."""
     who = " ".join(who.split())
     if not who:
         return []
     handle = who.lstrip("@").lower()
-    identities = select(Identity.member_id).where(Identity.member_id.is_not(None), or_(
-        func.lower(Identity.handle) == handle, Identity.platform_user_id == who,
-        (Identity.platform + ":" + Identity.platform_user_id) == who))
-    statement = select(Member).where(or_(Member.id.in_(identities), func.lower(Member.display_name) == who.lower()))
+    statement = select(Member).where(or_(Member.id.in_(_by_identity(who)),
+                                         func.lower(Member.display_name) == who.lower()))
     exact = list((await session.execute(statement.order_by(Member.id).limit(MAX_FOUND))).scalars())
     return exact or await members_named(session, handle)
 
@@ -37,12 +43,8 @@ async def find_exactly(session: AsyncSession, who: str) -> list[Member]:
     who = " ".join(who.split())
     if not who:
         return []
-    handle = who.lstrip("@").lower()
-    by_identity = select(Identity.member_id).where(Identity.member_id.is_not(None), or_(
-        func.lower(Identity.handle) == handle, Identity.platform_user_id == who,
-        (Identity.platform + ":" + Identity.platform_user_id) == who))
     wanted = name_key(who)
-    ids = set((await session.execute(by_identity)).scalars())
+    ids = set((await session.execute(_by_identity(who))).scalars())
     ids |= {member_id for member_id, name in await session.execute(select(Member.id, Member.display_name))
             if name_key(name or "") == wanted}
     if not ids:
