@@ -13,7 +13,7 @@ from bot.matchmaking.periods import effective_schedule, period_of
 from bot.types import Button
 from storage.models import OutboxMessage
 from storage.models.matchmaking import Introduction, MatchRound
-from tests.matchmaking.test_round_keeps_the_bot_responsive import MEMBERS, populate
+from tests.matchmaking.test_round_keeps_the_bot_responsive import populate
 from tests.reliability.long_jobs_helpers import BOUND_S, command_answers, pause_at
 from tests.testkit import answered_later
 
@@ -24,8 +24,11 @@ async def due_period(app, now) -> str:
     return period_of(schedule.due_at(now), app.config.network.timezone)
 
 
-async def test_a_3000_member_round_from_the_chat_leaves_the_chat_free_and_runs_once(app, memory, clock, monkeypatch):
-    await populate(app, clock.now())
+MEMBERS = 600  # the planning is held at a seam: the proof needs no size (the 3,000 round is timed elsewhere)
+
+
+async def test_a_large_round_from_the_chat_leaves_the_chat_free_and_runs_once(app, memory, clock, monkeypatch):
+    await populate(app, clock.now(), members=MEMBERS)
     boss = memory.user("animator", "Boss", language="fr")
     other = memory.user("someone", "Zoé")
     yes = Button("Oui, lancer", "mm.adm", "go:" + await due_period(app, clock.now()))
