@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
 
-from round_kills import DAYS, VENUES, populate  # noqa: E402
+from round_kills import DAYS, VENUES, emulator_sections, populate  # noqa: E402
 from tgemu import FakeUser, TelegramEmulator, buttons, skip_reason  # noqa: E402
 
 TOKEN = "818181:SOAK"
@@ -121,18 +121,7 @@ every_weeks = 1
 [events]
 feed_sync_minutes = 1
 {feeds}
-[attention]
-quiet_start = "00:00"
-quiet_end = "00:00"
-quiet_weekends = false
-
-[telegram]
-api_base_url = "{emu_url}"
-poll_interval = 0.05
-poll_timeout = 1
-request_timeout = 20
-set_commands = false
-"""
+{emulator_sections(emu_url)}"""
 
 
 @dataclass

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from bot.config import Config
 from bot.matchmaking.respond import close_without_reveal
-from bot.matchmaking.withdraw import period_of, withdraw
+from bot.matchmaking.withdraw import round_period, withdraw
 from bot.text import clean_name
 from storage.models import Member
 from storage.models.matchmaking import CANCELLED, PROPOSED, Introduction, IntroductionMember, MatchExclusion
@@ -64,7 +64,7 @@ async def exclude(session: AsyncSession, config: Config, member: Member, by: Mem
         .options(selectinload(Introduction.members))
         .where(IntroductionMember.member_id == member.id, Introduction.status == PROPOSED))).scalars().all()
     for intro in open_intros:
-        await withdraw(session, intro, await period_of(session, intro), [s.member_id for s in intro.members])
+        await withdraw(session, intro, await round_period(session, intro), [s.member_id for s in intro.members])
         await close_without_reveal(session, config, intro, CANCELLED, now)
     await session.flush()
     audit.warning("matchmaking: %s (member %s) excluded member %s from introductions", actor,

@@ -17,7 +17,8 @@ from storage.models.matchmaking import Introduction, MatchRound
 from storage.models.runtime import OutboxStatus
 
 
-async def period_of(session: AsyncSession, intro: Introduction) -> str | None:
+async def round_period(session: AsyncSession, intro: Introduction) -> str | None:
+    """The period of `intro`'s round (its proposals' outbox keys carry it); None for a one-off."""
     if intro.round_id is None:
         return None
     found = await session.execute(select(MatchRound.period).where(MatchRound.id == intro.round_id))

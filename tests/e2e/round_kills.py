@@ -106,6 +106,22 @@ class KillReport:
         return "\n".join(lines)
 
 
+def emulator_sections(emu_url: str) -> str:
+    """The config sections of a bot talking to the emulator with no quiet hours (shared by the benches)."""
+    return f"""[attention]
+quiet_start = "00:00"
+quiet_end = "00:00"
+quiet_weekends = false
+
+[telegram]
+api_base_url = "{emu_url}"
+poll_interval = 0.05
+poll_timeout = 1
+request_timeout = 20
+set_commands = false
+"""
+
+
 def config_text(db_path: Path, emu_url: str, fire: datetime) -> str:
     local = fire.astimezone(ZoneInfo(ZONE))
     return f"""
@@ -124,18 +140,7 @@ every_weeks = 1
 lease_seconds = 5
 poll_seconds = 0.2
 
-[attention]
-quiet_start = "00:00"
-quiet_end = "00:00"
-quiet_weekends = false
-
-[telegram]
-api_base_url = "{emu_url}"
-poll_interval = 0.05
-poll_timeout = 1
-request_timeout = 20
-set_commands = false
-"""
+{emulator_sections(emu_url)}"""
 
 
 async def populate(config_path: Path, members: int) -> None:
