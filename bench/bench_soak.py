@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
 
+from bench.guard import require  # noqa: E402
 from round_kills import DAYS, VENUES, emulator_sections, populate  # noqa: E402
 from tgemu import FakeUser, TelegramEmulator, buttons, skip_reason  # noqa: E402
 
@@ -402,6 +403,9 @@ async def main(args: argparse.Namespace) -> int:
                                           seed_members, work))
             finally:
                 await drop_scratch(args.postgres, url)
+    require(len(results), "soak runs (--postgres-only needs --postgres URL or $MAILLAGE_TEST_DATABASE_URL)")
+    for r in results:
+        require(r["actions"], f"{r['label']}: actions answered")
     print_table(results)
     ok = all(sum(r["figures"].errors.values()) == 0 for r in results)
     print(f"\ntarget: 0 errors, memory flat after the joins: {'errors 0' if ok else 'ERRORS'}")
@@ -419,6 +423,8 @@ if __name__ == "__main__":
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, SQLite file)")
     parser.add_argument("--quick", action="store_true", help="100 users, 1 minute")
     parsed = parser.parse_args()
+    if parsed.postgres_only and not parsed.postgres:
+        parser.error("--postgres-only needs --postgres URL (or $MAILLAGE_TEST_DATABASE_URL)")
     if parsed.quick:
         parsed.users, parsed.minutes = 100, 1.0
     sys.exit(asyncio.run(main(parsed)))

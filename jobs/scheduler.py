@@ -49,6 +49,7 @@ class SchedulerLock:
     def __init__(self, app: "App") -> None:
         self.app = app
         self._connection = None
+        self._said_standby = False  # the standby is said once, not at every check
 
     async def acquire(self) -> bool:
         if self.app.db.dialect != "postgresql":
@@ -63,7 +64,12 @@ class SchedulerLock:
         if not granted:
             await self._connection.close()
             self._connection = None
-            log.info("another process holds the scheduler lock; this one will not schedule")
+            (log.debug if self._said_standby else log.info)(
+                "another process holds the scheduler lock; this one will not schedule (it checks again and "
+                "takes over if that process stops)")
+            self._said_standby = True
+        else:
+            self._said_standby = False
         return bool(granted)
 
     async def still_held(self) -> bool:

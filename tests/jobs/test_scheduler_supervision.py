@@ -61,3 +61,25 @@ async def test_what_follows_the_lead_is_retried_until_it_starts(app):
         assert supervisor.leading and tries == [True, True]
     finally:
         await supervisor.close()
+
+
+@pytest.mark.postgres
+async def test_the_standby_says_so_once_not_at_every_check(postgres_url, clock, caplog):
+    # A standby checks every few seconds: one INFO line, then quiet (the soak's logs had one every 5 s).
+    await empty_postgres(postgres_url)
+    first = await build_app(make_config(postgres_url), clock=clock, migrate=False)
+    second = await build_app(make_config(postgres_url), clock=clock, migrate=False)
+    one, two = SchedulerSupervisor(first), SchedulerSupervisor(second)
+    try:
+        await one.check()
+        with caplog.at_level("INFO", logger="jobs.scheduler"):
+            for _ in range(4):
+                await two.check()
+        standby = [r for r in caplog.records if "another process holds" in r.getMessage()
+                   and r.levelname == "INFO"]
+        assert two.scheduler is None and len(standby) == 1
+    finally:
+        await one.close()
+        await two.close()
+        await first.close()
+        await second.close()
