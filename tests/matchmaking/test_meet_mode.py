@@ -115,7 +115,27 @@ def test_the_exclusion_holds_in_a_large_random_round_and_costs_nothing_without_a
 async def test_the_usual_french_ways_of_saying_video_or_in_person_are_understood_exactly(app, net):
     ana = await net.member("Ana", "fabrique")
     for typed, mode in (("en vidéo", "video"), ("en présentiel", "in_person"), ("par visio", "video"),
-                        ("En personne", "in_person"), ("par vidéo", "video")):
+                        ("En personne", "in_person"), ("par vidéo", "video"), ("en vrai", "in_person"),
+                        ("visioconférence", "video"), ("en ligne", "video"), ("sur place", "in_person"),
+                        ("face à face", "in_person"), ("en visioconférence", "video")):
         said = (await ana.user.send(f"/rencontres {typed}"))[0].text
         assert said.startswith("C'est enregistré."), (typed, said)  # understood, not guessed
         assert await mode_of(app, ana.id) == mode, typed
+
+
+async def test_the_usual_english_ways_are_understood_exactly(app, net):
+    hugo = await net.member("Hugo", "hangar", locale="en")
+    for typed, mode in (("online", "video"), ("face to face", "in_person"), ("Face-to-face", "in_person"),
+                        ("video call", "video"), ("remote", "video"), ("either way", "either")):
+        said = (await hugo.user.send(f"/introductions {typed}"))[0].text
+        assert said.startswith("Saved."), (typed, said)  # understood, not guessed
+        assert await mode_of(app, hugo.id) == mode, typed
+
+
+async def test_an_unknown_phrase_is_quoted_whole_with_the_way_to_say_video(app, net):
+    ana = await net.member("Ana", "fabrique")
+    unknown = (await ana.user.send("/rencontres   en   hologramme"))[0].text
+    assert "Je ne connais pas « en hologramme »" in unknown and "/rencontres en visio" in unknown
+    hugo = await net.member("Hugo", "hangar", locale="en")
+    unknown = (await hugo.user.send("/introductions by hologram"))[0].text
+    assert 'I don\'t know "by hologram"' in unknown and "/introductions by video" in unknown

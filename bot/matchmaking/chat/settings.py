@@ -31,6 +31,7 @@ from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES,
 from bot.matchmaking.wording import language_names
 from bot.outbox.notify import member_timezone
 from bot.payloads import parse_id
+from bot.shorten import shorten
 from bot.timeparse.parser import WhenError, parse_when
 from bot.types import Button, Reply
 from storage.models import Member
@@ -42,7 +43,7 @@ WORD_MIN_LENGTH = 4  # shorter words ("on", "non", "oui") are too close to each 
 WORD_MARGIN = 5  # a runner-up meaning something else this close makes the guess ambiguous
 CADENCE_CHOICES = ("weekly", "biweekly", "monthly")
 SPELLED = {"desactiver": "désactiver", "meme": "même", "defaut": "défaut", "presentiel": "présentiel",
-           "indifferent": "indifférent", "video": "vidéo"}  # known words, as people write them
+           "indifferent": "indifférent", "video": "vidéo", "visioconference": "visioconférence"}  # known words, as people write them
 
 CADENCES = {"weekly": "weekly", "hebdo": "weekly", "hebdomadaire": "weekly", "semaine": "weekly",
             "biweekly": "biweekly", "fortnightly": "biweekly", "quinzaine": "biweekly", "2semaines": "biweekly",
@@ -54,13 +55,17 @@ WORDS = {"on": "on", "oui": "on", "activer": "on", "yes": "on", "off": "off", "n
          "others": "other_venues_only", "autres": "other_venues_only", "prefer": "other_venues_preferred",
          "defaut": "other_venues_preferred", "default": "other_venues_preferred",
          # in person or by video (the values are MEET_MODES)
-         "visio": "video", "video": "video", "distanciel": "video", "presentiel": "in_person",
+         "visio": "video", "video": "video", "distanciel": "video", "visioconference": "video", "online": "video",
+         "remote": "video", "presentiel": "in_person",
          "personne": "in_person", "either": "either", "both": "either", "indifferent": "either",
          "now": "now", "maintenant": "now"}  # a one-off introduction (chat/answers.introduce_now)
 # Ways of meeting said in two words (`/rencontres en personne`), matched on the whole text.
-MEET_PHRASES = {"en personne": "in_person", "in person": "in_person", "peu importe": "either",
-                "les deux": "either", "a distance": "video", "by video": "video", "en visio": "video",
-                "en video": "video", "par visio": "video", "par video": "video", "en presentiel": "in_person"}
+MEET_PHRASES = {"en personne": "in_person", "in person": "in_person", "en vrai": "in_person", "sur place": "in_person",
+                "en presentiel": "in_person", "face to face": "in_person", "face a face": "in_person",
+                "peu importe": "either", "les deux": "either", "either way": "either",
+                "a distance": "video", "by video": "video", "en visio": "video", "en video": "video",
+                "par visio": "video", "par video": "video", "en visioconference": "video",
+                "par visioconference": "video", "en ligne": "video", "video call": "video"}
 
 
 def _error(ctx: Context, key: str, **params) -> Reply:
@@ -160,7 +165,7 @@ def resolve_phrase(text: str) -> tuple[str | None, bool]:
     """The two-word way of meeting `text` stands for (a typo forgiven, as for words), or (None, False)."""
     if text in MEET_PHRASES:
         return text, False
-    if len(text.split()) != 2:
+    if len(text.split()) not in (2, 3):
         return None, False
     found = process.extract(text, list(MEET_PHRASES), scorer=fuzz.ratio, limit=2, score_cutoff=WORD_CUTOFF)
     if not found or (len(found) > 1 and MEET_PHRASES[found[1][0]] != MEET_PHRASES[found[0][0]]
@@ -182,7 +187,8 @@ async def command(ctx: Context) -> Reply:
         return reply
     head, guessed = resolve_word(plain(words[0]))
     if head is None:
-        return Reply(ctx.t("matchmaking.settings.unknown", word=words[0][:40]), private=True)
+        # The whole text, not its first word: "/rencontres en vrai" is answered about « en vrai ».
+        return Reply(ctx.t("matchmaking.settings.unknown", word=shorten(" ".join(ctx.args.split()), 40)), private=True)
     reply = await _run_word(ctx, head, (words[1] if len(words) > 1 else "").strip())
     if guessed:  # say what was understood, so a wrong guess is seen at once
         understood = ctx.t("matchmaking.settings.understood", word=SPELLED.get(head, head))
