@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from bot.i18n import Translator, day_of_month
 from storage.models import Venue
 from storage.models.events import Event
 
@@ -40,7 +40,7 @@ def format_clock(local: datetime, locale: str) -> str:
 
 def format_day(local: datetime, locale: str, today: datetime | None = None) -> str:
     lang = _lang(locale)
-    day = f"{DAYS[lang][local.weekday()]} {local.day} {MONTHS[lang][local.month - 1]}"
+    day = f"{DAYS[lang][local.weekday()]} {day_of_month(local.day, lang)} {MONTHS[lang][local.month - 1]}"
     if today is not None and today.year != local.year:
         day += f" {local.year}"
     return day

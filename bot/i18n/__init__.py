@@ -82,6 +82,11 @@ def translate(locale: str, key: str, **params: Any) -> str:
         return message
 
 
+def day_of_month(day: int, locale: str) -> str:
+    """The day of a date as it is written: "1er" in French for the first of a month ("1er septembre")."""
+    return f"{day}er" if day == 1 and normalize_locale(locale) == "fr" else str(day)
+
+
 class Translator:
     """`t("key", name=...)` bound to one locale."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import Translator
+from bot.i18n import Translator, day_of_month
 
 NARROW_NBSP = "\u202f"
 
@@ -31,5 +31,5 @@ def signed(text: str, negative: bool) -> str:
 
 
 def day_text(day: date, t: Translator) -> str:
-    """1 septembre 2026 / 1 September 2026 (months from the catalogue)."""
-    return t("report.day", day=day.day, month=t(f"report.month.m{day.month}"), year=day.year)
+    """1er septembre 2026 / 1 September 2026 (months from the catalogue)."""
+    return t("report.day", day=day_of_month(day.day, t.locale), month=t(f"report.month.m{day.month}"), year=day.year)
