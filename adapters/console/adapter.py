@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
@@ -61,6 +62,10 @@ class ConsoleAdapter:
         self.core: BotCore | None = None
         self.buttons: list[Button] = []
         self._counter = 0
+        # When the person last typed or pressed something (read with `now`, the app's clock): the next
+        # session shows an earlier message's buttons again only if it came after that (bot.demo.welcome).
+        self.now: Callable[[], datetime] | None = None
+        self.last_input_at: datetime | None = None
 
     # -- the port ----------------------------------------------------------------------------
     async def start(self, core: "BotCore") -> None:
@@ -162,6 +167,8 @@ class ConsoleAdapter:
 
     async def say(self, line: str, *, bare_numbers_press: bool = True) -> None:
         assert self.core is not None
+        if self.now is not None:
+            self.last_input_at = self.now()
         event = self.to_event(line, bare_numbers_press=bare_numbers_press)
         if event is None:
             number = line.strip().lower().removeprefix("press").strip()

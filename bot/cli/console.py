@@ -14,7 +14,7 @@ from bot.cli import EXIT_CONFIG, config_from, run_async
 from bot.config import Config
 from bot.demo import persona
 from bot.demo.network import DEMO_CONFIG, DEMO_DATABASE, demo_config  # noqa: F401 (DEMO_CONFIG: for tests)
-from bot.demo.welcome import held_for_others, last_outbox_id, last_with_buttons, welcome_lines
+from bot.demo.welcome import held_for_others, last_outbox_id, last_with_buttons, note_last_input, welcome_lines
 from bot.events.render import format_when
 from bot.i18n import Translator, normalize_locale
 from bot.types import UserRef
@@ -96,6 +96,7 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
         adapter = ConsoleAdapter(user, colour=None if not script else False, names=names, locale=locale,
                                  files_dir=Path(args.files))
         adapter.command = "maillage demo" if seed is not None else "maillage console"
+        adapter.now = app.clock.now
         app.add_adapter(adapter)
         await adapter.start(app.core)
         dispatcher = app.dispatcher
@@ -118,18 +119,23 @@ async def _console(config: Config, args: argparse.Namespace, seed=None) -> int:
                                                                        app.clock.now())))
             adapter.show(reply)
         adapter.after_each = await _say_who_waits(app, adapter, user)
-        if script:
-            await adapter.run_script(sys.stdin, dispatcher)
-            return 0
-        stop = asyncio.Event()
-        task = asyncio.create_task(dispatcher.run_forever(stop))
         try:
-            await adapter.run_interactive(t("console.other_sessions", command=adapter.command))
+            if script:
+                await adapter.run_script(sys.stdin, dispatcher)
+                return 0
+            stop = asyncio.Event()
+            task = asyncio.create_task(dispatcher.run_forever(stop))
+            try:
+                await adapter.run_interactive(t("console.other_sessions", command=adapter.command))
+            finally:
+                stop.set()
+                dispatcher.wake.set()
+                await task
+            return 0
         finally:
-            stop.set()
-            dispatcher.wake.set()
-            await task
-        return 0
+            if adapter.last_input_at is not None:
+                async with app.db.session() as session:
+                    await note_last_input(session, user, adapter.last_input_at)
     finally:
         await app.close()
 

@@ -1,6 +1,8 @@
 """Seed a demo network: venues come from demo.toml; here, 36 members with skills, in French, and a
 programme of 8 events over the next three weeks (some co-hosted, one full with a waiting list,
-several with people going), so /programme and /mesevenements have something to show.
+several with people going), so /programme and /mesevenements have something to show; and one
+introduction met a week ago (Lucas Laurent and Manon Lefebvre), so the "did you meet?" follow-up, the
+feedback for the animators and "skip the next round" can be tried: `maillage demo --as "Lucas Laurent"`.
 
 The members speak French to the bot, or the language given (`--lang en --fresh`); what they wrote
 (bios) and the programme stay in French, as a French network's would.
@@ -23,8 +25,10 @@ from bot.demo.persona import slug as console_id
 from bot.events.announce import announce_event
 from bot.events.queries import set_venues
 from bot.events.rsvp import respond
+from bot.matchmaking.respond import send_follow_ups
 from storage.models import Identity, Member, MemberSkill, Role, Skill, Venue
 from storage.models.events import Event
+from storage.models.matchmaking import ACCEPTED, REVEALED, Introduction, IntroductionMember
 
 # name, venue, visibility, introductions, languages, bio, offers, needs, interests
 MEMBERS: list[tuple[str, str, str, bool, str, str, str, str, str]] = [
@@ -136,6 +140,7 @@ async def seed_demo(app: App, locale: str = "fr") -> str:
         added = []
         if not (await session.execute(select(func.count()).select_from(Member))).scalar_one():
             added.append(await _seed_members(session, app, locale))
+            await _seed_past_introduction(session, app)
         if not (await session.execute(select(func.count()).select_from(Event))).scalar_one():
             added.append(await _seed_events(session, app))
     return ", ".join(added)
@@ -160,6 +165,37 @@ async def _seed_members(session: AsyncSession, app: App, locale: str) -> str:
             session.add(Role(member_id=member.id, role="host", venue_id=venues[HOSTS[name]].id))
     await session.flush()
     return f"{len(venues)} venues, {len(MEMBERS)} members"
+
+
+# An introduction both accepted FOLLOW_UP_AFTER days ago: the follow-up job asks them "did you meet?" now.
+PAST_INTRODUCTION = ("Lucas Laurent", "Manon Lefebvre", "3d-modelling", "la-fabrique")
+
+
+async def _seed_past_introduction(session: AsyncSession, app: App) -> None:
+    """A one-off introduction revealed `follow_up_days` ago, then the real follow-up job's messages."""
+    needer_name, offerer_name, skill_slug, venue_slug = PAST_INTRODUCTION
+    members = {m.display_name: m for m in (await session.execute(select(Member))).scalars()}
+    needer, offerer = members[needer_name], members[offerer_name]
+    skill = (await session.execute(select(Skill).where(Skill.slug == skill_slug))).scalar_one()
+    venue = (await session.execute(select(Venue).where(Venue.slug == venue_slug))).scalar_one()
+    now = app.clock.now()
+    revealed = now - timedelta(days=app.config.matchmaking.follow_up_days, hours=1)
+    ids = [needer.id, offerer.id]
+    intro = Introduction(
+        round_id=None, source="one_off", requested_by_id=needer.id, score=3.0,
+        reasons=[{"code": "need_offer", "params": {"needer": needer.id, "offerer": offerer.id, "skills": [skill.id]}},
+                 {"code": "cross_venue", "params": {"members": ids, "venues": [needer.home_venue_id,
+                                                                               offerer.home_venue_id],
+                                                    "recent": 0, "distance_km": None}}],
+        cross_venue=True, need_offer=True, repeat=False, status=REVEALED, created_at=revealed - timedelta(days=1),
+        expires_at=revealed, closed_at=revealed, revealed_at=revealed, meet_venue_id=venue.id)
+    session.add(intro)
+    await session.flush()
+    for slot, member in enumerate((needer, offerer)):
+        session.add(IntroductionMember(introduction_id=intro.id, slot=slot, member_id=member.id,
+                                       venue_id=member.home_venue_id, response=ACCEPTED, responded_at=revealed))
+    await session.flush()
+    await send_follow_ups(session, app.config, now)
 
 
 async def _seed_events(session: AsyncSession, app: App) -> str:

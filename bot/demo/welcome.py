@@ -9,7 +9,7 @@ no chat history: when nothing with buttons comes, the last message with buttons 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,12 +85,29 @@ async def held_for_others(session: AsyncSession, platform: str, user_id: str, af
 
 
 async def last_with_buttons(session: AsyncSession, user: UserRef, now: datetime) -> tuple[datetime, Reply] | None:
-    """The newest message with buttons sent to `user` in the last fortnight, and when; None if none."""
+    """The newest message with buttons sent to `user` in the last fortnight and after they last typed or
+    pressed anything (`note_last_input`: an answered question is not asked again), and when; None if none."""
+    identity = (await session.execute(select(Identity.last_seen_at).where(
+        Identity.platform == user.platform, Identity.platform_user_id == user.user_id))).scalar_one_or_none()
+    since = now - HISTORY if identity is None else max(now - HISTORY, _aware(identity))
     rows = await session.execute(select(OutboxMessage.sent_at, OutboxMessage.payload).where(
         OutboxMessage.platform == user.platform, OutboxMessage.user_id == user.user_id,
-        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at >= now - HISTORY)
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at > since)
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(20))
     for sent_at, payload in rows:
         if any(button.get("action") for row in payload.get("buttons", []) for button in row):
             return sent_at, payload_to_reply(payload)
     return None
+
+
+async def note_last_input(session: AsyncSession, user: UserRef, at: datetime) -> None:
+    """The session's last typed line or press, as the identity's last sighting (a terminal session
+    writes it exactly, once at its end; chats write it every few minutes, storage.identities)."""
+    identity = (await session.execute(select(Identity).where(
+        Identity.platform == user.platform, Identity.platform_user_id == user.user_id))).scalar_one_or_none()
+    if identity is not None and (identity.last_seen_at is None or _aware(identity.last_seen_at) < at):
+        identity.last_seen_at = at
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC

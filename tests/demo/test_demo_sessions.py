@@ -144,3 +144,18 @@ def test_a_proposal_left_unanswered_is_shown_again_with_its_buttons_in_the_next_
     again = demo(tmp_path, stdin="press 1\n").stdout
     assert "le dernier message avec des boutons" in again
     assert "plus valable" not in again and "pas de bouton" not in again, again[-1500:]
+
+
+def test_the_follow_up_after_a_meeting_can_be_played_and_an_answered_question_is_not_asked_again(tmp_path):
+    # The demo seeds Lucas and Manon as introduced a week ago: the real follow-up job asked them.
+    lucas = demo(tmp_path, "--fresh", "--as", "Lucas Laurent",
+                stdin="press 1\npress 1\npress 3\nTrès bon échange sur la modélisation 3D.\n").stdout
+    assert "1 message t'attend :\n[message]\n< Je vous ai présenté·es récemment, Manon Lefebvre et toi." in lucas
+    assert "tu la reverrais ?" in lucas and "Merci : ton mot est pour les animateurs seulement." in lucas
+    camille = demo(tmp_path, stdin="/appariement stats\n").stdout
+    assert "1 dit s'être vu·e, 100 % se reverraient (1 réponse), 1 mot" in camille
+    again = demo(tmp_path, "--as", "Lucas Laurent", stdin="").stdout
+    assert "Vous avez pu vous voir ?" not in again and "le dernier message avec des boutons" not in again
+    manon = demo(tmp_path, "--as", "Manon Lefebvre", stdin="").stdout
+    assert "Lucas Laurent et toi. Vous avez pu vous voir ?" in manon
+    assert "modélisation 3D" not in manon, "a note is never shown to the partner"
