@@ -1,0 +1,340 @@
+"""A venue's opening hours: a subset of OpenStreetMap's `opening_hours`, and what French hosts type.
+
+Accepted: days Mo..Su, ranges and lists (`Mo-Fr`, `Mo,We`), one or more time ranges per rule
+(`09:00-12:00,14:00-18:00`), rules separated by `;` (a later rule replaces the days it names, as in
+OSM) or by `,` before a new day (it adds to them), `24/7`, `off`/`closed` alone (temporarily closed)
+or after days (`Su off`), `PH off` (public holidays: ignored, we know none), and a quoted comment.
+French: lu ma me je ve sa di or full names, `9h`, `9h30`, "du lundi au vendredi de 9h à 18h",
+`tous les jours`, `fermé`. A value is stored in its OSM form (`canonical`), so what a host typed in
+French reads back the same way as the config's, and `describe` says it in the reader's language.
+
+Why not the `opening-hours-py` parser from PyPI: it is a compiled (Rust) extension for the whole
+OSM grammar (holidays, sunrise, week numbers...), reads none of the French, and says nothing in
+French or English; the normaliser and the wording would be ours anyway, and they are most of this.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.i18n import Translator
+
+DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+FULL_DAY = (0, 24 * 60)
+DAY_WORDS = {
+    **{d: i for i, d in enumerate(DAYS)},
+    **{w: i for i, w in enumerate(("lu", "ma", "me", "je", "ve", "sa", "di"))},
+    **{w: i for i, w in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
+    **{w: i for i, w in enumerate(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))},
+    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{w: i for i, w in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+}
+DASH_WORDS = {"au", "a", "to", "till", "until", "jusqu"}  # "du lundi au vendredi", "de 9h à 18h"
+AND_WORDS = {"et", "and"}
+OFF_WORDS = {"off", "closed", "close", "ferme", "fermee", "fermes", "fermees"}
+ALL_DAY_WORDS = {"jours", "daily", "everyday", "day", "days"}  # "tous les jours", "every day"
+IGNORED_WORDS = {"du", "de", "le", "les", "l", "d", "from", "the", "on", "ouvert", "ouverte", "open", "tous",
+                 "every", "temporairement", "temporarily", "pour", "instant", "now", "for"}
+TOKEN = re.compile(r"""
+    (?P<always>24\s*/\s*7)
+  | (?P<time>\d{1,2}\s*(?::\s*\d{2}|h\s*(?:\d{2})?))
+  | (?P<number>\d+)
+  | (?P<comment>"[^"]*")
+  | (?P<word>[a-z]+)
+  | (?P<dash>-)
+  | (?P<comma>[,&+])
+  | (?P<semi>[;\n])
+  | (?P<space>[\s.'’]+)
+  | (?P<other>.)
+""", re.VERBOSE)
+MAX_LENGTH = 300
+
+
+class HoursError(ValueError):
+    """Text that is not opening hours; the message is for the config's and the CSV's problems."""
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Per weekday (Monday first), the time ranges open, in minutes from midnight (an end before
+    its start runs past midnight). No range on any day: closed."""
+
+    days: tuple[tuple[tuple[int, int], ...], ...]
+
+    @property
+    def closed(self) -> bool:
+        return not any(self.days)
+
+    @property
+    def always(self) -> bool:
+        return all(spans == (FULL_DAY,) for spans in self.days)
+
+    def open_on(self, day: date) -> bool:
+        return bool(self.days[day.weekday()])
+
+    def open_within(self, start: date, days: int = 14) -> bool:
+        """Whether the venue opens on any day from `start` (included) for `days` days."""
+        return any(self.open_on(start + timedelta(days=k)) for k in range(days))
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def _plain(text: str) -> str:
+    """Lowercase, without accents, with every kind of dash as "-"."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+
+
+def _tokens(text: str) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = []
+    for match in TOKEN.finditer(_plain(text)):
+        kind, value = match.lastgroup or "other", match.group()
+        if kind in ("space", "comment"):
+            continue
+        if kind == "time":
+            hour, _, minute = re.split(r"\s*([:h])\s*", value)
+            minutes = int(hour) * 60 + int(minute or 0)
+            if int(hour) > 24 or int(minute or 0) > 59 or minutes > 24 * 60:
+                raise HoursError(f'"{value}" is not a time of day')
+            found.append(("time", minutes))
+        elif kind == "word":
+            if value in DAY_WORDS:
+                found.append(("day", DAY_WORDS[value]))
+            elif value in DASH_WORDS:
+                found.append(("dash", None))
+            elif value in AND_WORDS:
+                found.append(("comma", None))
+            elif value in OFF_WORDS:
+                found.append(("off", None))
+            elif value in ALL_DAY_WORDS:
+                found.append(("alldays", None))
+            elif value == "ph":
+                found.append(("ph", None))
+            elif value not in IGNORED_WORDS:
+                found.append(("unknown", f'"{value}" is neither a day, a time nor "off"'))
+        elif kind == "number":
+            found.append(("unknown", f'"{value}" is not a time (write {value}:00 or {value}h)'))
+        elif kind == "other":
+            found.append(("unknown", f'"{value}" is neither a day, a time nor "off"'))
+        else:
+            found.append((kind, None))
+    return found
+
+
+class _Reader:
+    """Rules from tokens: [days] (time ranges | off), one token of look-ahead."""
+
+    def __init__(self, tokens: list[tuple[str, object]]) -> None:
+        self.tokens, self.at = tokens, 0
+
+    def peek(self, ahead: int = 0) -> str | None:
+        k = self.at + ahead
+        return self.tokens[k][0] if k < len(self.tokens) else None
+
+    def take(self, kind: str) -> object:
+        if self.peek() != kind:
+            raise HoursError(self.unexpected(f"expected {kind.replace('alldays', 'days')}"))
+        value = self.tokens[self.at][1]
+        self.at += 1
+        return value
+
+    def unexpected(self, what: str) -> str:
+        if self.at >= len(self.tokens):
+            return f"{what}, found the end"
+        kind, value = self.tokens[self.at]
+        shown = {"time": "a time", "day": "a day", "dash": '"-"', "comma": '","',
+                 "semi": '";"', "off": '"off"', "always": '"24/7"'}.get(kind, kind)
+        return f"{what}, found {shown}"
+
+    def days(self) -> set[int] | None:
+        """The days a rule names, or None when it names none (every day)."""
+        if self.peek() == "alldays":
+            self.at += 1
+            return set(range(7))
+        if self.peek() != "day":
+            return None
+        chosen: set[int] = set()
+        while True:
+            first = int(self.take("day"))  # type: ignore[arg-type]
+            if self.peek() == "dash":
+                self.at += 1
+                last = int(self.take("day"))  # type: ignore[arg-type]
+                chosen.update((first + k) % 7 for k in range((last - first) % 7 + 1))  # Sa-Mo wraps
+            else:
+                chosen.add(first)
+            if self.peek() == "comma" and self.peek(1) == "day":
+                self.at += 1
+                continue
+            return chosen
+
+    def spans(self) -> list[tuple[int, int]]:
+        found = []
+        while True:
+            start = int(self.take("time"))  # type: ignore[arg-type]
+            self.take("dash")
+            end = int(self.take("time"))  # type: ignore[arg-type]
+            if start == end or start == 24 * 60:
+                raise HoursError(f"{clock(start)}-{clock(end)} is not a time range")
+            found.append((start, end))
+            if self.peek() == "comma" and self.peek(1) == "time":
+                self.at += 1
+                continue
+            return found
+
+
+def parse(text: str) -> Hours:
+    """Opening hours from OSM-style or French text; HoursError says what is wrong (in English)."""
+    if len(text) > MAX_LENGTH:
+        raise HoursError(f"longer than {MAX_LENGTH} characters")
+    tokens = _tokens(text)
+    if not tokens:
+        raise HoursError("empty")
+    if tokens[0][0] == "off" and not any(kind in ("day", "time", "alldays", "always") for kind, _ in tokens):
+        return Hours(((),) * 7)  # "fermé", "closed", "fermé pour travaux"
+    unknown = next((value for kind, value in tokens if kind == "unknown"), None)
+    if unknown is not None:
+        raise HoursError(unknown)
+    week: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    reader = _Reader(tokens)
+    adding = False  # after a "," a rule adds to its days instead of replacing them
+    while reader.peek() is not None:
+        if reader.peek() == "ph":  # public holidays: we know none, so "PH off" / "PH 10:00-12:00" change nothing
+            reader.at += 1
+            while reader.peek() not in (None, "semi"):
+                reader.at += 1
+            continue
+        if reader.peek() == "always":
+            reader.at += 1
+            chosen, spans = set(range(7)), [FULL_DAY]
+        else:
+            chosen = reader.days()
+            if reader.peek() == "off":
+                reader.at += 1
+                spans = []
+            elif reader.peek() == "time":
+                spans = reader.spans()
+            elif chosen is not None:
+                spans = [FULL_DAY]  # "Sa-Su": open all day, as in OSM
+            else:
+                raise HoursError(reader.unexpected("expected days, a time range or \"off\""))
+            chosen = set(range(7)) if chosen is None else chosen
+        for day in chosen:
+            week[day] = week[day] + spans if adding and spans else list(spans)
+        if reader.peek() is None:
+            break
+        separator = reader.peek()
+        if separator not in ("semi", "comma"):
+            raise HoursError(reader.unexpected('expected ";" between rules'))
+        reader.at += 1
+        adding = separator == "comma"
+    return Hours(tuple(tuple(sorted(set(spans))) for spans in week))
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _groups(hours: Hours) -> list[tuple[list[int], tuple[tuple[int, int], ...]]]:
+    """(days, ranges) for each distinct set of ranges, in the order of their first day."""
+    found: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for day, spans in enumerate(hours.days):
+        if spans:
+            found.setdefault(spans, []).append(day)
+    return [(days, spans) for spans, days in found.items()]
+
+
+def _runs(days: list[int]) -> list[tuple[int, int]]:
+    """Consecutive days as (first, last): [0, 1, 2, 4] -> [(0, 2), (4, 4)]."""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def canonical(hours: Hours) -> str:
+    """The OSM form: "Mo-Fr 09:00-18:00; Sa 10:00-13:00", "24/7" or "off"."""
+    if hours.closed:
+        return "off"
+    if hours.always:
+        return "24/7"
+    rules = []
+    for days, spans in _groups(hours):
+        names = ",".join(DAYS[a].title() if a == b else f"{DAYS[a].title()}{'-' if b - a > 1 else ','}"
+                         f"{DAYS[b].title()}" for a, b in _runs(days))
+        times = ",".join(f"{clock(a)}-{clock(b)}" for a, b in spans)
+        rules.append(names if spans == (FULL_DAY,) else f"{names} {times}")
+    return "; ".join(rules)
+
+
+def normalized(text: str | None) -> str | None:
+    """The stored form of what was typed (None for nothing); HoursError when it is not hours."""
+    if text is None or not text.strip():
+        return None
+    return canonical(parse(text))
+
+
+def problem(key: str, text: str | None) -> list[str]:
+    """The config's and the CSV's check: `hours: "..." is not opening hours: why (e.g. ...)`."""
+    if text is None:
+        return []
+    try:
+        normalized(text)
+    except HoursError as error:
+        return [f'{key}: "{text}" is not opening hours: {error} (e.g. "Mo-Fr 09:00-18:00; Sa 10:00-13:00", '
+                f'"lu-ve 9h-18h", "24/7" or "off")']
+    return []
+
+
+# -- saying ------------------------------------------------------------------------------------
+
+def _time(t: Translator, minutes: int) -> str:
+    hour, minute = divmod(minutes, 60)
+    return t("venues.hours.time_hour", h=hour) if not minute else t("venues.hours.time", h=hour, m=f"{minute:02d}")
+
+
+def _days_text(t: Translator, days: list[int]) -> str:
+    if len(days) == 7:
+        return t("venues.hours.every_day")
+    parts = []
+    for a, b in _runs(days):
+        if b - a < 2:  # "le lundi et le mardi", not "du lundi au mardi"
+            parts += [t("venues.hours.on_day", day=t(f"venues.hours.day.{DAYS[d]}")) for d in range(a, b + 1)]
+        else:
+            parts.append(t("venues.hours.day_range", a=t(f"venues.hours.day.{DAYS[a]}"),
+                           b=t(f"venues.hours.day.{DAYS[b]}")))
+    return _and(t, parts)
+
+
+def _and(t: Translator, parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else t("venues.hours.and", a=", ".join(parts[:-1]), b=parts[-1])
+
+
+def describe(stored: str | None, t: Translator) -> str | None:
+    """ "ouvert du lundi au vendredi, 9h–18h ; le samedi, 10h–13h" in the reader's language; None
+    when unknown (or unreadable: stored values were checked, so that is an older or hand-made row)."""
+    if not stored:
+        return None
+    try:
+        hours = parse(stored)
+    except HoursError:
+        return None
+    if hours.closed:
+        return t("venues.hours.closed")
+    if hours.always:
+        return t("venues.hours.always")
+    rules = []
+    for days, spans in _groups(hours):
+        days_text = _days_text(t, days)
+        if spans == (FULL_DAY,):
+            rules.append(t("venues.hours.rule_all_day", days=days_text))
+        else:
+            times = _and(t, [t("venues.hours.span", start=_time(t, a), end=_time(t, b)) for a, b in spans])
+            rules.append(t("venues.hours.rule", days=days_text, times=times))
+    return t("venues.hours.open", rules=t("venues.hours.rule_separator").join(rules))
