@@ -4,8 +4,9 @@ Accepted: days Mo..Su, ranges and lists (`Mo-Fr`, `Mo,We`), one or more time ran
 (`09:00-12:00,14:00-18:00`), rules separated by `;` (a later rule replaces the days it names, as in
 OSM) or by `,` before a new day (it adds to them), `24/7`, `off`/`closed` alone (temporarily closed)
 or after days (`Su off`), `PH off` (public holidays: ignored, we know none), and a quoted comment.
-French: lu ma me je ve sa di or full names, `9h`, `9h30`, "du lundi au vendredi de 9h à 18h",
-`tous les jours`, `fermé`. A value is stored in its OSM form (`canonical`), so what a host typed in
+French: lu ma me je ve sa di or full names, `9h`, `9h30`, `midi`, "du lundi au vendredi de 9h à 18h",
+`tous les jours`, `7j/7`, `24h/24`, `fermé`, "fermé le lundi", rules with no separator; English
+`9am-6pm` too. A value is stored in its OSM form (`canonical`), so what a host typed in
 French reads back the same way as the config's, and `describe` says it in the reader's language.
 
 Why not the `opening-hours-py` parser from PyPI: it is a compiled (Rust) extension for the whole
@@ -35,11 +36,14 @@ DAY_WORDS = {
 DASH_WORDS = {"au", "a", "to", "till", "until", "jusqu"}  # "du lundi au vendredi", "de 9h à 18h"
 AND_WORDS = {"et", "and"}
 OFF_WORDS = {"off", "closed", "close", "ferme", "fermee", "fermes", "fermees"}
+CLOCK_WORDS = {"midi": 12 * 60, "noon": 12 * 60, "minuit": 24 * 60, "midnight": 24 * 60}
 ALL_DAY_WORDS = {"jours", "daily", "everyday", "day", "days"}  # "tous les jours", "every day"
 IGNORED_WORDS = {"du", "de", "le", "les", "l", "d", "from", "the", "on", "ouvert", "ouverte", "open", "tous",
                  "every", "temporairement", "temporarily", "pour", "instant", "now", "for"}
 TOKEN = re.compile(r"""
-    (?P<always>24\s*/\s*7)
+    (?P<always>24\s*/\s*7|24\s*h\s*/\s*24)
+  | (?P<alldays>7\s*j?\s*/\s*7)
+  | (?P<ampm>\d{1,2}(?:\s*:\s*\d{2})?\s*[ap]\.?m\b\.?)
   | (?P<time>\d{1,2}\s*(?::\s*\d{2}|h\s*(?:\d{2})?))
   | (?P<number>\d+)
   | (?P<comment>"[^"]*")
@@ -47,7 +51,7 @@ TOKEN = re.compile(r"""
   | (?P<dash>-)
   | (?P<comma>[,&+])
   | (?P<semi>[;\n])
-  | (?P<space>[\s.'’]+)
+  | (?P<space>[\s.'’:]+)
   | (?P<other>.)
 """, re.VERBOSE)
 MAX_LENGTH = 300
@@ -95,12 +99,17 @@ def _tokens(text: str) -> list[tuple[str, object]]:
         kind, value = match.lastgroup or "other", match.group()
         if kind in ("space", "comment"):
             continue
-        if kind == "time":
-            hour, _, minute = re.split(r"\s*([:h])\s*", value)
-            minutes = int(hour) * 60 + int(minute or 0)
-            if int(hour) > 24 or int(minute or 0) > 59 or minutes > 24 * 60:
+        if kind in ("time", "ampm"):
+            hour, minute = (int(n) for n in (re.findall(r"\d+", value) + ["0"])[:2])
+            if kind == "ampm":  # 12am is midnight, 12pm noon
+                if hour > 12:
+                    raise HoursError(f'"{value}" is not a time of day')
+                hour = hour % 12 + (12 if "p" in value else 0)
+            if hour > 24 or minute > 59 or hour * 60 + minute > 24 * 60:
                 raise HoursError(f'"{value}" is not a time of day')
-            found.append(("time", minutes))
+            found.append(("time", hour * 60 + minute))
+        elif kind == "alldays":
+            found.append(("alldays", None))
         elif kind == "word":
             if value in DAY_WORDS:
                 found.append(("day", DAY_WORDS[value]))
@@ -110,6 +119,8 @@ def _tokens(text: str) -> list[tuple[str, object]]:
                 found.append(("comma", None))
             elif value in OFF_WORDS:
                 found.append(("off", None))
+            elif value in CLOCK_WORDS:
+                found.append(("time", CLOCK_WORDS[value]))
             elif value in ALL_DAY_WORDS:
                 found.append(("alldays", None))
             elif value == "ph":
@@ -174,10 +185,10 @@ class _Reader:
     def spans(self) -> list[tuple[int, int]]:
         found = []
         while True:
-            start = int(self.take("time"))  # type: ignore[arg-type]
+            start = int(self.take("time")) % (24 * 60)  # type: ignore[arg-type]  # "minuit-2h" starts at 0
             self.take("dash")
             end = int(self.take("time"))  # type: ignore[arg-type]
-            if start == end or start == 24 * 60:
+            if start == end:
                 raise HoursError(f"{clock(start)}-{clock(end)} is not a time range")
             found.append((start, end))
             if self.peek() == "comma" and self.peek(1) == "time":
@@ -210,6 +221,9 @@ def parse(text: str) -> Hours:
         if reader.peek() == "always":
             reader.at += 1
             chosen, spans = set(range(7)), [FULL_DAY]
+        elif reader.peek() == "off" and reader.peek(1) in ("day", "alldays"):  # "fermé le dimanche"
+            reader.at += 1
+            chosen, spans = reader.days(), []
         else:
             chosen = reader.days()
             if reader.peek() == "off":
@@ -227,6 +241,10 @@ def parse(text: str) -> Hours:
         if reader.peek() is None:
             break
         separator = reader.peek()
+        if separator in ("day", "alldays", "always", "ph") or (separator == "off" and reader.peek(1) == "day"):
+            # "lu-ve 9h-18h sa 10h-13h", "lu-sa 9h-18h fermé le mercredi": a new rule, as after ";"
+            adding = False
+            continue
         if separator not in ("semi", "comma"):
             raise HoursError(reader.unexpected('expected ";" between rules'))
         reader.at += 1
@@ -296,6 +314,8 @@ def problem(key: str, text: str | None) -> list[str]:
 
 def _time(t: Translator, minutes: int) -> str:
     hour, minute = divmod(minutes, 60)
+    if minutes in (0, 24 * 60):  # "10h–minuit", not "10h–24h"
+        return t("venues.hours.midnight")
     return t("venues.hours.time_hour", h=hour) if not minute else t("venues.hours.time", h=hour, m=f"{minute:02d}")
 
 

@@ -30,7 +30,12 @@ FR, EN = Translator("fr"), Translator("en")
     ("Sa,Su", "Sa,Su"),  # days without times: all day, as in OSM
     ("Mo-Fr 08:00-18:00; PH off", "Mo-Fr 08:00-18:00"),  # public holidays: none known
     ('Mo-Fr 09:00-17:00 "sur rendez-vous le vendredi"', "Mo-Fr 09:00-17:00"),
-    ("24/7", "24/7"), ("Mo-Su 00:00-24:00", "24/7"),
+    ("Lundi-Vendredi : 9h00-12h et de 14h à 18h", "Mo-Fr 09:00-12:00,14:00-18:00"),
+    ("lu-ve 9h-18h sa 10h-midi", "Mo-Fr 09:00-18:00; Sa 10:00-12:00"),  # no separator: a new rule all the same
+    ("lu-sa 9h-18h fermé le mercredi", "Mo,Tu,Th-Sa 09:00-18:00"),
+    ("7j/7 10h-minuit", "Mo-Su 10:00-24:00"),
+    ("Mon-Fri 9am-5:30pm", "Mo-Fr 09:00-17:30"),
+    ("24/7", "24/7"), ("24h/24", "24/7"), ("Mo-Su 00:00-24:00", "24/7"),
     ("off", "off"), ("closed", "off"), ("Fermé", "off"), ("fermé pour travaux", "off"), ("Mo-Su off", "off"),
 ])
 def test_both_syntaxes_are_stored_in_osm_form(typed, stored):
@@ -44,7 +49,9 @@ def test_both_syntaxes_are_stored_in_osm_form(typed, stored):
     ("Mo-Fr 25:00-26:00", '"25:00" is not a time of day'),
     ("Mo-Fr 09:00", "expected dash, found the end"),
     ("Mo-Fr 09:00-09:00", "09:00-09:00 is not a time range"),
-    ("Mo-Fr 09:00-18:00 Sa 10:00-12:00", 'expected ";" between rules, found a day'),
+    ("Mo-Fr 09:00-18:00 10:00", 'expected ";" between rules, found a time'),
+    ("Mo-Fr 09:00-18:00 off", 'expected ";" between rules, found "off"'),
+    ("Mo-Fr 9pm-13pm", '"13pm" is not a time of day'),
     ("x" * 301, "longer than 300 characters"),
 ])
 def test_what_is_not_hours_says_why(typed, why):
@@ -63,6 +70,7 @@ def test_hours_are_said_in_french_and_english():
             "ouvert le lundi, le mardi et du jeudi au samedi, 9h30–12h et 14h–18h",
             "open Monday, Tuesday and Thursday to Saturday, 9:30–12:00 and 14:00–18:00"),
         "Mo-Su 10:00-19:00": ("ouvert tous les jours, 10h–19h", "open every day, 10:00–19:00"),
+        "Fr,Sa 18:00-24:00": ("ouvert le vendredi et le samedi, 18h–minuit", "open Friday and Saturday, 18:00–midnight"),
         "Sa,Su": ("ouvert le samedi et le dimanche, toute la journée", "open Saturday and Sunday, all day"),
         "24/7": ("ouvert 24 h/24, 7 j/7", "open 24/7"),
         "off": ("fermé pour le moment", "closed for now"),
