@@ -24,7 +24,7 @@ from bot.matchmaking.meeting_place import VIDEO, Place
 from bot.members.contacts import ContactPart
 from bot.i18n import Translator
 from bot.text import name_key
-from bot.venues.hours import describe as describe_hours
+from bot.venues.hours_wording import describe as describe_hours
 from storage.models import Member, Skill, Venue
 
 MAX_SKILLS_SHOWN = 3

@@ -3,11 +3,14 @@
 Accepted: days Mo..Su, ranges and lists (`Mo-Fr`, `Mo,We`), one or more time ranges per rule
 (`09:00-12:00,14:00-18:00`), rules separated by `;` (a later rule replaces the days it names, as in
 OSM) or by `,` before a new day (it adds to them), `24/7`, `off`/`closed` alone (temporarily closed)
-or after days (`Su off`), `PH off` (public holidays: ignored, we know none), and a quoted comment.
+or after days (`Su off`), closures by date (`Dec 24-Jan 02 off`, `Aug 01-Aug 31 off`), `PH off`
+(public holidays: ignored, we know none), and a quoted comment.
 French: lu ma me je ve sa di or full names, `9h`, `9h30`, `midi`, "du lundi au vendredi de 9h à 18h",
-`tous les jours`, `7j/7`, `24h/24`, `fermé`, "fermé le lundi", rules with no separator; English
-`9am-6pm` too. A value is stored in its OSM form (`canonical`), so what a host typed in
-French reads back the same way as the config's, and `describe` says it in the reader's language.
+`tous les jours`, `7j/7`, `24h/24`, `fermé`, "fermé le lundi", "fermé du 24 décembre au 2 janvier",
+"fermé en août", rules with no separator; English `9am-6pm` too. ("mar" is mardi, unless a day
+of the month stands next to it: March is "mars" or "March".) A value is stored in its OSM form
+(`canonical`), so what a host typed in French reads back the same way as the config's;
+`bot.venues.hours_wording` says it in the reader's language.
 
 Why not the `opening-hours-py` parser from PyPI: it is a compiled (Rust) extension for the whole
 OSM grammar (holidays, sunrise, week numbers...), reads none of the French, and says nothing in
@@ -17,11 +20,10 @@ French or English; the normaliser and the wording would be ours anyway, and they
 from __future__ import annotations
 
 import re
+import calendar
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from bot.i18n import Translator
 
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 FULL_DAY = (0, 24 * 60)
@@ -33,13 +35,22 @@ DAY_WORDS = {
     **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
     **{w: i for i, w in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
 }
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_WORDS = {
+    **{m: i for i, m in enumerate(MONTHS, start=1) if m != "mar"},  # "mar": see `_tokens`
+    **{w: i for i, w in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"), start=1)},
+    **{w: i for i, w in enumerate(("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                                   "septembre", "octobre", "novembre", "decembre"), start=1)},
+    "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9,
+}
 DASH_WORDS = {"au", "a", "to", "till", "until", "jusqu"}  # "du lundi au vendredi", "de 9h à 18h"
 AND_WORDS = {"et", "and"}
 OFF_WORDS = {"off", "closed", "close", "ferme", "fermee", "fermes", "fermees"}
 CLOCK_WORDS = {"midi": 12 * 60, "noon": 12 * 60, "minuit": 24 * 60, "midnight": 24 * 60}
 ALL_DAY_WORDS = {"jours", "daily", "everyday", "day", "days"}  # "tous les jours", "every day"
 IGNORED_WORDS = {"du", "de", "le", "les", "l", "d", "from", "the", "on", "ouvert", "ouverte", "open", "tous",
-                 "every", "temporairement", "temporarily", "pour", "instant", "now", "for"}
+                 "every", "temporairement", "temporarily", "pour", "instant", "now", "for", "en", "in", "er"}
 TOKEN = re.compile(r"""
     (?P<always>24\s*/\s*7|24\s*h\s*/\s*24)
   | (?P<alldays>7\s*j?\s*/\s*7)
@@ -61,23 +72,33 @@ class HoursError(ValueError):
     """Text that is not opening hours; the message is for the config's and the CSV's problems."""
 
 
+Closure = tuple[tuple[int, int], tuple[int, int]]  # ((month, day), (month, day)), both included
+
+
 @dataclass(frozen=True)
 class Hours:
     """Per weekday (Monday first), the time ranges open, in minutes from midnight (an end before
-    its start runs past midnight). No range on any day: closed."""
+    its start runs past midnight); no range on any day: closed. `days` is None when only closures
+    are known ("fermé du 24 décembre au 2 janvier"). `closures` are closed whatever the weekday."""
 
-    days: tuple[tuple[tuple[int, int], ...], ...]
+    days: tuple[tuple[tuple[int, int], ...], ...] | None
+    closures: tuple[Closure, ...] = ()
 
     @property
     def closed(self) -> bool:
-        return not any(self.days)
+        return self.days is not None and not any(self.days)
 
     @property
     def always(self) -> bool:
-        return all(spans == (FULL_DAY,) for spans in self.days)
+        return self.days is not None and all(spans == (FULL_DAY,) for spans in self.days) and not self.closures
 
     def open_on(self, day: date) -> bool:
-        return bool(self.days[day.weekday()])
+        """Whether the venue opens at some time on `day` (unknown weekly hours count as open)."""
+        when = (day.month, day.day)
+        for start, end in self.closures:
+            if (start <= when <= end) if start <= end else (when >= start or when <= end):  # Dec 24-Jan 02 wraps
+                return False
+        return self.days is None or bool(self.days[day.weekday()])
 
     def open_within(self, start: date, days: int = 14) -> bool:
         """Whether the venue opens on any day from `start` (included) for `days` days."""
@@ -111,7 +132,11 @@ def _tokens(text: str) -> list[tuple[str, object]]:
         elif kind == "alldays":
             found.append(("alldays", None))
         elif kind == "word":
-            if value in DAY_WORDS:
+            if value == "mar":
+                found.append(("mar", None))
+            elif value in MONTH_WORDS:
+                found.append(("month", MONTH_WORDS[value]))
+            elif value in DAY_WORDS:
                 found.append(("day", DAY_WORDS[value]))
             elif value in DASH_WORDS:
                 found.append(("dash", None))
@@ -128,11 +153,15 @@ def _tokens(text: str) -> list[tuple[str, object]]:
             elif value not in IGNORED_WORDS:
                 found.append(("unknown", f'"{value}" is neither a day, a time nor "off"'))
         elif kind == "number":
-            found.append(("unknown", f'"{value}" is not a time (write {value}:00 or {value}h)'))
+            found.append(("number", int(value)))
         elif kind == "other":
             found.append(("unknown", f'"{value}" is neither a day, a time nor "off"'))
         else:
             found.append((kind, None))
+    for k, (kind, _) in enumerate(found):  # "mar": March next to a day of the month, else mardi
+        if kind == "mar":
+            near = {found[j][0] for j in (k - 1, k + 1) if 0 <= j < len(found)}
+            found[k] = ("month", 3) if "number" in near else ("day", 1)
     return found
 
 
@@ -157,7 +186,9 @@ class _Reader:
         if self.at >= len(self.tokens):
             return f"{what}, found the end"
         kind, value = self.tokens[self.at]
-        shown = {"time": "a time", "day": "a day", "dash": '"-"', "comma": '","',
+        if kind == "number":
+            return f'"{value}" is not a time (write {value}:00 or {value}h)'
+        shown = {"time": "a time", "day": "a day", "month": "a month", "dash": '"-"', "comma": '","',
                  "semi": '";"', "off": '"off"', "always": '"24/7"'}.get(kind, kind)
         return f"{what}, found {shown}"
 
@@ -182,6 +213,42 @@ class _Reader:
                 continue
             return chosen
 
+    def starts_dates(self, ahead: int = 0) -> bool:
+        """Whether a date comes next: "Dec 24", "24 décembre", "24 au 31 décembre", "août"."""
+        if self.peek(ahead) == "month":
+            return True
+        return self.peek(ahead) == "number" and (self.peek(ahead + 1) == "month" or (
+            self.peek(ahead + 1) == "dash" and self.peek(ahead + 2) == "number" and self.peek(ahead + 3) == "month"))
+
+    def _date_part(self) -> tuple[int | None, int | None]:
+        month = day = None
+        if self.peek() == "number":
+            day = int(self.take("number"))  # type: ignore[arg-type]
+        if self.peek() == "month":
+            month = int(self.take("month"))  # type: ignore[arg-type]
+            if day is None and self.peek() == "number":  # "Dec 24"
+                day = int(self.take("number"))  # type: ignore[arg-type]
+        if month is None and day is None:
+            raise HoursError(self.unexpected("expected a date"))
+        return month, day
+
+    def dates(self) -> Closure:
+        """ "Dec 24-Jan 02", "du 24 décembre au 2 janvier", "du 24 au 31 décembre", "août"."""
+        (first_month, first_day) = last = self._date_part()
+        if self.peek() == "dash" and self.peek(1) in ("month", "number"):
+            self.at += 1
+            last = self._date_part()
+        last_month, last_day = last
+        first_month = first_month or last_month
+        last_month = last_month or first_month
+        assert first_month is not None and last_month is not None  # `_date_part` read one
+        start = (first_month, first_day or 1)
+        end = (last_month, last_day or calendar.monthrange(2024, last_month)[1])  # a leap year: Feb 29 exists
+        for month, day in (start, end):
+            if not 1 <= day <= calendar.monthrange(2024, month)[1]:
+                raise HoursError(f"{day} is not a day of {calendar.month_name[month]}")
+        return start, end
+
     def spans(self) -> list[tuple[int, int]]:
         found = []
         while True:
@@ -204,12 +271,15 @@ def parse(text: str) -> Hours:
     tokens = _tokens(text)
     if not tokens:
         raise HoursError("empty")
-    if tokens[0][0] == "off" and not any(kind in ("day", "time", "alldays", "always") for kind, _ in tokens):
+    if tokens[0][0] == "off" and not any(kind in ("day", "time", "alldays", "always", "month", "number")
+                                         for kind, _ in tokens):
         return Hours(((),) * 7)  # "fermé", "closed", "fermé pour travaux"
     unknown = next((value for kind, value in tokens if kind == "unknown"), None)
     if unknown is not None:
         raise HoursError(unknown)
     week: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    weekly = False  # whether any rule said when it opens in the week (else only closures are known)
+    closures: list[Closure] = []
     reader = _Reader(tokens)
     adding = False  # after a "," a rule adds to its days instead of replacing them
     while reader.peek() is not None:
@@ -218,7 +288,16 @@ def parse(text: str) -> Hours:
             while reader.peek() not in (None, "semi"):
                 reader.at += 1
             continue
-        if reader.peek() == "always":
+        if reader.starts_dates() or (reader.peek() == "off" and reader.starts_dates(1)):
+            before = reader.peek() == "off"  # "fermé du 24 décembre au 2 janvier" or "Dec 24-Jan 02 off"
+            reader.at += before
+            closures.append(reader.dates())
+            if not before:
+                if reader.peek() != "off":
+                    raise HoursError(reader.unexpected('dates take "off" (closed then)'))
+                reader.at += 1
+            chosen, spans = set(), []
+        elif reader.peek() == "always":
             reader.at += 1
             chosen, spans = set(range(7)), [FULL_DAY]
         elif reader.peek() == "off" and reader.peek(1) in ("day", "alldays"):  # "fermé le dimanche"
@@ -236,12 +315,14 @@ def parse(text: str) -> Hours:
             else:
                 raise HoursError(reader.unexpected("expected days, a time range or \"off\""))
             chosen = set(range(7)) if chosen is None else chosen
+        weekly = weekly or bool(chosen)
         for day in chosen:
             week[day] = week[day] + spans if adding and spans else list(spans)
         if reader.peek() is None:
             break
         separator = reader.peek()
-        if separator in ("day", "alldays", "always", "ph") or (separator == "off" and reader.peek(1) == "day"):
+        if separator in ("day", "alldays", "always", "ph") or reader.starts_dates() or (
+                separator == "off" and (reader.peek(1) == "day" or reader.starts_dates(1))):
             # "lu-ve 9h-18h sa 10h-13h", "lu-sa 9h-18h fermé le mercredi": a new rule, as after ";"
             adding = False
             continue
@@ -249,23 +330,24 @@ def parse(text: str) -> Hours:
             raise HoursError(reader.unexpected('expected ";" between rules'))
         reader.at += 1
         adding = separator == "comma"
-    return Hours(tuple(tuple(sorted(set(spans))) for spans in week))
+    days = tuple(tuple(sorted(set(spans))) for spans in week) if weekly else None
+    return Hours(days, tuple(dict.fromkeys(closures)))
 
 
 def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _groups(hours: Hours) -> list[tuple[list[int], tuple[tuple[int, int], ...]]]:
+def groups(hours: Hours) -> list[tuple[list[int], tuple[tuple[int, int], ...]]]:
     """(days, ranges) for each distinct set of ranges, in the order of their first day."""
     found: dict[tuple[tuple[int, int], ...], list[int]] = {}
-    for day, spans in enumerate(hours.days):
+    for day, spans in enumerate(hours.days or ()):
         if spans:
             found.setdefault(spans, []).append(day)
     return [(days, spans) for spans, days in found.items()]
 
 
-def _runs(days: list[int]) -> list[tuple[int, int]]:
+def runs(days: list[int]) -> list[tuple[int, int]]:
     """Consecutive days as (first, last): [0, 1, 2, 4] -> [(0, 2), (4, 4)]."""
     runs: list[tuple[int, int]] = []
     for day in days:
@@ -277,17 +359,20 @@ def _runs(days: list[int]) -> list[tuple[int, int]]:
 
 
 def canonical(hours: Hours) -> str:
-    """The OSM form: "Mo-Fr 09:00-18:00; Sa 10:00-13:00", "24/7" or "off"."""
+    """The OSM form: "Mo-Fr 09:00-18:00; Sa 10:00-13:00; Dec 24-Jan 02 off", "24/7" or "off"."""
     if hours.closed:
         return "off"
     if hours.always:
         return "24/7"
     rules = []
-    for days, spans in _groups(hours):
+    for days, spans in groups(hours):
         names = ",".join(DAYS[a].title() if a == b else f"{DAYS[a].title()}{'-' if b - a > 1 else ','}"
-                         f"{DAYS[b].title()}" for a, b in _runs(days))
+                         f"{DAYS[b].title()}" for a, b in runs(days))
         times = ",".join(f"{clock(a)}-{clock(b)}" for a, b in spans)
         rules.append(names if spans == (FULL_DAY,) else f"{names} {times}")
+    for start, end in hours.closures:  # always with days of the month: a lone "Mar" would read as mardi
+        day = lambda when: f"{MONTHS[when[0] - 1].title()} {when[1]:02d}"  # noqa: E731
+        rules.append(f"{day(start)} off" if start == end else f"{day(start)}-{day(end)} off")
     return "; ".join(rules)
 
 
@@ -308,53 +393,3 @@ def problem(key: str, text: str | None) -> list[str]:
         return [f'{key}: "{text}" is not opening hours: {error} (e.g. "Mo-Fr 09:00-18:00; Sa 10:00-13:00", '
                 f'"lu-ve 9h-18h", "24/7" or "off")']
     return []
-
-
-# -- saying ------------------------------------------------------------------------------------
-
-def _time(t: Translator, minutes: int) -> str:
-    hour, minute = divmod(minutes, 60)
-    if minutes in (0, 24 * 60):  # "10h–minuit", not "10h–24h"
-        return t("venues.hours.midnight")
-    return t("venues.hours.time_hour", h=hour) if not minute else t("venues.hours.time", h=hour, m=f"{minute:02d}")
-
-
-def _days_text(t: Translator, days: list[int]) -> str:
-    if len(days) == 7:
-        return t("venues.hours.every_day")
-    parts = []
-    for a, b in _runs(days):
-        if b - a < 2:  # "le lundi et le mardi", not "du lundi au mardi"
-            parts += [t("venues.hours.on_day", day=t(f"venues.hours.day.{DAYS[d]}")) for d in range(a, b + 1)]
-        else:
-            parts.append(t("venues.hours.day_range", a=t(f"venues.hours.day.{DAYS[a]}"),
-                           b=t(f"venues.hours.day.{DAYS[b]}")))
-    return _and(t, parts)
-
-
-def _and(t: Translator, parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else t("venues.hours.and", a=", ".join(parts[:-1]), b=parts[-1])
-
-
-def describe(stored: str | None, t: Translator) -> str | None:
-    """ "ouvert du lundi au vendredi, 9h–18h ; le samedi, 10h–13h" in the reader's language; None
-    when unknown (or unreadable: stored values were checked, so that is an older or hand-made row)."""
-    if not stored:
-        return None
-    try:
-        hours = parse(stored)
-    except HoursError:
-        return None
-    if hours.closed:
-        return t("venues.hours.closed")
-    if hours.always:
-        return t("venues.hours.always")
-    rules = []
-    for days, spans in _groups(hours):
-        days_text = _days_text(t, days)
-        if spans == (FULL_DAY,):
-            rules.append(t("venues.hours.rule_all_day", days=days_text))
-        else:
-            times = _and(t, [t("venues.hours.span", start=_time(t, a), end=_time(t, b)) for a, b in spans])
-            rules.append(t("venues.hours.rule", days=days_text, times=times))
-    return t("venues.hours.open", rules=t("venues.hours.rule_separator").join(rules))

@@ -41,8 +41,9 @@ def test_a_closed_venue_is_never_suggested_not_even_for_its_event_or_as_ones_own
 def test_the_venues_not_to_suggest_are_those_closed_or_open_on_no_day_of_the_fortnight():
     monday = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
     rows = [(1, "Sa 10:00-13:00", "Europe/Paris"), (2, "off", "Europe/Paris"), (3, "Mo-Su off", None),
-            (4, "24/7", "America/Cayenne"), (5, "illisible", "Europe/Paris")]  # 5: unknown, so open
-    assert meeting_place.unavailable(rows, monday) == {2, 3}
+            (4, "24/7", "America/Cayenne"), (5, "illisible", "Europe/Paris"),  # 5: unknown, so open
+            (6, "Mo-Fr 09:00-18:00; Dec 01-Dec 31 off", "Europe/Paris"), (7, "Dec 01-Dec 18 off", None)]
+    assert meeting_place.unavailable(rows, monday) == {2, 3, 6}  # 7 opens again on the 19th
 
 
 async def test_hours_are_shown_where_they_decide_and_a_closed_venue_is_skipped(any_app, any_net, clock):

@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from bot.i18n import Translator
-from bot.venues.hours import HoursError, canonical, describe, normalized, parse
+from bot.venues.hours import HoursError, canonical, normalized, parse
+from bot.venues.hours_wording import describe
 
 FR, EN = Translator("fr"), Translator("en")
 
@@ -35,6 +36,11 @@ FR, EN = Translator("fr"), Translator("en")
     ("lu-sa 9h-18h fermé le mercredi", "Mo,Tu,Th-Sa 09:00-18:00"),
     ("7j/7 10h-minuit", "Mo-Su 10:00-24:00"),
     ("Mon-Fri 9am-5:30pm", "Mo-Fr 09:00-17:30"),
+    ("Mo-Fr 09:00-18:00; Dec 24-Jan 02 off", "Mo-Fr 09:00-18:00; Dec 24-Jan 02 off"),
+    ("lu-ve 9h-18h, fermé du 24 décembre au 2 janvier", "Mo-Fr 09:00-18:00; Dec 24-Jan 02 off"),
+    ("fermé du 1er au 15 août", "Aug 01-Aug 15 off"), ("fermé en août", "Aug 01-Aug 31 off"),
+    ("Aug off", "Aug 01-Aug 31 off"), ("fermé le 25 décembre", "Dec 25 off"),
+    ("mar 9h-12h; 3 mar off", "Tu 09:00-12:00; Mar 03 off"),  # mardi, unless a day of the month is next to it
     ("24/7", "24/7"), ("24h/24", "24/7"), ("Mo-Su 00:00-24:00", "24/7"),
     ("off", "off"), ("closed", "off"), ("Fermé", "off"), ("fermé pour travaux", "off"), ("Mo-Su off", "off"),
 ])
@@ -52,6 +58,8 @@ def test_both_syntaxes_are_stored_in_osm_form(typed, stored):
     ("Mo-Fr 09:00-18:00 10:00", 'expected ";" between rules, found a time'),
     ("Mo-Fr 09:00-18:00 off", 'expected ";" between rules, found "off"'),
     ("Mo-Fr 9pm-13pm", '"13pm" is not a time of day'),
+    ("Feb 30 off", "30 is not a day of February"),
+    ("Dec 24 09:00-12:00", 'dates take "off" (closed then), found a time'),
     ("x" * 301, "longer than 300 characters"),
 ])
 def test_what_is_not_hours_says_why(typed, why):
@@ -74,6 +82,12 @@ def test_hours_are_said_in_french_and_english():
         "Sa,Su": ("ouvert le samedi et le dimanche, toute la journée", "open Saturday and Sunday, all day"),
         "24/7": ("ouvert 24 h/24, 7 j/7", "open 24/7"),
         "off": ("fermé pour le moment", "closed for now"),
+        "Mo-Fr 09:00-18:00; Dec 24-Jan 02 off": (
+            "ouvert du lundi au vendredi, 9h–18h ; fermé du 24 décembre au 2 janvier",
+            "open Monday to Friday, 9:00–18:00; closed from 24 December to 2 January"),
+        "Aug 01-Aug 15 off": ("fermé du 1er au 15 août", "closed from 1 to 15 August"),  # weekly hours unknown
+        "Aug 01-Aug 31 off; Dec 25 off": ("fermé en août ; fermé le 25 décembre", "closed in August; closed on 25 December"),
+        "Mo-Su; Dec 25 off": ("ouvert 24 h/24, 7 j/7 ; fermé le 25 décembre", "open 24/7; closed on 25 December"),
     }
     for stored, (fr, en) in cases.items():
         assert (describe(stored, FR), describe(stored, EN)) == (fr, en)
@@ -88,6 +102,10 @@ def test_open_within_a_fortnight():
     assert not parse("fermé").open_within(monday, 14) and parse("fermé").closed
     assert parse("24/7").always and parse("24/7").open_on(monday)
     assert canonical(parse("lu 9h-12h")) == "Mo 09:00-12:00"
+    holidays = parse("Mo-Fr 09:00-18:00; Dec 19-Jan 04 off")  # closed over the new year, 17 days
+    assert not holidays.open_within(date(2026, 12, 20), 14) and holidays.open_within(date(2026, 12, 14), 14)
+    assert parse("fermé en août").open_within(date(2026, 8, 25), 14)  # open again from 1 September
+    assert not parse("fermé en août").open_on(date(2027, 8, 2)) and parse("fermé en août").days is None
 
 
 def test_a_config_venue_with_bad_hours_is_named_with_its_key():

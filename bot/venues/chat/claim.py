@@ -7,7 +7,7 @@ from bot.context import Context
 from bot.registry import Access, Registry, Where
 from bot.types import Reply
 from bot.venues import claims
-from bot.venues.hours import describe
+from bot.venues.hours_wording import describe
 from storage.models import Venue
 
 
