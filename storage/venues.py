@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import VenueConfig
-from bot.venues.hours import normalized
+from bot.venues.hours_reading import normalized
 from storage.models import Venue
 
 JOIN_CODE_BYTES = 12  # 96 random bits: unguessable, and short enough for a Telegram deep link

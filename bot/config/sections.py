@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.venues import hours as opening_hours
+from bot.venues import hours_reading as opening_hours
 
 VENUE_KINDS = ("coworking", "fablab", "tiers-lieu", "partner")
 # Partner kinds are checked against [partners] kinds, in Config.problems (bot/config/partners.py).
@@ -70,7 +70,7 @@ class VenueConfig:
     timezone: str | None = None  # defaults to the network's
     description: str = ""
     website: str | None = None
-    hours: str | None = None  # opening hours, "Mo-Fr 09:00-18:00; Sa 10:00-13:00" (bot/venues/hours.py)
+    hours: str | None = None  # opening hours, "Mo-Fr 09:00-18:00; Sa 10:00-13:00" (bot/venues/hours_reading.py)
 
     def problems(self) -> list[str]:
         found = []

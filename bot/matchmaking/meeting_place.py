@@ -28,7 +28,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.geo import haversine_km
-from bot.venues.hours import HoursError, parse as parse_hours
+from bot.venues.hours import HoursError
+from bot.venues.hours_reading import parse as parse_hours
 from storage.models import Venue
 from storage.models.matchmaking import IntroPreferences
 from storage.models.events import Event, EventVenue

@@ -4,7 +4,7 @@ A venue imported from the open data has a claim code (storage/models/operator.py
 until a host claims it: the member who gives the code becomes its host, the code is spent, and a
 later re-import no longer overwrites the card. Hosts (and animators) correct the card's name, town,
 website, description and opening hours; each value is checked like the config's [[venues]], and hours
-are stored in their OSM form whichever way they were typed (bot/venues/hours.py).
+are stored in their OSM form whichever way they were typed (bot/venues/hours_reading.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.venues.hours import HoursError, normalized
+from bot.venues.hours import HoursError
+from bot.venues.hours_reading import normalized
 from storage.models import Role, Venue
 from storage.models.operator import VenueOpenData
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import calendar
 
 from bot.i18n import Translator, day_of_month
-from bot.venues.hours import DAYS, FULL_DAY, MONTHS, Closure, HoursError, groups, parse, runs
+from bot.venues.hours import DAYS, FULL_DAY, MONTHS, Closure, HoursError, groups, runs
+from bot.venues.hours_reading import parse
 
 
 def _time(t: Translator, minutes: int) -> str:

@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from bot.i18n import Translator
-from bot.venues.hours import HoursError, canonical, normalized, parse
+from bot.venues.hours import HoursError, canonical
+from bot.venues.hours_reading import normalized, parse
 from bot.venues.hours_wording import describe
 
 FR, EN = Translator("fr"), Translator("en")
