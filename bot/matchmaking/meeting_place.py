@@ -119,8 +119,8 @@ class Places:
         own[rows] = True
         order = np.lexsort((np.arange(len(longest)), total, longest))  # by longer trip, total, id
         order = order[((self.meeting_ok | own) & self._open)[order]]
-        if not len(order):  # every venue they could use is closed
-            return None, None, False
+        if not len(order):  # every venue they could use is closed: by video if they said either
+            return None, None, mode == EITHER
         best = int(order[0])
         if mode == EITHER and longest[best] > MAX_EITHER_TRIP_KM:
             return None, None, True

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.venues.hours import DAYS, FULL_DAY, MONTHS, Closure, Hours, HoursError, canonical, clock
 
@@ -221,6 +222,7 @@ class _Reader:
             return found
 
 
+@lru_cache(maxsize=4096)  # a round reads every venue's hours, and proposals say them again and again
 def parse(text: str) -> Hours:
     """Opening hours from OSM-style or French text; HoursError says what is wrong (in English)."""
     if len(text) > MAX_LENGTH:

@@ -32,8 +32,10 @@ def test_a_closed_venue_is_never_suggested_not_even_for_its_event_or_as_ones_own
     closed_middle = chosen.choose([1, 2], ["in_person"] * 2)
     assert (closed_middle.venue_id, closed_middle.event) == (1, None)  # a home venue: tie by id
     assert grid({1: A, 4: NEAR_A}, unavailable={4}).choose([4, 4], ["either"] * 2).venue_id == 1
-    assert grid({1: A}, unavailable={1}).choose([1, 1], ["either"] * 2) == Place("in_person", None, None,
-                                                                                   (None, None))
+    # Nowhere open: by video for those who said either, nowhere known for those who want to meet in person.
+    assert grid({1: A}, unavailable={1}).choose([1, 1], ["either"] * 2) == Place("video")
+    assert grid({1: A}, unavailable={1}).choose([1, 1], ["in_person", "either"]) == Place("in_person", None, None,
+                                                                                            (None, None))
     # Without coordinates, their own venue, unless it is closed.
     assert grid({1: A}, events={7: [soon]}, unavailable={7}).choose([8, 7], ["either"] * 2).venue_id == 8
 
