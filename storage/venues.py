@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import VenueConfig
+from bot.venues.hours_reading import normalized
 from storage.models import Venue
 
 JOIN_CODE_BYTES = 12  # 96 random bits: unguessable, and short enough for a Telegram deep link
@@ -44,6 +45,8 @@ async def upsert_venue(session: AsyncSession, venue: VenueConfig, default_timezo
     row.timezone = venue.timezone or default_timezone
     row.description = venue.description
     row.website = venue.website
+    if venue.hours is not None:  # left out, the hours a host set with /venue_edit stay
+        row.hours = normalized(venue.hours)
     await session.flush()
     return row, created
 

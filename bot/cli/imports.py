@@ -1,8 +1,9 @@
 """`maillage import ...`: bring venues (and, from bot/cli/import_*.py modules, other data) in from CSV.
 
 `maillage import venues FILE.csv` reads columns slug, name, kind, partner_kind, city, latitude,
-longitude, timezone, description, website (only slug, name and kind are required). Every row is
-checked first, with the same rules as the configuration's [[venues]]; if any row is wrong, every
+longitude, timezone, description, website, hours (only slug, name and kind are required; hours as
+in the config, "Mo-Fr 09:00-18:00; Sa 10:00-13:00" or "lu-ve 9h-18h", an empty cell keeps what the
+venue has). Every row is checked first, with the same rules as the configuration's [[venues]]; if any row is wrong, every
 problem is printed with its line number and nothing is written. Re-importing updates venues by
 slug and never duplicates them (join codes are kept). `--dry-run` says what would change.
 `--from-cget` reads the national tiers-lieux open data (CGET 2019) instead (bot/imports/cget.py):

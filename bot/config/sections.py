@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.venues import hours_reading as opening_hours
+
 VENUE_KINDS = ("coworking", "fablab", "tiers-lieu", "partner")
 # Partner kinds are checked against [partners] kinds, in Config.problems (bot/config/partners.py).
 LOCALES = ("fr", "en")
@@ -68,6 +70,7 @@ class VenueConfig:
     timezone: str | None = None  # defaults to the network's
     description: str = ""
     website: str | None = None
+    hours: str | None = None  # opening hours, "Mo-Fr 09:00-18:00; Sa 10:00-13:00" (bot/venues/hours_reading.py)
 
     def problems(self) -> list[str]:
         found = []
@@ -83,6 +86,7 @@ class VenueConfig:
             found.append("latitude/longitude: give both or neither")
         if self.timezone is not None:
             found += timezone_problem("timezone", self.timezone)
+        found += opening_hours.problem("hours", self.hours)
         return found
 
 

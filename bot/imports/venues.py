@@ -49,7 +49,7 @@ def validate(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[VenueConfig],
                 except ValueError:
                     row_problems.append(f'line {line}: {column}: "{raw}" is not a number')
             else:
-                values[column] = raw or (None if column in ("partner_kind", "timezone", "website") else "")
+                values[column] = raw or (None if column in ("partner_kind", "timezone", "website", "hours") else "")
         if row_problems:
             problems += row_problems
             continue

@@ -75,8 +75,10 @@ async def recipients(session: AsyncSession, config: Config, at: datetime, wanted
 async def names_for(session: AsyncSession, plan, pool) -> render.Names:
     """Names for every proposal: members from the pool (no id list as parameters), venues and skills."""
     names = render.Names(members=dict(pool.names))
-    for venue_id, name, slug in await session.execute(select(Venue.id, Venue.name, Venue.slug)):
+    for venue_id, name, slug, hours in await session.execute(select(Venue.id, Venue.name, Venue.slug, Venue.hours)):
         names.venues[venue_id], names.venue_slugs[venue_id] = name, slug
+        if hours:
+            names.venue_hours[venue_id] = hours
     _, _, skills = render.mentioned(r for i in plan.introductions for r in render.as_stored(i.reasons))
     if skills:
         names.skills = {sid: (fr, en) for sid, fr, en in await session.execute(

@@ -6,6 +6,8 @@ a venue hosting an upcoming event they could attend together (published, room fo
 everyone rather than to one audience, within `EVENT_HORIZON`, after the answer window) wins when its longer trip is at most a short detour
 longer. Without coordinates for someone, one of their own venues is suggested, with no distance.
 Members who said "either" and live far apart (`MAX_EITHER_TRIP_KM`) are better off by video.
+A venue marked closed, or whose known hours open it on no day of the fortnight, is never suggested
+(`unavailable`); unknown hours count as open.
 
 A round reads everything once (`load`: venues, then upcoming events per venue in one query) and
 precomputes the venue x venue distances; each introduction is then a few array operations, and
@@ -19,12 +21,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.geo import haversine_km
+from bot.venues.hours import HoursError
+from bot.venues.hours_reading import parse as parse_hours
 from storage.models import Venue
 from storage.models.matchmaking import IntroPreferences
 from storage.models.events import Event, EventVenue
@@ -76,13 +81,16 @@ class Places:
     km: np.ndarray  # venue x venue distances in km
     meeting_ok: np.ndarray  # per row: may be suggested to people from other venues
     events: dict[int, list[EventInfo]] = field(default_factory=dict)  # venue id -> upcoming, soonest first
+    unavailable: frozenset[int] = frozenset()  # venue ids closed, or open on no day of the fortnight
     _row: dict[int, int] = field(default_factory=dict)
     _hosting: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per row: has an event
+    _open: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per row: not `unavailable`
     _cache: dict[tuple, tuple[int | None, EventInfo | None, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._row = {venue_id: k for k, venue_id in enumerate(self.venue_ids)}
         self._hosting = np.array([bool(self.events.get(v)) for v in self.venue_ids], dtype=bool)
+        self._open = np.array([v not in self.unavailable for v in self.venue_ids], dtype=bool)
 
     def distance(self, a: int | None, b: int | None) -> float | None:
         ra, rb = self._row.get(a), self._row.get(b)  # type: ignore[arg-type]
@@ -110,7 +118,9 @@ class Places:
         own = np.zeros(len(self.venue_ids), dtype=bool)
         own[rows] = True
         order = np.lexsort((np.arange(len(longest)), total, longest))  # by longer trip, total, id
-        order = order[(self.meeting_ok | own)[order]]
+        order = order[((self.meeting_ok | own) & self._open)[order]]
+        if not len(order):  # every venue they could use is closed: by video if they said either
+            return None, None, mode == EITHER
         best = int(order[0])
         if mode == EITHER and longest[best] > MAX_EITHER_TRIP_KM:
             return None, None, True
@@ -123,7 +133,7 @@ class Places:
 
     def _own_venue(self, homes: list[int | None]) -> tuple[int | None, EventInfo | None, bool]:
         """Someone's coordinates are missing: one of their own venues, the first with an event."""
-        own = list(dict.fromkeys(h for h in homes if h is not None))
+        own = list(dict.fromkeys(h for h in homes if h is not None and h not in self.unavailable))
         for venue_id in own:
             if self.events.get(venue_id):
                 return venue_id, self.events[venue_id][0], False
@@ -156,8 +166,24 @@ def upcoming(rows, earliest: datetime, until: datetime) -> dict[int, list[EventI
     return found
 
 
+def unavailable(rows, earliest: datetime) -> frozenset[int]:
+    """(venue id, hours, zone) rows -> the venues not to suggest: closed, or open on no day of the
+    `EVENT_HORIZON` from `earliest` (in the venue's time zone). Unreadable hours count as unknown."""
+    found = set()
+    for venue_id, text, zone in rows:
+        try:
+            hours = parse_hours(text)
+        except HoursError:
+            continue
+        first = earliest.astimezone(ZoneInfo(zone or "Europe/Paris")).date()
+        if not hours.open_within(first, EVENT_HORIZON.days):
+            found.add(venue_id)
+    return frozenset(found)
+
+
 async def load(session: AsyncSession, earliest: datetime, until: datetime) -> Places:
-    """Venues and the events they host between `earliest` and `until` that both could attend: two queries."""
+    """Venues, the events they host between `earliest` and `until` that both could attend, and the
+    venues closed then: three queries (the last reads only venues with hours)."""
     venues = list(await session.execute(select(Venue.id, Venue.latitude, Venue.longitude, Venue.kind)
                                         .where(Venue.latitude.is_not(None), Venue.longitude.is_not(None))
                                         .order_by(Venue.id)))
@@ -167,9 +193,10 @@ async def load(session: AsyncSession, earliest: datetime, until: datetime) -> Pl
         .join(Event, Event.id == EventVenue.event_id)
         .where(Event.status == "published", Event.starts_at >= earliest, Event.starts_at <= until,
                or_(Event.capacity.is_(None), Event.going_count < Event.capacity)))
+    hours = await session.execute(select(Venue.id, Venue.hours, Venue.timezone).where(Venue.hours.is_not(None)))
     return Places([v.id for v in venues], distances([(v.latitude, v.longitude) for v in venues]),
                   np.array([v.kind not in NOT_A_MEETING_PLACE for v in venues], dtype=bool),
-                  upcoming(list(rows), earliest, until))
+                  upcoming(list(rows), earliest, until), unavailable(list(hours), earliest))
 
 
 async def stored(session: AsyncSession, venue_id: int | None, event_id: int | None, homes: Sequence[int | None],

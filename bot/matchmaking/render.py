@@ -4,7 +4,8 @@ Two voices: `why_for` speaks to one member about their partner ("Ana is looking 
 which you offer; you both like "woodworking""), `reason_texts` describes a pair to animators
 (previews, the dry-run JSON). Names are read once per batch (`load_names`) and passed in, so a
 renderer is a plain function of a Translator: what `notify_member` needs. `place_text` says where
-an introduction could meet (see `meeting_place`), the reader's own trip first.
+an introduction could meet (see `meeting_place`): the venue with its opening hours when known, the
+reader's own trip first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.matchmaking.meeting_place import VIDEO, Place
 from bot.members.contacts import ContactPart
 from bot.i18n import Translator
 from bot.text import name_key
+from bot.venues.hours_wording import describe as describe_hours
 from storage.models import Member, Skill, Venue
 
 MAX_SKILLS_SHOWN = 3
@@ -35,6 +37,7 @@ class Names:
     members: dict[int, str] = field(default_factory=dict)
     venues: dict[int, str] = field(default_factory=dict)
     venue_slugs: dict[int, str] = field(default_factory=dict)
+    venue_hours: dict[int, str] = field(default_factory=dict)  # venues with known hours, OSM form
     skills: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (fr, en)
 
     def member(self, member_id: Any, t: Translator) -> str:
@@ -80,9 +83,11 @@ async def load_names(session: AsyncSession, reasons: Iterable[Mapping[str, Any]]
         names.members = dict((await session.execute(
             select(Member.id, Member.display_name).where(Member.id.in_(members)))).all())
     if venues:
-        for venue_id, name, slug in await session.execute(select(Venue.id, Venue.name, Venue.slug)
-                                                          .where(Venue.id.in_(venues))):
+        for venue_id, name, slug, hours in await session.execute(
+                select(Venue.id, Venue.name, Venue.slug, Venue.hours).where(Venue.id.in_(venues))):
             names.venues[venue_id], names.venue_slugs[venue_id] = name, slug
+            if hours:
+                names.venue_hours[venue_id] = hours
     if skills:
         names.skills = {skill_id: (fr, en) for skill_id, fr, en in await session.execute(
             select(Skill.id, Skill.label_fr, Skill.label_en).where(Skill.id.in_(skills)))}
@@ -225,6 +230,9 @@ def place_text(place: Place | None, viewer: int | None, members: Sequence[int | 
     if place.venue_id is None:
         return None
     venue = at_venue(names.venue(place.venue_id, t), t)
+    hours = describe_hours(names.venue_hours.get(place.venue_id), t)
+    if hours:  # "à La Fabrique (ouvert du lundi au vendredi, 9h–18h)"
+        venue = t("matchmaking.meet.with_hours", at_venue=venue, hours=hours)
     if place.event is not None:
         when = format_when(place.event.starts_at, place.event.timezone, t.locale, now)
         text = t("matchmaking.meet.at_event", at_venue=venue, event=place.event.title, when=when)

@@ -3,7 +3,8 @@
 A venue imported from the open data has a claim code (storage/models/operator.py, `VenueOpenData`)
 until a host claims it: the member who gives the code becomes its host, the code is spent, and a
 later re-import no longer overwrites the card. Hosts (and animators) correct the card's name, town,
-website and description; each value is checked like the config's [[venues]].
+website, description and opening hours; each value is checked like the config's [[venues]], and hours
+are stored in their OSM form whichever way they were typed (bot/venues/hours_reading.py).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.venues.hours import HoursError
+from bot.venues.hours_reading import normalized
 from storage.models import Role, Venue
 from storage.models.operator import VenueOpenData
 
 MAX_CODE = 64
 FIELDS = {"name": "name", "nom": "name", "city": "city", "ville": "city", "website": "website", "site": "website",
-          "description": "description"}
-MAX_LENGTHS = {"name": 200, "city": 120, "website": 300, "description": 1000}
+          "description": "description", "hours": "hours", "horaires": "hours"}
+MAX_LENGTHS = {"name": 200, "city": 120, "website": 300, "description": 1000, "hours": 300}
+NULLABLE = ("website", "hours")  # an empty value clears these to None
 
 
 async def claim(session: AsyncSession, member_id: int, code: str, now: datetime) -> Venue | None:
@@ -55,11 +59,18 @@ def edit_problem(field: str, value: str) -> str | None:
         return "venues.edit.too_long"
     if field == "website" and value and not value.startswith(("https://", "http://")):
         return "venues.edit.bad_website"
+    if field == "hours":
+        try:
+            normalized(value)
+        except HoursError:
+            return "venues.edit.bad_hours"
     return None
 
 
 async def apply_edit(session: AsyncSession, venue: Venue, field: str, value: str, now: datetime) -> None:
-    setattr(venue, field, value or (None if field == "website" else ""))
+    if field == "hours":
+        value = normalized(value) or ""
+    setattr(venue, field, value or (None if field in NULLABLE else ""))
     origin = await session.get(VenueOpenData, venue.id)
     if origin is not None and origin.claimed_at is None:
         # A card a host or animator corrected is theirs: the next open-data import leaves it alone.

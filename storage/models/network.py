@@ -24,6 +24,8 @@ class Venue(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
+    # Opening hours in OSM form ("Mo-Fr 09:00-18:00; Sa 10:00-13:00", "off"); None: not known.
+    hours: Mapped[str | None] = mapped_column(String(300))
     # Random, at least 64 bits: the code behind the venue's join link and QR code.
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -42,7 +42,7 @@ async def test_claim_then_edit_the_card(app, memory, people):
     [reply] = await ana.send("/modifier_lieu la-cale-saint-nazaire nom La Cale\u202e – fablab\x00 associatif")
     assert "C'est corrigé" in reply.text
     [reply] = await ana.send("/modifier_lieu couleur bleu")
-    assert "nom, ville, site ou description" in reply.text
+    assert "nom, ville, site, description ou horaires" in reply.text
     [reply] = await ana.send("/modifier_lieu nom ")
     assert "besoin d'un nom" in reply.text
     async with app.db.session() as session:

@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.registry import Access, Registry, Where
 from bot.types import Reply
 from bot.venues import claims
+from bot.venues.hours_wording import describe
 from storage.models import Venue
 
 
@@ -25,7 +26,8 @@ async def claim_venue(ctx: Context) -> Reply:
 
 def _card(ctx: Context, venue: Venue) -> str:
     return ctx.t("venues.edit.card", slug=venue.slug, name=venue.name, city=venue.city or "—",
-                 website=venue.website or "—", description=venue.description or "—")
+                 website=venue.website or "—", description=venue.description or "—",
+                 hours=describe(venue.hours, ctx.t) or "—")
 
 
 async def venue_edit(ctx: Context) -> Reply:
