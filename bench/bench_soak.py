@@ -1,8 +1,9 @@
 """Benchmark: a soak of `maillage run` against the Telegram emulator (issue 18, "under load"), loopback only.
 
 N simulated Telegram users (default 1,000) join by a venue's link, then for `--minutes` (default 10)
-join over the first 40 % of the time, then search (/chercher), look at the programme and RSVP (/programme, an event's button, "j'y vais"), and
-ask for help, each at a random pace (overall `--rate` actions a second). Meanwhile the bot's
+join over the first 40 % of the time, then search (/chercher; a quarter of the searches with a result go
+on to ask for an introduction: "Meet X", then the sentence of context), look at the programme and
+RSVP (/programme, an event's button, "j'y vais"), and ask for help, each at a random pace (overall `--rate` actions a second). Meanwhile the bot's
 scheduler runs: a matchmaking round for the members already there (its time passed just before the
 start, so the catch-up runs it and the outbox delivers the introductions), and three calendar feeds
 on a loopback server sync every minute (one event changes each minute, so each sync writes).
@@ -48,6 +49,7 @@ TOKEN = "818181:SOAK"
 ZONE = "Europe/Paris"
 FIRST_USER = 900_000
 REPLY_TIMEOUT = 30.0
+INTRODUCE_SHARE = 0.25  # of the searches with a result, how many go on to ask for an introduction
 POLL = 0.2  # seconds between two looks at a waiting user's chat (the latency's resolution)
 ERROR_TEXT = "quelque chose s'est mal passé"
 SEARCHES = ("impression 3d", "comptabilité", "soudure", "menuiserie", "graphisme")
@@ -131,6 +133,7 @@ class Figures:
     errors: Counter = field(default_factory=Counter)
     error_samples: list[str] = field(default_factory=list)
     rsvps: int = 0
+    introductions: int = 0  # introduction requests written (the answer to the sentence of context)
     lags: list[float] = field(default_factory=list)
     rss: dict[int, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))  # pid -> (t, KiB)
     joined_at: float = 0.0
@@ -196,6 +199,24 @@ async def rsvp(figures: Figures, user: FakeUser) -> None:
         figures.error("rsvp", f"{type(error).__name__}: {error}")
 
 
+async def introduce(figures: Figures, user: FakeUser, found: dict, rng: random.Random) -> None:
+    """From a search's answer: "Meet X" (a button with an `ireq` payload), then the one sentence of context."""
+    asks = [b["callback_data"] for b in buttons(found) if b.get("callback_data", "").startswith("ireq")]
+    if not asks:
+        return
+    try:
+        floor = max(m["message_id"] for m in await user.messages())
+        started = time.monotonic()
+        await user.press(rng.choice(asks), message_id=found["message_id"])
+        await answer(user, after=floor)
+        figures.latencies["introduction button"].append(time.monotonic() - started)
+    except Exception as error:  # noqa: BLE001
+        figures.error("introduction", f"{type(error).__name__}: {error}")
+        return
+    if await timed(figures, "introduction", user, "Bonjour, je monte un projet proche du tien : un café ?") is not None:
+        figures.introductions += 1
+
+
 async def simulate(emu: TelegramEmulator, n: int, users: int, codes: list[str], figures: Figures,
                    rng: random.Random, join_by: float, until: float, rate: float) -> None:
     user = emu.user(TOKEN, FIRST_USER + n, f"Soak {n}", language_code="fr")
@@ -209,7 +230,9 @@ async def simulate(emu: TelegramEmulator, n: int, users: int, codes: list[str], 
             return
         choice = rng.random()
         if choice < 0.45:
-            await timed(figures, "search", user, f"/chercher {rng.choice(SEARCHES)}")
+            found = await timed(figures, "search", user, f"/chercher {rng.choice(SEARCHES)}")
+            if found is not None and rng.random() < INTRODUCE_SHARE:
+                await introduce(figures, user, found, rng)
         elif choice < 0.8:
             await rsvp(figures, user)
         else:
@@ -359,14 +382,14 @@ async def soak(label: str, db_url: str, processes: int, users: int, minutes: flo
 
 
 def print_table(results: list[dict]) -> None:
-    print("\n| run | users × min | actions | p50 / p95 / max reply (s) | errors | RSVPs | outbox sent / lag p95 / max (s) "
+    print("\n| run | users × min | actions | p50 / p95 / max reply (s) | errors | RSVPs | introduction requests | outbox sent / lag p95 / max (s) "
           "| rounds | feed syncs (feeds failed) | RSS after joins → end (max), MiB | tracebacks in logs |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         f: Figures = r["figures"]
         rss = "; ".join(f"{a / 1024:.0f} → {b / 1024:.0f} ({m / 1024:.0f})" for a, b, m in r["growth"])
         print(f"| {r['label']} | {r['users']:,} × {r['minutes']:g} | {r['actions']:,} | {r['p50']:.2f} / {r['p95']:.2f} / "
-              f"{r['max']:.2f} | {sum(f.errors.values())} | {f.rsvps} | {r['statuses'].get('sent', 0):,} / "
+              f"{r['max']:.2f} | {sum(f.errors.values())} | {f.rsvps} | {f.introductions} | {r['statuses'].get('sent', 0):,} / "
               f"{pct(f.lags, 0.95):.1f} / {max(f.lags, default=0):.1f} | {r['rounds']} | {r['feed_syncs']} ({r['feed_failures']}) | {rss} | "
               f"{r['tracebacks']} |")
     for r in results:
