@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timezone
@@ -176,6 +177,15 @@ def report_config_error(error) -> int:
     return EXIT_CONFIG
 
 
+def upgrade_command(args: argparse.Namespace | None = None) -> str:
+    """The `db upgrade` command for the database this command line names (its --demo or --config)."""
+    if args is not None and getattr(args, "demo", False):
+        return "maillage --demo db upgrade"
+    if args is not None and getattr(args, "config", None):
+        return f"maillage --config {shlex.quote(args.config)} db upgrade"
+    return "maillage db upgrade"
+
+
 def run_async(coroutine) -> int:
     return asyncio.run(coroutine)
 
@@ -222,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command not in SYNCS_ITSELF:
                 reason = run_async(sync_reference_data_for(config_from(args)))
                 if reason is not None:
-                    print(f"maillage: the database is not ready ({reason}); run `maillage db upgrade` first",
+                    print(f"maillage: the database is not ready ({reason}); run `{upgrade_command(args)}` first",
                           file=sys.stderr)
                     return 1
             return int(args.func(args) or 0)

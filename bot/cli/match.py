@@ -79,6 +79,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
     from bot.i18n import Translator
     from bot.matchmaking import preview
     from bot.matchmaking.run import prepare, run_round
+    from bot.matchmaking.wording import round_name
     from storage.db import Database
 
     db = Database(config.database.url)
@@ -100,7 +101,9 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
             if args.format == "json":
                 print(json.dumps(document, ensure_ascii=False, indent=2))
             else:
-                print(preview.as_text(document, t, already=prepared.already is not None, venues=venues))
+                # Named as the chat names it ("tour du 07/12"), with the period id the logs and --run use.
+                name = f"{round_name(prepared.period, t, prepared.fire_time, config.network.timezone)} ({prepared.period})"
+                print(preview.as_text(document, t, already=prepared.already is not None, venues=venues, name=name))
             return 0
         outcome = await run_round(db, config, at, "cli")
         period = outcome.prepared.period

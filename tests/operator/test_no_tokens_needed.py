@@ -97,3 +97,18 @@ def test_run_only_web_serves_healthz_without_any_token(tmp_path):
         process.terminate()
         _, err = process.communicate(timeout=60)
     assert "is not set" not in err and "Traceback" not in err
+
+
+def test_the_upgrade_hint_names_the_database_the_command_line_named(tmp_path):
+    # With --config or --demo, the hint is the command that upgrades that database, not ./config.toml's.
+    write_config(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "config.toml").rename(tmp_path / "elsewhere" / "network.toml")
+    result = maillage(["--config", "elsewhere/network.toml", "events", "list"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("run `maillage --config elsewhere/network.toml db upgrade` first")
+    from argparse import Namespace
+
+    from bot.cli import upgrade_command
+    assert upgrade_command(Namespace(demo=True, config=None)) == "maillage --demo db upgrade"
+    assert upgrade_command(Namespace(demo=False, config="my file.toml")) == "maillage --config 'my file.toml' db upgrade"

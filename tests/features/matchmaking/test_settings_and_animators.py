@@ -139,6 +139,8 @@ def test_cli_dry_run_json_then_run(tmp_path, sqlite_url):
     document = json.loads(dry.stdout)
     assert set(document) == {"period", "candidates", "introductions", "unmatched", "stats"}
     assert document["period"] == "2026-W47" and document["candidates"] == 0
+    text = run("--dry-run", "--at", "2026-11-25T10:00")  # named as the chat names it, with the period id
+    assert text.stdout.startswith("Pour le tour du 16/11 (2026-W47) : 0 candidat·es"), text.stdout
     done = run("--run", "--at", "2026-11-25T10:00")
     assert done.returncode == 0 and "2026-W47" in done.stdout
     again = run("--run", "--at", "2026-11-25T10:00")
