@@ -160,8 +160,13 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime, *, alw
             preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
             priority=bool(pref and pref.priority)))
         pool.meet_modes[member.id] = pref.meet_mode if pref is not None and pref.meet_mode else "either"
-    pool.candidates = separate_meet_modes(pool.candidates, pool.meet_modes)
+    pool.candidates = separate_meet_modes(mark_video_only(pool.candidates, pool.meet_modes), pool.meet_modes)
     return pool
+
+
+def mark_video_only(candidates: list[Candidate], modes: dict[int, str]) -> list[Candidate]:
+    """Members who meet by video only are marked so: the engine leaves distance out of their pairs."""
+    return [replace(c, by_video=True) if modes.get(c.member_id) == "video" else c for c in candidates]
 
 
 def separate_meet_modes(candidates: list[Candidate], modes: dict[int, str]) -> list[Candidate]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bot.matchmaking.candidates import separate_meet_modes
 from bot.matchmaking.engine import Candidate, History, plan_round
 from bot.matchmaking.run import prepare, run_round
@@ -139,3 +141,25 @@ async def test_an_unknown_phrase_is_quoted_whole_with_the_way_to_say_video(app, 
     hugo = await net.member("Hugo", "hangar", locale="en")
     unknown = (await hugo.user.send("/introductions by hologram"))[0].text
     assert 'I don\'t know "by hologram"' in unknown and "/introductions by video" in unknown
+
+
+def test_distance_counts_only_for_pairs_who_may_meet_in_person():
+    from bot.matchmaking.candidates import mark_video_only
+    from bot.matchmaking.engine import Weights, scoring
+    from bot.matchmaking.engine.graph import build_graph
+
+    w = Weights()
+    near = (47.2184, -1.5536), (47.2800, -1.5200)  # Nantes and a venue about 7 km north: a real bonus
+    def pair(modes):
+        people = [Candidate(member_id=1, venue_id=10, coordinates=near[0], needs=frozenset({5})),
+                  Candidate(member_id=2, venue_id=20, coordinates=near[1], offers=frozenset({5}))]
+        return mark_video_only(people, dict(zip((1, 2), modes)))
+    in_person, _ = scoring.explain(*pair(("either", "in_person")), History(), w)
+    by_video, reasons = scoring.explain(*pair(("either", "video")), History(), w)
+    closeness = 1 - scoring.distance_km(*near) / w.distance_scale_km
+    assert closeness > 0.5 and in_person - by_video == pytest.approx(w.distance * closeness)
+    assert next(r for r in reasons if r.code == "cross_venue").params["distance_km"] is None
+    # The vectorised graph scores exactly as the explanation does, for both kinds of pair.
+    for modes, expected in ((("either", "in_person"), in_person), (("video", "video"), by_video)):
+        graph = build_graph(pair(modes), History(), w, top_k=None)
+        assert graph.fresh_score.tolist() == pytest.approx([expected])

@@ -96,6 +96,9 @@ class _Index:
         self.no_venue = len(venues)  # index of "no venue": never the same venue as anyone
         self.venue = np.array([vpos.get(c.venue_id, self.no_venue) for c in cands], dtype=np.int64)
         self.venue_matrix = _venue_matrix(cands, venues, history, w)
+        # Pairs with someone meeting by video only: the same term without its distance part.
+        self.video = np.array([c.by_video for c in cands], dtype=bool)
+        self.venue_matrix_video = _venue_matrix(cands, venues, history, w, distance=False) if self.video.any() else None
 
         codes = sorted({lang for c in cands for lang in c.languages})
         if len(codes) > 63:
@@ -158,8 +161,10 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
 
 
-def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: History, w: Weights) -> np.ndarray:
-    """Cross-venue term for each pair of venues (0 on the diagonal and for "no venue")."""
+def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: History, w: Weights,
+                  distance: bool = True) -> np.ndarray:
+    """Cross-venue term for each pair of venues (0 on the diagonal and for "no venue"); without its
+    distance part when `distance` is False (pairs meeting by video)."""
     coords: dict[int, tuple[float, float]] = {}
     for c in cands:
         if c.venue_id is not None and c.coordinates is not None:
@@ -169,7 +174,7 @@ def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: Histor
     for a in range(len(venues)):
         for b in range(a + 1, len(venues)):
             va, vb = venues[a], venues[b]
-            km = scoring.distance_km(coords[va], coords[vb]) if va in coords and vb in coords else None
+            km = scoring.distance_km(coords[va], coords[vb]) if distance and va in coords and vb in coords else None
             recent = history.venue_pair_counts.get(pair_key(va, vb), 0)
             matrix[a, b] = matrix[b, a] = scoring.cross_venue_term(recent, km, w)
     return matrix
@@ -255,7 +260,11 @@ def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k:
         k_out = _common(idx.offer_bits[i], idx.need_bits[j])
         shared = _common(idx.fan_bits[i], idx.fan_bits[j])
         score = scoring.need_term(k_in, w) + scoring.need_term(k_out, w) + scoring.interest_term(shared, w)
-        score = score + idx.venue_matrix[idx.venue[i], idx.venue[j]]
+        venue_term = idx.venue_matrix[idx.venue[i], idx.venue[j]]
+        if idx.venue_matrix_video is not None:
+            venue_term = np.where(idx.video[i] | idx.video[j], idx.venue_matrix_video[idx.venue[i], idx.venue[j]],
+                                  venue_term)
+        score = score + venue_term
         same = (idx.venue[i] == idx.venue[j]) & (idx.venue[i] != idx.no_venue)
         score = score - w.same_venue_penalty * (same & ~(idx.ok[i] & idx.ok[j]))
         # A recent partner may share nothing any more: a link is required of every pair.

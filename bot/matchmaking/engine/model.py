@@ -63,6 +63,7 @@ class Candidate:
         preference: same-venue preference (see `VenuePreference`).
         never_with: member ids this member must never be introduced to (applied both ways).
         priority: left out by the matching last round; boosted so it does not happen twice running.
+        by_video: meets by video only: the distance between venues means nothing for their pairs.
     """
 
     member_id: int
@@ -77,6 +78,7 @@ class Candidate:
     preference: VenuePreference = VenuePreference.OTHER_VENUES_PREFERRED
     never_with: frozenset[int] = frozenset()
     priority: bool = False
+    by_video: bool = False
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,9 @@ def explain(a: Candidate, b: Candidate, history: History, w: Weights) -> tuple[f
         reasons.append(Reason("shared_interest", {"members": members, "skills": sorted(shared)}))
     if a.venue_id is not None and b.venue_id is not None and a.venue_id != b.venue_id:
         recent = history.venue_pair_counts.get(pair_key(a.venue_id, b.venue_id), 0)
-        km = distance_km(a.coordinates, b.coordinates) if a.coordinates and b.coordinates else None
+        # Distance matters only to people who may meet in person (issue 17).
+        in_person = not (a.by_video or b.by_video)
+        km = distance_km(a.coordinates, b.coordinates) if in_person and a.coordinates and b.coordinates else None
         score += cross_venue_term(recent, km, w)
         reasons.append(Reason("cross_venue", {
             "members": members, "venues": [a.venue_id, b.venue_id], "recent": recent,
