@@ -24,11 +24,13 @@ from collections import deque
 import numpy as np
 import rustworkx as rx
 
+from bot.matchmaking.engine.relaxation import SCALE, cycle_pairs, relax, two_cycle_pairs
+
 log = logging.getLogger(__name__)
 
 EPS = 1e-9
-SCALE = 1000  # weights are rounded to 1/1000 for the integer blossom algorithm
 WINDOW = 2500  # vertices per exact re-optimisation window (about 0.25 s each)
+TROUBLE_SEEDS = 60  # unsettled vertices a window of `relaxed_matching` is grown from (~40 vertices each)
 
 
 def exact_matching(n: int, edges: np.ndarray, weights: np.ndarray, max_cardinality: bool = False) -> list[tuple[int, int]]:
@@ -52,7 +54,8 @@ def matching_weight(pairs: list[tuple[int, int]], edges: np.ndarray, weights: np
 class _LocalSearch:
     """Greedy matching, then improving moves until a local optimum."""
 
-    def __init__(self, n: int, edges: np.ndarray, weights: np.ndarray) -> None:
+    def __init__(self, n: int, edges: np.ndarray, weights: np.ndarray,
+                 start: list[tuple[int, int]] | None = None) -> None:
         self.adj: list[dict[int, float]] = [{} for _ in range(n)]
         for (i, j), w in zip(edges.tolist(), weights.tolist()):
             self.adj[i][j] = w
@@ -61,6 +64,8 @@ class _LocalSearch:
         self.mate_w = [0.0] * n
         self.free_nbrs = [len(a) for a in self.adj]  # how many neighbours are unmatched
         self.moves = 0
+        for i, j in start or []:
+            self._pair(i, j)
         order = np.argsort(-weights, kind="stable")
         for k in order.tolist():
             i, j = int(edges[k, 0]), int(edges[k, 1])
@@ -137,10 +142,14 @@ class _LocalSearch:
         self.moves += 1
         return touched
 
-    def run(self, max_moves: int) -> list[tuple[int, int]]:
+    def run(self, max_moves: int, first: list[int] | None = None) -> list[tuple[int, int]]:
+        """Apply moves until none improves, looking first at `first` (by default every vertex),
+        then at the neighbourhoods of the moves made."""
         n = len(self.adj)
-        queue = deque(range(n))
-        queued = [True] * n
+        queue = deque(range(n) if first is None else first)
+        queued = [False] * n
+        for x in queue:
+            queued[x] = True
         while queue and self.moves < max_moves:
             a = queue.popleft()
             queued[a] = False
@@ -181,9 +190,41 @@ def _reoptimise_window(search: _LocalSearch, edges: np.ndarray, weights: np.ndar
                 inside[x] = True
                 count += 1
                 queue.extend(search.adj[x])
+    _solve_window(search, edges, weights, inside)
+
+
+def _ball_window(search: _LocalSearch, edges: np.ndarray, weights: np.ndarray,
+                 seeds: list[int], size: int) -> None:
+    """Solve exactly the union of breadth-first balls grown together from `seeds`, up to `size`."""
+    n = len(search.adj)
+    inside = np.zeros(n, dtype=bool)
+    count = 0
+    queue: deque[int] = deque()
+
+    def add(x: int) -> None:
+        nonlocal count
+        for y in (x, search.mate[x]):  # a window holds both ends of each current pair
+            if y >= 0 and not inside[y]:
+                inside[y] = True
+                count += 1
+                queue.append(y)
+
+    for x in seeds:
+        add(x)
+    while queue and count < size:
+        for y in search.adj[queue.popleft()]:
+            if count >= size:
+                break
+            add(y)
+    _solve_window(search, edges, weights, inside)
+
+
+def _solve_window(search: _LocalSearch, edges: np.ndarray, weights: np.ndarray, inside: np.ndarray) -> None:
+    """Re-pair the vertices of `inside` (closed under the current pairs) by an exact matching of
+    their induced subgraph: its pairs weigh at least the current ones, so the total never drops."""
     keep = inside[edges[:, 0]] & inside[edges[:, 1]]
     ids = np.flatnonzero(inside)
-    local = np.full(n, -1, dtype=np.int64)
+    local = np.full(len(search.adj), -1, dtype=np.int64)
     local[ids] = np.arange(len(ids))
     pairs = exact_matching(len(ids), local[edges[keep]], weights[keep])
     for x in ids.tolist():
@@ -210,4 +251,35 @@ def local_matching(n: int, edges: np.ndarray, weights: np.ndarray, seed: int = 0
             _reoptimise_window(search, edges, weights, rng.permutation(n), WINDOW)
     pairs = sorted((i, j) for i, j in enumerate(search.mate) if i < j)
     log.debug("local matching: %d moves, %d pairs", search.moves, len(pairs))
+    return pairs
+
+
+def relaxed_matching(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tuple[int, int]]:
+    """A near-optimal matching for large graphs, from the fractional relaxation (see `relaxation`).
+
+    The relaxation's pairs and the best matchings of its longer cycles are the start; local moves
+    polish it; then exact windows grown around what the relaxation left unsettled — the members of
+    its longer cycles and the vertices still free that have a neighbour — re-optimise those regions,
+    `TROUBLE_SEEDS` seeds per window. Deterministic: no random choice.
+    """
+    if n == 0 or len(edges) == 0:
+        return []
+    relaxation = relax(n, edges, weights)
+    start = two_cycle_pairs(relaxation.sigma)
+    for cycle in relaxation.long_cycles:
+        start += cycle_pairs(cycle, relaxation.arc_weight)
+    search = _LocalSearch(n, edges, weights, start)
+    in_cycles = [x for cycle in relaxation.long_cycles for x in cycle]
+    # Local moves only near the unsettled vertices: elsewhere the relaxation's pairs are almost
+    # always a local optimum already, and scanning every vertex cost seconds at 50,000.
+    near = set(in_cycles) | {x for x in range(n) if search.mate[x] < 0 and search.adj[x]}
+    near |= {y for x in list(near) for y in search.adj[x]}
+    search.run(max_moves=20 * n + 100, first=sorted(near))
+    free = [x for x in range(n) if search.mate[x] < 0 and search.adj[x]]
+    seeds = sorted(set(in_cycles) | set(free))
+    for k in range(0, len(seeds), TROUBLE_SEEDS):
+        _ball_window(search, edges, weights, seeds[k:k + TROUBLE_SEEDS], WINDOW)
+    pairs = sorted((i, j) for i, j in enumerate(search.mate) if i < j)
+    log.debug("relaxed matching: bound %.1f, %d vertices in longer cycles, %d moves, %d windows, %d pairs",
+              relaxation.bound, len(in_cycles), search.moves, -(-len(seeds) // TROUBLE_SEEDS), len(pairs))
     return pairs
