@@ -32,19 +32,21 @@ class Relaxation:
 
     sigma: np.ndarray  # sigma[i] = column assigned to row i; i itself when i is left out
     arc_weight: np.ndarray  # arc_weight[i] = weight of the edge {i, sigma[i]} (0 when left out)
-    bound: float  # the LP optimum: >= the weight of any matching
+    value: float  # the LP optimum, for the weights rounded to 1/SCALE
+    bound: float  # value plus a rounding margin of n/(4 SCALE): >= the weight of any matching
     long_cycles: list[list[int]]  # cycles of sigma of length >= 3, each in cycle order
 
 
 def relax(n: int, edges: np.ndarray, weights: np.ndarray) -> Relaxation:
     """Solve the fractional relaxation of the graph (see the module docstring)."""
     if n == 0 or len(edges) == 0:
-        return Relaxation(np.arange(n), np.zeros(n), 0.0, [])
+        return Relaxation(np.arange(n), np.zeros(n), 0.0, 0.0, [])
     # Integer costs (weights rounded to 1/SCALE, as the exact solver does): LAPJVsp compares sums of
     # costs, and with float weights it took twice as long at 50,000 vertices. Costs are top - w, all
     # positive, as scipy drops explicit zeros of a sparse matrix; the diagonal (left out, weight 0)
     # costs top. Every row has its diagonal, so a full assignment always exists.
-    scaled = np.rint(np.asarray(weights, dtype=float) * SCALE)
+    weights = np.asarray(weights, dtype=float)
+    scaled = np.rint(weights * SCALE)
     top = float(scaled.max()) + 1.0
     diag = np.arange(n)
     rows = np.concatenate([edges[:, 0], edges[:, 1], diag])
@@ -54,10 +56,14 @@ def relax(n: int, edges: np.ndarray, weights: np.ndarray) -> Relaxation:
     row, col = min_weight_full_bipartite_matching(matrix)
     sigma = np.empty(n, dtype=np.int64)
     sigma[row] = col
-    arc_weight = np.empty(n)
-    arc_weight[row] = (top - np.asarray(matrix[row, col]).ravel()) / SCALE
-    arc_weight[sigma == diag] = 0.0
-    return Relaxation(sigma, arc_weight, float(arc_weight.sum()) / 2, _long_cycles(sigma))
+    # The arcs' own weights (not rounded; an absent entry, the diagonal, reads 0).
+    real = sp.csr_matrix((np.concatenate([weights, weights]), (rows[:-n], cols[:-n])), shape=(n, n))
+    arc_weight = np.zeros(n)
+    arc_weight[row] = np.asarray(real[row, col]).ravel()
+    # The assignment is optimal for the rounded weights; each pair of any matching loses at most
+    # 0.5/SCALE to rounding, hence the margin that keeps `bound` an upper bound for the real weights.
+    lp_value = (n * top - float(matrix[row, col].sum())) / (2 * SCALE)
+    return Relaxation(sigma, arc_weight, lp_value, lp_value + n / (4 * SCALE), _long_cycles(sigma))
 
 
 def _long_cycles(sigma: np.ndarray) -> list[list[int]]:

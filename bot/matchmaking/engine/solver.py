@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 EPS = 1e-9
 WINDOW = 2500  # vertices per exact re-optimisation window (about 0.25 s each)
+AUGMENT_LIMIT = 20_000  # vertices one augmenting path search may label (a few tenths of a second)
 TROUBLE_SEEDS = 60  # unsettled vertices a window of `relaxed_matching` is grown from (~40 vertices each)
 
 
@@ -141,6 +142,44 @@ class _LocalSearch:
             touched.append(y)
         self.moves += 1
         return touched
+
+    def augment(self, u: int, limit: int) -> list[int] | None:
+        """Pair the free vertex u through an alternating path to another free vertex, if one is
+        found within `limit` labelled vertices and it raises the total weight; return the path.
+
+        A breadth-first alternating search without blossom shrinking: it can miss a path that an
+        odd cycle hides (the exact windows catch those nearby), never returns a wrong one.
+        """
+        parent = {u: -1}  # outer vertex -> the inner vertex it was reached through
+        inner: dict[int, int] = {}  # inner vertex -> the outer vertex that reached it
+        queue = deque([u])
+        while queue and len(parent) + len(inner) < limit:
+            x = queue.popleft()
+            for y in self.adj[x]:
+                if y in inner or y in parent:
+                    continue
+                inner[y] = x
+                if self.mate[y] < 0:
+                    return self._flip(y, parent, inner)
+                parent[self.mate[y]] = y
+                queue.append(self.mate[y])
+        return None
+
+    def _flip(self, end: int, parent: dict[int, int], inner: dict[int, int]) -> list[int] | None:
+        path, y = [], end  # path: end, x1, y1, x2, ... u (inner/outer alternating back to u)
+        while y >= 0:
+            x = inner[y]
+            path += [y, x]
+            y = parent[x]
+        new = [(path[k], path[k + 1]) for k in range(0, len(path), 2)]
+        gain = sum(self.adj[a][b] for a, b in new) - sum(self.mate_w[x] for x in path[1:-1:2])
+        if gain <= EPS:
+            return None
+        for x in path:
+            self._set_mate(x, -1)
+        for a, b in new:
+            self._pair(a, b)
+        return path
 
     def run(self, max_moves: int, first: list[int] | None = None) -> list[tuple[int, int]]:
         """Apply moves until none improves, looking first at `first` (by default every vertex),
@@ -275,8 +314,13 @@ def relaxed_matching(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tup
     near = set(in_cycles) | {x for x in range(n) if search.mate[x] < 0 and search.adj[x]}
     near |= {y for x in list(near) for y in search.adj[x]}
     search.run(max_moves=20 * n + 100, first=sorted(near))
+    augmented: list[int] = []
+    for x in range(n):
+        if search.mate[x] < 0 and search.adj[x]:
+            augmented += search.augment(x, AUGMENT_LIMIT) or []
+    search.run(max_moves=20 * n + 100, first=augmented)
     free = [x for x in range(n) if search.mate[x] < 0 and search.adj[x]]
-    seeds = sorted(set(in_cycles) | set(free))
+    seeds = sorted(set(in_cycles) | set(free) | set(augmented))
     for k in range(0, len(seeds), TROUBLE_SEEDS):
         _ball_window(search, edges, weights, seeds[k:k + TROUBLE_SEEDS], WINDOW)
     pairs = sorted((i, j) for i, j in enumerate(search.mate) if i < j)
