@@ -168,8 +168,8 @@ class Weights:
     """Rounds up to this many candidates consider every viable pair; larger ones keep each member's
     `top_k` best partners (a sparse graph)."""
     exact_max_candidates: int = 7000
-    """Rounds up to this many candidates are solved exactly (blossom algorithm); larger ones by
-    local search with exact windows (see `solver.local_matching`). Measured on the benchmark's
+    """Rounds up to this many candidates are solved exactly (blossom algorithm); larger ones from
+    the fractional relaxation, polished (see `solver.relaxed_matching`). Measured on the benchmark's
     network (2026-12-04), exact is about twice as fast as local search at 4,000 and 6,000 candidates
     (and optimal), as fast at 8,000: the exact solver is used wherever it is the faster."""
 
