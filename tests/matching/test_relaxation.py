@@ -143,6 +143,23 @@ def test_relaxed_matching_with_small_windows_stays_close(seed, monkeypatch):
     assert relaxed_matching(n, edges, weights) == pairs  # deterministic
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_many_members_whose_few_partners_are_taken(seed):
+    # 200 extra members each linked to one of 8 hubs of a graph with a near-perfect matching: most
+    # stay free, no augmenting path reaches them, and the method must still be optimal elsewhere.
+    n0, extra = 300, 200
+    edges, _ = clustered_graph(n0, seed)
+    rng = np.random.default_rng(seed)
+    hubs = rng.choice(n0, 8, replace=False)
+    edges = np.concatenate([edges, np.stack([hubs[np.arange(extra) % 8], np.arange(n0, n0 + extra)], axis=1)])
+    n = n0 + extra
+    weights = cover_weights(edges, n, seed)
+    exact = exact_matching(n, edges, weights, max_cardinality=True)
+    pairs = relaxed_matching(n, edges, weights)
+    assert is_matching(pairs) and len(pairs) == len(exact)
+    assert matching_weight(pairs, edges, weights) >= 0.999 * matching_weight(exact, edges, weights)
+
+
 def test_disconnected_graphs_and_isolated_vertices():
     n, edges, weights = odd_cycles([3, 3, 5])
     edges = np.concatenate([edges, [[20, 21], [22, 23], [22, 24]]])  # vertices 11..19 and 25 isolated

@@ -125,25 +125,61 @@ class LocalSearch:
 
     def augment(self, u: int, limit: int) -> list[int] | None:
         """Pair the free vertex u through an alternating path to another free vertex, if one is
-        found within `limit` labelled vertices and it raises the total weight; return the path.
+        found within `limit` labelled vertices and it raises the total weight; return the path."""
+        return self._search(u, limit, set())[0]
 
-        A breadth-first alternating search without blossom shrinking: it can miss a path that an
-        odd cycle hides (the exact windows catch those nearby), never returns a wrong one.
+    def augment_free(self, vertices: list[int], limit: int, budget: int) -> tuple[list[int], list[int]]:
+        """`augment` from each vertex of `vertices` still free with a neighbour: the vertices of
+        the paths used, and the vertices whose search found none.
+
+        The vertices a fruitless search labelled are skipped by the next ones until a path is used
+        (in a bipartite graph no free vertex can be reached through them; here it keeps the work
+        linear when many free vertices have no path), and all searches label at most `budget`.
         """
+        dead: set[int] = set()
+        touched: list[int] = []
+        fruitless: list[int] = []
+        for u in vertices:
+            if budget <= 0:
+                log.info("augmenting paths: budget spent, %d paths used", len(touched))
+                break
+            if self.mate[u] >= 0 or not self.adj[u] or u in dead:
+                continue
+            path, labelled = self._search(u, limit, dead)
+            budget -= labelled
+            if path:
+                touched += path
+                dead.clear()
+            else:
+                fruitless.append(u)
+        return touched, fruitless
+
+    def _search(self, u: int, limit: int, dead: set[int]) -> tuple[list[int] | None, int]:
+        """Breadth-first alternating search from u, without blossom shrinking: it can miss a path
+        that an odd cycle hides (the exact windows catch those nearby), never returns a wrong one.
+        Returns the path used (or None) and how many vertices were labelled; on failure the
+        labelled vertices join `dead`."""
         parent = {u: -1}  # outer vertex -> the inner vertex it was reached through
         inner: dict[int, int] = {}  # inner vertex -> the outer vertex that reached it
         queue = deque([u])
         while queue and len(parent) + len(inner) < limit:
             x = queue.popleft()
             for y in self.adj[x]:
-                if y in inner or y in parent:
+                if y in inner or y in parent or y in dead:
                     continue
                 inner[y] = x
                 if self.mate[y] < 0:
-                    return self._flip(y, parent, inner)
+                    path = self._flip(y, parent, inner)
+                    if path:
+                        return path, len(parent) + len(inner)
+                    break  # not worth it: give up on u
                 parent[self.mate[y]] = y
                 queue.append(self.mate[y])
-        return None
+            else:
+                continue
+            break
+        dead.update(parent, inner)
+        return None, len(parent) + len(inner)
 
     def _flip(self, end: int, parent: dict[int, int], inner: dict[int, int]) -> list[int] | None:
         path, y = [], end  # path: end, x1, y1, x2, ... u (inner/outer alternating back to u)

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = 2500  # vertices per exact re-optimisation window (about 0.25 s each)
 AUGMENT_LIMIT = 20_000  # vertices one augmenting path search may label (a few tenths of a second)
+AUGMENT_BUDGET = 10  # vertices all augmenting path searches may label, per vertex of the graph
 TROUBLE_SEEDS = 60  # unsettled vertices a window of `relaxed_matching` is grown from (~40 vertices each)
 
 
@@ -96,8 +97,9 @@ def relaxed_matching(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tup
 
     The relaxation's pairs and the best matchings of its longer cycles are the start; local moves
     near the unsettled vertices (members of longer cycles, vertices free with a neighbour) and
-    augmenting paths from the free ones polish it; then exact windows grown around all of those
-    re-optimise their regions, `TROUBLE_SEEDS` seeds per window. Deterministic: no random choice.
+    augmenting paths from the free ones polish it; then exact windows grown around those vertices
+    and the paths used re-optimise their regions, `TROUBLE_SEEDS` seeds per window, at most enough
+    windows to cover the graph twice. Deterministic: no random choice.
     """
     if n == 0 or len(edges) == 0:
         return []
@@ -112,16 +114,19 @@ def relaxed_matching(n: int, edges: np.ndarray, weights: np.ndarray) -> list[tup
     near = set(in_cycles) | {x for x in range(n) if search.mate[x] < 0 and search.adj[x]}
     near |= {y for x in list(near) for y in search.adj[x]}
     search.run(max_moves=20 * n + 100, first=sorted(near))
-    augmented: list[int] = []
-    for x in range(n):
-        if search.mate[x] < 0 and search.adj[x]:
-            augmented += search.augment(x, AUGMENT_LIMIT) or []
+    augmented, fruitless = search.augment_free(list(range(n)), AUGMENT_LIMIT, AUGMENT_BUDGET * n)
     search.run(max_moves=20 * n + 100, first=augmented)
-    free = [x for x in range(n) if search.mate[x] < 0 and search.adj[x]]
+    # Windows around the unsettled vertices, but not around free vertices no augmenting path
+    # reaches: in a round with many people whose few partners are all taken, those windows would
+    # cost seconds for nothing.
+    hopeless = set(fruitless)
+    free = [x for x in range(n) if search.mate[x] < 0 and search.adj[x] and x not in hopeless]
     seeds = sorted(set(in_cycles) | set(free) | set(augmented))
-    for k in range(0, len(seeds), TROUBLE_SEEDS):
-        _ball_window(search, edges, weights, seeds[k:k + TROUBLE_SEEDS], WINDOW)
+    windows = min(-(-len(seeds) // TROUBLE_SEEDS), -(-2 * n // WINDOW))
+    for k in range(windows):
+        _ball_window(search, edges, weights, seeds[k * TROUBLE_SEEDS:(k + 1) * TROUBLE_SEEDS], WINDOW)
     pairs = search.pairs()
-    log.debug("relaxed matching: bound %.1f, %d vertices in longer cycles, %d moves, %d windows, %d pairs",
-              relaxation.bound, len(in_cycles), search.moves, -(-len(seeds) // TROUBLE_SEEDS), len(pairs))
+    log.debug("relaxed matching: bound %.1f, %d vertices in longer cycles, %d moves, %d augmenting path "
+              "vertices, %d windows for %d seeds, %d pairs", relaxation.bound, len(in_cycles), search.moves,
+              len(augmented), windows, len(seeds), len(pairs))
     return pairs
