@@ -1,6 +1,7 @@
 """Benchmark of the matchmaking engine: speed, memory, quality against the optimum, 12 rounds.
 
-Run from the repository root: `python -m bench.bench_matching` (about two minutes) or with
+Run from the repository root: `python -m bench.bench_matching` (about ten minutes, five of them the
+exact reference solves of the large rounds) or with
 `--quick` (a few seconds, smaller sizes). Prints three tables:
 
 1. a round of 1,000 and 10,000 candidates: time (untraced run) and peak traced memory (tracemalloc,
