@@ -84,7 +84,7 @@ class MatchWeightsConfig:
     priority_boost: float = 30.0  # solver bonus for members left out last round
     top_k: int = 12  # best partners per member kept in large rounds
     full_graph_max_candidates: int = 500
-    exact_max_candidates: int = 7000
+    exact_max_candidates: int = 3000
 
     def problems(self) -> list[str]:
         return [f"{name}: must be a finite number >= 0" for name in self.__dataclass_fields__

@@ -169,11 +169,12 @@ class Weights:
     full_graph_max_candidates: int = 500
     """Rounds up to this many candidates consider every viable pair; larger ones keep each member's
     `top_k` best partners (a sparse graph)."""
-    exact_max_candidates: int = 7000
-    """Rounds up to this many candidates are solved exactly (blossom algorithm); larger ones by
-    local search with exact windows (see `solver.local_matching`). Measured on the benchmark's
-    network (2026-12-04), exact is about twice as fast as local search at 4,000 and 6,000 candidates
-    (and optimal), as fast at 8,000: the exact solver is used wherever it is the faster."""
+    exact_max_candidates: int = 3000
+    """Rounds up to this many candidates are solved exactly (blossom algorithm); larger ones from
+    the fractional relaxation, polished (see `solver.relaxed_matching`). Measured on the benchmark's
+    network (2026-12-06, load 3-4): exact 1.1 s against 0.6 s at 4,000 candidates, 3.8 s against
+    0.8 s at 7,000, both within 1e-5 of each other; below about 3,000 exact is as fast: it is used
+    wherever it is not the slower."""
 
     def __post_init__(self) -> None:
         numbers = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -7,7 +7,8 @@ How a round is decided:
 2. The candidate graph holds the viable pairs (hard rules kept, a need<->offer link or a shared
    interest, score >= min_score): every one in rounds up to `Weights.full_graph_max_candidates`,
    each member's `top_k` best in larger ones. Rounds up to `Weights.exact_max_candidates` are solved
-   exactly (blossom), larger ones by local search with exact windows.
+   exactly (blossom), larger ones from the fractional relaxation polished by local moves and exact
+   windows (`solver.relaxed_matching`).
 3. Phase 1 matches on fresh pairs only, **everyone who can be covered first**: the solver's weight
    of a pair is its score, plus a priority bonus per member left out last round, plus a cover
    offset larger than any two bonuses and scores together — so a matching that covers more people
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import random
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -47,7 +47,7 @@ from bot.matchmaking.engine.model import (
     Weights,
     unique_ids,
 )
-from bot.matchmaking.engine.solver import exact_matching, local_matching
+from bot.matchmaking.engine.solver import exact_matching, relaxed_matching
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def plan_round(
     if n <= weights.exact_max_candidates:
         solve, method = partial(exact_matching, max_cardinality=True), "exact-" + ("full" if full else "sparse")
     else:
-        solve, method = partial(local_matching, seed=zlib.crc32(seed.encode())), "local-sparse"
+        solve, method = relaxed_matching, "local-sparse"
     priority = np.array([c.priority for c in cands], dtype=bool)
 
     groups: list[list[int]] = [list(p) for p in _solve(solve, n, graph.fresh, graph.fresh_score, priority, weights)]
