@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from bot.app import build_app
@@ -18,13 +20,25 @@ async def test_on_sqlite_the_one_process_schedules(app):
         await supervisor.close()
 
 
-@pytest.mark.postgres
-async def test_only_one_process_schedules_and_another_takes_over(postgres_url, clock):
+@contextlib.asynccontextmanager
+async def two_processes(postgres_url, clock):
+    """Two apps on one PostgreSQL database, as two `maillage run` processes, each with its supervisor."""
     await empty_postgres(postgres_url)
     first = await build_app(make_config(postgres_url), clock=clock, migrate=False)
     second = await build_app(make_config(postgres_url), clock=clock, migrate=False)
     one, two = SchedulerSupervisor(first), SchedulerSupervisor(second)
     try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.postgres
+async def test_only_one_process_schedules_and_another_takes_over(postgres_url, clock):
+    async with two_processes(postgres_url, clock) as (one, two):
         await one.check()
         await two.check()
         assert one.scheduler is not None and two.scheduler is None
@@ -35,11 +49,6 @@ async def test_only_one_process_schedules_and_another_takes_over(postgres_url, c
         assert one.scheduler is None, "a process that lost the lock stops scheduling"
         await two.check()
         assert two.scheduler is not None, "and another one takes over"
-    finally:
-        await one.close()
-        await two.close()
-        await first.close()
-        await second.close()
 
 
 async def test_what_follows_the_lead_is_retried_until_it_starts(app):
@@ -66,11 +75,7 @@ async def test_what_follows_the_lead_is_retried_until_it_starts(app):
 @pytest.mark.postgres
 async def test_the_standby_says_so_once_not_at_every_check(postgres_url, clock, caplog):
     # A standby checks every few seconds: one INFO line, then quiet (the soak's logs had one every 5 s).
-    await empty_postgres(postgres_url)
-    first = await build_app(make_config(postgres_url), clock=clock, migrate=False)
-    second = await build_app(make_config(postgres_url), clock=clock, migrate=False)
-    one, two = SchedulerSupervisor(first), SchedulerSupervisor(second)
-    try:
+    async with two_processes(postgres_url, clock) as (one, two):
         await one.check()
         with caplog.at_level("INFO", logger="jobs.scheduler"):
             for _ in range(4):
@@ -78,8 +83,3 @@ async def test_the_standby_says_so_once_not_at_every_check(postgres_url, clock, 
         standby = [r for r in caplog.records if "another process holds" in r.getMessage()
                    and r.levelname == "INFO"]
         assert two.scheduler is None and len(standby) == 1
-    finally:
-        await one.close()
-        await two.close()
-        await first.close()
-        await second.close()
