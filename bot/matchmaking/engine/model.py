@@ -239,7 +239,7 @@ class RoundStats:
     need_offer: int
     repeats: int
     total_score: float
-    method: str  # "exact-full", "exact-sparse" or "local-sparse"
+    method: str  # "exact-full", "exact-sparse" or "relaxed-sparse" (the LP relaxation, polished)
     edges: int  # pairs considered by the solver
     unmatched: Mapping[str, int]  # reason code -> count
 

@@ -86,7 +86,7 @@ def plan_round(
     if n <= weights.exact_max_candidates:
         solve, method = partial(exact_matching, max_cardinality=True), "exact-" + ("full" if full else "sparse")
     else:
-        solve, method = relaxed_matching, "local-sparse"
+        solve, method = relaxed_matching, "relaxed-sparse"
     priority = np.array([c.priority for c in cands], dtype=bool)
 
     groups: list[list[int]] = [list(p) for p in _solve(solve, n, graph.fresh, graph.fresh_score, priority, weights)]
