@@ -15,6 +15,7 @@ after a complaint, `include` lets them back in: both are stored and logged on `m
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from datetime import datetime, timezone
@@ -71,7 +72,15 @@ def _main(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"maillage match: --at {args.at!r} is not an ISO datetime (e.g. 2026-12-07T10:00)", file=sys.stderr)
         return EXIT_USAGE
-    return run_async(_go(config, args, at))
+    # A round is millions of long-lived objects and almost no garbage: the cyclic collector's passes
+    # over them cost a tenth of a 10,000-member dry-run and free nothing. This process ends with it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return run_async(_go(config, args, at))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
