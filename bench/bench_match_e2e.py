@@ -116,7 +116,21 @@ def timed_process(args: list[str], env: dict) -> tuple[float, bytes]:
 
 async def stages(url: str) -> dict[str, float]:
     """Seconds of each step of the command after its start-up, done the way `bot.cli.match` does them."""
+    from bot.cli.match import parse_at, without_cyclic_gc
     from bot.config import parse_config
+    from storage.db import Database
+
+    config = parse_config(config_text(url), environ={})
+    db = Database(url)
+    with without_cyclic_gc():  # as the command runs
+        figures, candidates, plan, text = await _timed_steps(db, config, parse_at(AT, config.network.timezone))
+    await db.dispose()
+    require(len(plan.introductions), "introductions planned", candidates // 4)
+    require(len(text), "bytes of JSON")
+    return figures
+
+
+async def _timed_steps(db, config, at: datetime):
     from bot.i18n import Translator
     from bot.matchmaking import preview
     from bot.matchmaking.candidates import build_pool
@@ -126,13 +140,8 @@ async def stages(url: str) -> dict[str, float]:
     from bot.matchmaking.history import build_history
     from bot.matchmaking.periods import effective_schedule, period_of
     from bot.matchmaking.run import Prepared, places_for
-    from bot.cli.match import parse_at
     from bot.text import TerminalSafe
-    from storage.db import Database
 
-    config = parse_config(config_text(url), environ={})
-    at = parse_at(AT, config.network.timezone)
-    db = Database(url)
     figures = {}
     async with db.read_session() as session:
         started = time.perf_counter()
@@ -161,10 +170,7 @@ async def stages(url: str) -> dict[str, float]:
         with open(os.devnull, "w", encoding="utf-8") as sink:  # printed as `main` prints: terminal-safe
             TerminalSafe(sink).write(text + "\n")
         figures["JSON"] = time.perf_counter() - started
-    await db.dispose()
-    require(len(plan.introductions), "introductions planned", n // 4)
-    require(len(text), "bytes of JSON")
-    return figures
+    return figures, n, plan, text
 
 
 def main(argv: list[str] | None = None) -> int:
