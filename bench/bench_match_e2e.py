@@ -9,16 +9,14 @@ on them: ``py-spy record -- python -m bot --config DIR/config-50000.toml match -
 For each size, a SQLite database is filled with the synthetic network of `bench.synthetic` (30
 venues, skills mapped onto the taxonomy, languages and venue preferences, consent and a reachable
 identity for everyone), then:
-* wall: the real command in a fresh process (`python -m bot --config ... match --dry-run --format
-  json --at ...`), its peak RSS, and the size of its JSON;
-* stages, the way the command does them: start-up (a fresh process that imports the command
-  line, reads the config, checks the database's revision and syncs the reference data, as every
-  command does before its work; until 2026-12-04 this was `maillage match --help`, which does none
-  of the database part), then in this process load (candidates and history from the database),
-  score (the candidate graph), solve (the rest of `plan_round`: solver, introductions' reasons),
-  places (where each introduction meets), JSON (the document, its text, printed terminal-safe as
-  `main` prints it); "rest" is the wall less all of these: the fresh process's own imports beyond
-  the start-up's (numpy, the engine) and its exit.
+* wall: the real command in a fresh process (`python -m bot -v --log-format json --config ... match
+  --dry-run --format json --at ...`) and its peak RSS;
+* its steps, from the debug lines it logs at the end of each (so they add up to the wall, and
+  nothing is measured in another process under other load): start-up (imports, config, the
+  database's revision check, the reference data sync, the match command's own imports), load
+  (candidates and history), score (the candidate graph), solve (the rest of `plan_round`: solver,
+  introductions and their reasons), places (where each introduction meets), JSON (the document,
+  its text, printed terminal-safe), exit (the process's end after printing).
 """
 
 from __future__ import annotations
@@ -45,17 +43,8 @@ from bench.synthetic import synthetic_network  # noqa: E402
 
 AT = "2026-12-07T10:05"  # a Monday of the default rhythm (every other Monday 10:00, Europe/Paris)
 NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
-STAGES = ("load", "score", "solve", "places", "JSON")
 TARGETS = {500: 2.0, 10_000: 10.0, 50_000: 60.0}
 ROOT = Path(__file__).resolve().parents[1]
-# What `maillage --config CFG match ...` does before its work (bot.cli.main), in a fresh process.
-STARTUP = ("import asyncio, sys\n"
-           "from bot.cli import build_parser, config_from, sync_reference_data_for\n"
-           "args = build_parser('match').parse_args(['--config', sys.argv[1], 'match', '--dry-run'])\n"
-           "import bot.cli.match\n"
-           "assert asyncio.run(sync_reference_data_for(config_from(args))) is None\n")
-
-
 def config_text(url: str) -> str:
     return f'[network]\nname = "Bench"\ntimezone = "Europe/Paris"\n\n[database]\nurl = "{url}"\n'
 
@@ -104,73 +93,50 @@ async def populate(url: str, members: int) -> None:
 def timed_process(args: list[str], env: dict) -> tuple[float, bytes]:
     """Wall seconds and stdout of one fresh process (which must succeed)."""
     started = time.perf_counter()
+    out, _err = _run(args, env)
+    return time.perf_counter() - started, out
+
+
+def _run(args: list[str], env: dict) -> tuple[bytes, bytes]:
     child = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                              cwd=ROOT)
     out, err = child.communicate()
-    wall = time.perf_counter() - started
     if child.returncode != 0:
         print(err.decode(errors="replace")[-2000:], file=sys.stderr)
         raise SystemExit(f"{' '.join(args)} exited with {child.returncode}")
-    return wall, out
+    return out, err
 
 
-async def stages(url: str) -> dict[str, float]:
-    """Seconds of each step of the command after its start-up, done the way `bot.cli.match` does them."""
-    from bot.cli.match import parse_at, without_cyclic_gc
-    from bot.config import parse_config
-    from storage.db import Database
-
-    config = parse_config(config_text(url), environ={})
-    db = Database(url)
-    with without_cyclic_gc():  # as the command runs
-        figures, candidates, plan, text = await _timed_steps(db, config, parse_at(AT, config.network.timezone))
-    await db.dispose()
-    require(len(plan.introductions), "introductions planned", candidates // 4)
-    require(len(text), "bytes of JSON")
-    return figures
+# The debug lines the command logs at the end of its steps (bot.cli.match, bot.matchmaking.run, the
+# candidate graph), in order: (logger, how the message starts, the step the line ends).
+STEP_ENDS = (("bot.cli.match", "match: started", "start-up"),
+             ("bot.matchmaking.run", "round", "load"),  # "round P: N candidates and their history read"
+             ("bot.matchmaking.engine.graph", "candidate graph:", "score"),
+             ("bot.matchmaking.run", "round", "solve"),  # "round P: planned"
+             ("bot.matchmaking.run", "round", "places"),  # "round P: meeting places chosen"
+             ("bot.cli.match", "match: dry-run printed", "JSON"))
+STAGES = (*(step for _logger, _text, step in STEP_ENDS), "exit")
 
 
-async def _timed_steps(db, config, at: datetime):
-    from bot.i18n import Translator
-    from bot.matchmaking import preview
-    from bot.matchmaking.candidates import build_pool
-    from bot.matchmaking.engine import plan_round
-    from bot.matchmaking.engine.graph import build_graph
-    from bot.matchmaking.engine.round import order_candidates
-    from bot.matchmaking.history import build_history
-    from bot.matchmaking.periods import effective_schedule, period_of
-    from bot.matchmaking.run import Prepared, places_for
-    from bot.text import TerminalSafe
-
-    figures = {}
-    async with db.read_session() as session:
-        started = time.perf_counter()
-        fire = (await effective_schedule(session, config)).due_at(at)
-        period = period_of(fire, config.network.timezone)
-        pool = await build_pool(session, config, at)
-        mm = config.matchmaking
-        history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
-        figures["load"] = time.perf_counter() - started
-        weights = mm.weights_for_engine()
-        started = time.perf_counter()
-        n = len(pool.candidates)
-        build_graph(order_candidates(pool.candidates, period), history, weights,
-                    None if n <= weights.full_graph_max_candidates else weights.top_k)
-        figures["score"] = time.perf_counter() - started
-        started = time.perf_counter()
-        plan = plan_round(pool.candidates, history, weights=weights, seed=period, allow_triples=mm.allow_triples)
-        figures["solve"] = max(0.0, time.perf_counter() - started - figures["score"])
-        started = time.perf_counter()
-        places = await places_for(session, config, pool, plan, at)
-        figures["places"] = time.perf_counter() - started
-        started = time.perf_counter()
-        document = await preview.document(session, Prepared(at, period, fire, pool, plan, places=places),
-                                          Translator("fr"))
-        text = json.dumps(document, ensure_ascii=False, indent=2)
-        with open(os.devnull, "w", encoding="utf-8") as sink:  # printed as `main` prints: terminal-safe
-            TerminalSafe(sink).write(text + "\n")
-        figures["JSON"] = time.perf_counter() - started
-    return figures, n, plan, text
+def dry_run(cfg: Path, env: dict) -> tuple[float, dict[str, float], bytes]:
+    """The real command in a fresh process: its wall time, the seconds of each of its steps (read
+    from its own debug log, so they add up to the wall; "exit" is its end after printing), its JSON."""
+    started = time.time()  # the log's clock
+    out, err = _run(["-m", "bot", "-v", "--log-format", "json", "--config", str(cfg), "match", "--dry-run",
+                     "--format", "json", "--at", AT], env)
+    ended = time.time()
+    figures, previous, k = {}, started, 0
+    for line in err.decode().splitlines():
+        entry = json.loads(line) if line.startswith("{") else None
+        if entry and k < len(STEP_ENDS) and entry["logger"] == STEP_ENDS[k][0] \
+                and entry["message"].startswith(STEP_ENDS[k][1]):
+            at = datetime.fromisoformat(entry["time"]).timestamp()
+            figures[STEP_ENDS[k][2]], previous, k = at - previous, at, k + 1
+    if k < len(STEP_ENDS):
+        raise SystemExit(f"the command logged no end for its step {STEP_ENDS[k][2]!r}")
+    figures["exit"] = ended - previous
+    require(sum(figures.values()), "seconds of the command's steps")
+    return ended - started, figures, out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,22 +165,17 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(populate(f"sqlite+aiosqlite:///{partial}", n))
                 partial.rename(path)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            wall, out = timed_process(["-m", "bot", "--config", str(cfg), "match", "--dry-run", "--format", "json",
-                                          "--at", AT], env)
+            wall, figures, out = dry_run(cfg, env)
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             document = json.loads(out)
             require(len(document["introductions"]), f"introductions in the dry-run at {n}", n // 4)
-            startup = min(timed_process(["-c", STARTUP, str(cfg)], env)[0] for _ in range(2))
-            figures = asyncio.run(stages(url))
             target = TARGETS.get(n)
             verdict = "-" if target is None else ("ok" if wall <= target and peak < 1024 * 1024 else "MISSED")
-            # What the stages do not explain: the process's own start and exit (numpy, freeing memory).
-            rest = wall - startup - sum(figures.values())
             rows.append((n, f"{wall:.2f}", f"{target or '-'}", f"{max(peak, before) / 1024:.0f}",
-                         f"{startup:.2f}", *(f"{figures[k]:.2f}" for k in STAGES), f"{rest:.2f}",
-                         len(document["introductions"]), document["stats"]["method"], verdict))
-    header = ("members", "wall s", "target s", "peak MiB", "start-up s", *(f"{k} s" for k in STAGES), "rest s",
-              "introductions", "method", "verdict")
+                         *(f"{figures[k]:.2f}" for k in STAGES), len(document["introductions"]),
+                         document["stats"]["method"], verdict))
+    header = ("members", "wall s", "target s", "peak MiB", *(f"{k} s" for k in STAGES), "introductions", "method",
+              "verdict")
     cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
     print(f"\n`maillage match --dry-run --format json` on SQLite, load average {os.getloadavg()[0]:.1f} "
@@ -224,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         if k == 0:
             print("  ".join("-" * width for width in widths))
     print(f"\n`maillage --help`: {help_wall:.2f} s (best of 3; target < 1 s: {'ok' if help_wall < 1 else 'MISSED'}); "
-          f"a command's start-up (imports, config, revision check, reference data): best of 2 in the table")
+          f"the table's start-up is the command's own (imports, config, revision check, reference data)")
     print(f"/proc/loadavg at the end: {Path('/proc/loadavg').read_text().strip() if Path('/proc/loadavg').exists() else '-'}")
     print("peak MiB is the largest child RSS so far (ru_maxrss): a size's figure includes the smaller ones'.")
     return 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from bot.cli import config_from, run_async
 from bot.config import Config
 
 EXIT_USAGE = 2
+log = logging.getLogger(__name__)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -101,6 +103,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
 
     db = Database(config.database.url)
     t = Translator(args.lang or config.network.default_locale)
+    log.debug("match: started (%s)", "stats" if args.action == "stats" else "dry-run" if args.dry_run else "run")
     try:
         if args.action == "stats":
             return await _stats(db, config, args, at, t)
@@ -119,6 +122,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
                 print(json.dumps(document, ensure_ascii=False, indent=2))
             else:
                 print(preview.as_text(document, t, already=prepared.already is not None, venues=venues))
+            log.debug("match: dry-run printed")
             return 0
         outcome = await run_round(db, config, at, "cli")
         period = outcome.prepared.period
