@@ -135,7 +135,6 @@ def dry_run(cfg: Path, env: dict) -> tuple[float, dict[str, float], bytes]:
     if k < len(STEP_ENDS):
         raise SystemExit(f"the command logged no end for its step {STEP_ENDS[k][2]!r}")
     figures["exit"] = ended - previous
-    require(sum(figures.values()), "seconds of the command's steps")
     return ended - started, figures, out
 
 
