@@ -25,12 +25,13 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 if __package__ in (None, ""):  # allow `python bench/bench_match_e2e.py`
@@ -49,7 +50,7 @@ def config_text(url: str) -> str:
     return f'[network]\nname = "Bench"\ntimezone = "Europe/Paris"\n\n[database]\nurl = "{url}"\n'
 
 
-async def populate(url: str, members: int) -> None:
+async def populate(url: str, members: int, history: int = 0) -> None:
     from storage.db import Database
     from storage.migrate import upgrade
     from bot.config import parse_config
@@ -87,7 +88,37 @@ async def populate(url: str, members: int) -> None:
         for table, data in ((Member, rows), (Identity, idents), (IntroPreferences, prefs), (MemberSkill, links)):
             for start in range(0, len(data), 5000):
                 await session.execute(insert(table), data[start:start + 5000])
+        await past_rounds(session, net, history)
     await db.dispose()
+
+
+async def past_rounds(session, net, rounds: int) -> None:
+    """`rounds` past rounds, every other week before AT, each pairing everyone at random (what the
+    round reads as its history: repeats to avoid, venue pairs met lately)."""
+    from bot.matchmaking.periods import period_of
+    from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
+
+    at = datetime.fromisoformat(AT).replace(tzinfo=timezone.utc)
+    venue_of = net.venue_of()
+    ids = sorted(venue_of)
+    intro_id = 0
+    for k in range(1, rounds + 1):
+        fire = at - timedelta(weeks=2 * k)
+        round_id = (await session.execute(insert(MatchRound).returning(MatchRound.id), [dict(
+            period=period_of(fire, "Europe/Paris"), trigger="schedule", run_at=fire, stats={},
+            created_at=fire)])).scalar_one()
+        order = ids[:]
+        random.Random(k).shuffle(order)
+        intros, people = [], []
+        for a, b in zip(order[0::2], order[1::2]):
+            intro_id += 1
+            intros.append(dict(id=intro_id, round_id=round_id, score=5.0, created_at=fire,
+                               expires_at=fire + timedelta(days=3)))
+            people += [dict(introduction_id=intro_id, slot=slot, member_id=m, venue_id=venue_of[m])
+                       for slot, m in enumerate((a, b))]
+        for table, data in ((Introduction, intros), (IntroductionMember, people)):
+            for start in range(0, len(data), 5000):
+                await session.execute(insert(table), data[start:start + 5000])
 
 
 def timed_process(args: list[str], env: dict) -> tuple[float, bytes]:
@@ -142,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, nargs="+", default=[500, 10_000, 50_000])
     parser.add_argument("--quick", action="store_true", help="500 and 2,000 members: a smoke run")
+    parser.add_argument("--history", type=int, default=0, metavar="ROUNDS",
+                        help="past rounds in the database (every other week, everyone paired): the history a "
+                             "network has after ROUNDS rounds (26 is the default repeat window)")
     parser.add_argument("--keep", metavar="DIR", help="keep the databases in DIR and reuse them on the next run "
                                                      "(filling 50,000 members takes minutes)")
     args = parser.parse_args(argv)
@@ -153,15 +187,15 @@ def main(argv: list[str] | None = None) -> int:
         tmp = args.keep or scratch
         Path(tmp).mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            path = Path(tmp) / f"e2e-{n}.sqlite"
+            path = Path(tmp) / (f"e2e-{n}.sqlite" if not args.history else f"e2e-{n}-h{args.history}.sqlite")
             url = f"sqlite+aiosqlite:///{path}"
-            cfg = Path(tmp) / f"config-{n}.toml"
+            cfg = Path(tmp) / f"config-{path.stem.removeprefix('e2e-')}.toml"
             cfg.write_text(config_text(url), encoding="utf-8")
             # A kept database is whole: it is written under a temporary name, renamed when filled.
             if not path.exists():
                 partial = path.with_suffix(".partial")
                 partial.unlink(missing_ok=True)
-                asyncio.run(populate(f"sqlite+aiosqlite:///{partial}", n))
+                asyncio.run(populate(f"sqlite+aiosqlite:///{partial}", n, args.history))
                 partial.rename(path)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             wall, figures, out = dry_run(cfg, env)
