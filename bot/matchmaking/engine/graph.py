@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -104,11 +105,11 @@ class _Index:
 
         blocked = [(i, pos[o]) for i, c in enumerate(cands) for o in c.never_with if o in pos]
         self.blocked = _keys(blocked + [(j, i) for i, j in blocked], n)
-        recent = [(pos[a], pos[b]) for (a, b), last in history.introduced.items()
-                  if history.round_index - last < w.repeat_window_rounds and a in pos and b in pos]
-        both = recent + [(j, i) for i, j in recent]
-        self.recent = _keys(both, n)
-        self.recent_pairs = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
+        ri, rj = _recent(cands, history, w)
+        ri, rj = np.concatenate([ri, rj]), np.concatenate([rj, ri])
+        order = np.lexsort((rj, ri))
+        self.recent = np.unique(ri * n + rj)
+        self.recent_pairs = np.stack([ri[order], rj[order]], axis=1).reshape(-1, 2)
         self.n = n
 
     def allowed(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -119,6 +120,25 @@ class _Index:
         if len(self.blocked):
             ok &= ~_within(i * self.n + j, self.blocked)
         return ok
+
+
+def _recent(cands: Sequence[Candidate], history: History, w: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate positions (i, j) of the pairs introduced within the repeat window, both in the round.
+
+    Vectorized: a network that ran its repeat window of rounds remembers a million pairs.
+    """
+    if not history.introduced:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    count = len(history.introduced)
+    pairs = np.fromiter(chain.from_iterable(history.introduced), dtype=np.int64, count=2 * count).reshape(-1, 2)
+    last = np.fromiter(history.introduced.values(), dtype=np.int64, count=count)
+    ids = np.array([c.member_id for c in cands], dtype=np.int64)
+    by_id = np.argsort(ids)
+    found = np.minimum(np.searchsorted(ids[by_id], pairs), max(len(ids) - 1, 0))
+    inside = (ids[by_id][found] == pairs).all(axis=1) if len(ids) else np.zeros(len(pairs), dtype=bool)
+    keep = inside & (history.round_index - last < w.repeat_window_rounds)
+    positions = by_id[found[keep]]
+    return positions[:, 0], positions[:, 1]
 
 
 def _within(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
