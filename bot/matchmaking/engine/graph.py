@@ -108,8 +108,8 @@ class _Index:
         ri, rj = _recent(cands, history, w)
         ri, rj = np.concatenate([ri, rj]), np.concatenate([rj, ri])
         order = np.lexsort((rj, ri))
-        self.recent = np.unique(ri * n + rj)
         self.recent_pairs = np.stack([ri[order], rj[order]], axis=1).reshape(-1, 2)
+        self.recent = _sorted_unique(self.recent_pairs[:, 0] * n + self.recent_pairs[:, 1])
         self.n = n
 
     def allowed(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
