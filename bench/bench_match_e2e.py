@@ -2,7 +2,9 @@
 
 Targets (issue 17): ≤ 2 s at 500 members, ≤ 10 s at 10,000, < 60 s at 50,000 (wall, this 2-core
 machine), peak memory ≤ 1 GB; `maillage --help` under 1 s. Run:
-``python -m bench.bench_match_e2e [--members 500 10000 50000] [--quick] [--keep DIR]``; prints the table.
+``python -m bench.bench_match_e2e [--members 500 10000 50000] [--quick] [--history ROUNDS] [--keep DIR]``;
+prints the table. ``--history 26`` measures a network that ran a year of rounds (the repeat window):
+a million past pairs to read and to keep apart, where a new network has none.
 With ``--keep DIR`` the databases stay in DIR and are reused by the next run (profiling the command
 on them: ``py-spy record -- python -m bot --config DIR/config-50000.toml match --dry-run ...``).
 
