@@ -2,18 +2,23 @@
 
 Targets (issue 17): ≤ 2 s at 500 members, ≤ 10 s at 10,000, < 60 s at 50,000 (wall, this 2-core
 machine), peak memory ≤ 1 GB; `maillage --help` under 1 s. Run:
-``python -m bench.bench_match_e2e [--members 500 10000 50000] [--quick]``; prints two tables.
+``python -m bench.bench_match_e2e [--members 500 10000 50000] [--quick] [--history ROUNDS] [--keep DIR]``;
+prints the table. ``--history 26`` measures a network that ran a year of rounds (the repeat window):
+a million past pairs to read and to keep apart, where a new network has none.
+With ``--keep DIR`` the databases stay in DIR and are reused by the next run (profiling the command
+on them: ``py-spy record -- python -m bot --config DIR/config-50000.toml match --dry-run ...``).
 
 For each size, a SQLite database is filled with the synthetic network of `bench.synthetic` (30
 venues, skills mapped onto the taxonomy, languages and venue preferences, consent and a reachable
 identity for everyone), then:
-* wall: the real command in a fresh process (`python -m bot --config ... match --dry-run --format
-  json --at ...`), its peak RSS, and the size of its JSON;
-* stages, the way the command does them: start-up (a fresh process that imports the command
-  line, reads the config, checks the database's revision and syncs the reference data, as every
-  command does before its work; until 2026-12-04 this was `maillage match --help`, which does none
-  of the database part), then in this process load (candidates and history from the database),
-  score (the candidate graph), solve (the rest of `plan_round`), JSON (the document and its text).
+* wall: the real command in a fresh process (`python -m bot -v --log-format json --config ... match
+  --dry-run --format json --at ...`) and its peak RSS;
+* its steps, from the debug lines it logs at the end of each (so they add up to the wall, and
+  nothing is measured in another process under other load): start-up (imports, config, the
+  database's revision check, the reference data sync, the match command's own imports), load
+  (candidates and history), score (the candidate graph), solve (the rest of `plan_round`: solver,
+  introductions and their reasons), places (where each introduction meets), JSON (the document,
+  its text, printed terminal-safe), exit (the process's end after printing).
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 if __package__ in (None, ""):  # allow `python bench/bench_match_e2e.py`
@@ -42,19 +48,11 @@ AT = "2026-12-07T10:05"  # a Monday of the default rhythm (every other Monday 10
 NOW = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
 TARGETS = {500: 2.0, 10_000: 10.0, 50_000: 60.0}
 ROOT = Path(__file__).resolve().parents[1]
-# What `maillage --config CFG match ...` does before its work (bot.cli.main), in a fresh process.
-STARTUP = ("import asyncio, sys\n"
-           "from bot.cli import build_parser, config_from, sync_reference_data_for\n"
-           "args = build_parser('match').parse_args(['--config', sys.argv[1], 'match', '--dry-run'])\n"
-           "import bot.cli.match\n"
-           "assert asyncio.run(sync_reference_data_for(config_from(args))) is None\n")
-
-
 def config_text(url: str) -> str:
     return f'[network]\nname = "Bench"\ntimezone = "Europe/Paris"\n\n[database]\nurl = "{url}"\n'
 
 
-async def populate(url: str, members: int) -> None:
+async def populate(url: str, members: int, history: int = 0) -> None:
     from storage.db import Database
     from storage.migrate import upgrade
     from bot.config import parse_config
@@ -92,98 +90,127 @@ async def populate(url: str, members: int) -> None:
         for table, data in ((Member, rows), (Identity, idents), (IntroPreferences, prefs), (MemberSkill, links)):
             for start in range(0, len(data), 5000):
                 await session.execute(insert(table), data[start:start + 5000])
+        await past_rounds(session, net, history)
     await db.dispose()
+
+
+async def past_rounds(session, net, rounds: int) -> None:
+    """`rounds` past rounds, every other week before AT, each pairing everyone at random (what the
+    round reads as its history: repeats to avoid, venue pairs met lately)."""
+    from bot.matchmaking.periods import period_of
+    from storage.models.matchmaking import Introduction, IntroductionMember, MatchRound
+
+    at = datetime.fromisoformat(AT).replace(tzinfo=timezone.utc)
+    venue_of = net.venue_of()
+    ids = sorted(venue_of)
+    intro_id = 0
+    for k in range(1, rounds + 1):
+        fire = at - timedelta(weeks=2 * k)
+        round_id = (await session.execute(insert(MatchRound).returning(MatchRound.id), [dict(
+            period=period_of(fire, "Europe/Paris"), trigger="schedule", run_at=fire, stats={},
+            created_at=fire)])).scalar_one()
+        order = ids[:]
+        random.Random(k).shuffle(order)
+        intros, people = [], []
+        for a, b in zip(order[0::2], order[1::2]):
+            intro_id += 1
+            intros.append(dict(id=intro_id, round_id=round_id, score=5.0, created_at=fire,
+                               expires_at=fire + timedelta(days=3)))
+            people += [dict(introduction_id=intro_id, slot=slot, member_id=m, venue_id=venue_of[m])
+                       for slot, m in enumerate((a, b))]
+        for table, data in ((Introduction, intros), (IntroductionMember, people)):
+            for start in range(0, len(data), 5000):
+                await session.execute(insert(table), data[start:start + 5000])
 
 
 def timed_process(args: list[str], env: dict) -> tuple[float, bytes]:
     """Wall seconds and stdout of one fresh process (which must succeed)."""
     started = time.perf_counter()
+    out, _err = _run(args, env)
+    return time.perf_counter() - started, out
+
+
+def _run(args: list[str], env: dict) -> tuple[bytes, bytes]:
     child = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                              cwd=ROOT)
     out, err = child.communicate()
-    wall = time.perf_counter() - started
     if child.returncode != 0:
         print(err.decode(errors="replace")[-2000:], file=sys.stderr)
         raise SystemExit(f"{' '.join(args)} exited with {child.returncode}")
-    return wall, out
+    return out, err
 
 
-async def stages(url: str) -> dict[str, float]:
-    from bot.config import parse_config
-    from bot.i18n import Translator
-    from bot.matchmaking import preview
-    from bot.matchmaking.candidates import build_pool
-    from bot.matchmaking.engine import plan_round
-    from bot.matchmaking.engine.graph import build_graph
-    from bot.matchmaking.engine.round import order_candidates
-    from bot.matchmaking.history import build_history
-    from bot.matchmaking.periods import effective_schedule, period_of
-    from bot.matchmaking.run import Prepared
-    from bot.cli.match import parse_at
-    from storage.db import Database
+# The debug lines the command logs at the end of its steps (bot.cli.match, bot.matchmaking.run, the
+# candidate graph), in order: (logger, how the message starts, the step the line ends).
+STEP_ENDS = (("bot.cli.match", "match: started", "start-up"),
+             ("bot.matchmaking.run", "round", "load"),  # "round P: N candidates and their history read"
+             ("bot.matchmaking.engine.graph", "candidate graph:", "score"),
+             ("bot.matchmaking.run", "round", "solve"),  # "round P: planned"
+             ("bot.matchmaking.run", "round", "places"),  # "round P: meeting places chosen"
+             ("bot.cli.match", "match: dry-run printed", "JSON"))
+STAGES = (*(step for _logger, _text, step in STEP_ENDS), "exit")
 
-    config = parse_config(config_text(url), environ={})
-    at = parse_at(AT, config.network.timezone)
-    db = Database(url)
-    figures = {}
-    async with db.read_session() as session:
-        started = time.perf_counter()
-        fire = (await effective_schedule(session, config)).due_at(at)
-        period = period_of(fire, config.network.timezone)
-        pool = await build_pool(session, config, at)
-        mm = config.matchmaking
-        history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
-        figures["load"] = time.perf_counter() - started
-        weights = mm.weights_for_engine()
-        started = time.perf_counter()
-        n = len(pool.candidates)
-        build_graph(order_candidates(pool.candidates, period), history, weights,
-                    None if n <= weights.full_graph_max_candidates else weights.top_k)
-        figures["score"] = time.perf_counter() - started
-        started = time.perf_counter()
-        plan = plan_round(pool.candidates, history, weights=weights, seed=period)
-        figures["solve"] = max(0.0, time.perf_counter() - started - figures["score"])
-        started = time.perf_counter()
-        document = await preview.document(session, Prepared(at, period, fire, pool, plan), Translator("fr"))
-        text = json.dumps(document, ensure_ascii=False, indent=2)
-        figures["json"] = time.perf_counter() - started
-    await db.dispose()
-    require(len(plan.introductions), "introductions planned", n // 4)
-    require(len(text), "bytes of JSON")
-    return figures
+
+def dry_run(cfg: Path, env: dict) -> tuple[float, dict[str, float], bytes]:
+    """The real command in a fresh process: its wall time, the seconds of each of its steps (read
+    from its own debug log, so they add up to the wall; "exit" is its end after printing), its JSON."""
+    started = time.time()  # the log's clock
+    out, err = _run(["-m", "bot", "-v", "--log-format", "json", "--config", str(cfg), "match", "--dry-run",
+                     "--format", "json", "--at", AT], env)
+    ended = time.time()
+    figures, previous, k = {}, started, 0
+    for line in err.decode().splitlines():
+        entry = json.loads(line) if line.startswith("{") else None
+        if entry and k < len(STEP_ENDS) and entry["logger"] == STEP_ENDS[k][0] \
+                and entry["message"].startswith(STEP_ENDS[k][1]):
+            at = datetime.fromisoformat(entry["time"]).timestamp()
+            figures[STEP_ENDS[k][2]], previous, k = at - previous, at, k + 1
+    if k < len(STEP_ENDS):
+        raise SystemExit(f"the command logged no end for its step {STEP_ENDS[k][2]!r}")
+    figures["exit"] = ended - previous
+    return ended - started, figures, out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, nargs="+", default=[500, 10_000, 50_000])
     parser.add_argument("--quick", action="store_true", help="500 and 2,000 members: a smoke run")
+    parser.add_argument("--history", type=int, default=0, metavar="ROUNDS",
+                        help="past rounds in the database (every other week, everyone paired): the history a "
+                             "network has after ROUNDS rounds (26 is the default repeat window)")
+    parser.add_argument("--keep", metavar="DIR", help="keep the databases in DIR and reuse them on the next run "
+                                                     "(filling 50,000 members takes minutes)")
     args = parser.parse_args(argv)
     sizes = [500, 2000] if args.quick else args.members
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     help_wall = min(timed_process(["-m", "bot", "--help"], env)[0] for _ in range(3))
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or scratch
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            url = f"sqlite+aiosqlite:///{tmp}/e2e-{n}.sqlite"
-            cfg = Path(tmp) / f"config-{n}.toml"
+            path = Path(tmp) / (f"e2e-{n}.sqlite" if not args.history else f"e2e-{n}-h{args.history}.sqlite")
+            url = f"sqlite+aiosqlite:///{path}"
+            cfg = Path(tmp) / f"config-{path.stem.removeprefix('e2e-')}.toml"
             cfg.write_text(config_text(url), encoding="utf-8")
-            asyncio.run(populate(url, n))
+            # A kept database is whole: it is written under a temporary name, renamed when filled.
+            if not path.exists():
+                partial = path.with_suffix(".partial")
+                partial.unlink(missing_ok=True)
+                asyncio.run(populate(f"sqlite+aiosqlite:///{partial}", n, args.history))
+                partial.rename(path)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            wall, out = timed_process(["-m", "bot", "--config", str(cfg), "match", "--dry-run", "--format", "json",
-                                          "--at", AT], env)
+            wall, figures, out = dry_run(cfg, env)
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             document = json.loads(out)
             require(len(document["introductions"]), f"introductions in the dry-run at {n}", n // 4)
-            startup = min(timed_process(["-c", STARTUP, str(cfg)], env)[0] for _ in range(2))
-            figures = asyncio.run(stages(url))
             target = TARGETS.get(n)
             verdict = "-" if target is None else ("ok" if wall <= target and peak < 1024 * 1024 else "MISSED")
             rows.append((n, f"{wall:.2f}", f"{target or '-'}", f"{max(peak, before) / 1024:.0f}",
-                         f"{startup:.2f}", f"{figures['load']:.2f}", f"{figures['score']:.2f}",
-                         f"{figures['solve']:.2f}", f"{figures['json']:.2f}", len(document["introductions"]),
+                         *(f"{figures[k]:.2f}" for k in STAGES), len(document["introductions"]),
                          document["stats"]["method"], verdict))
-    header = ("members", "wall s", "target s", "peak MiB", "start-up s", "load s", "score s", "solve s", "JSON s",
-              "introductions", "method", "verdict")
+    header = ("members", "wall s", "target s", "peak MiB", *(f"{k} s" for k in STAGES), "introductions", "method",
+              "verdict")
     cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
     print(f"\n`maillage match --dry-run --format json` on SQLite, load average {os.getloadavg()[0]:.1f} "
@@ -193,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         if k == 0:
             print("  ".join("-" * width for width in widths))
     print(f"\n`maillage --help`: {help_wall:.2f} s (best of 3; target < 1 s: {'ok' if help_wall < 1 else 'MISSED'}); "
-          f"a command's start-up (imports, config, revision check, reference data): best of 2 in the table")
+          f"the table's start-up is the command's own (imports, config, revision check, reference data)")
     print(f"/proc/loadavg at the end: {Path('/proc/loadavg').read_text().strip() if Path('/proc/loadavg').exists() else '-'}")
     print("peak MiB is the largest child RSS so far (ru_maxrss): a size's figure includes the smaller ones'.")
     return 0

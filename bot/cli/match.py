@@ -15,8 +15,12 @@ after a complaint, `include` lets them back in: both are stored and logged on `m
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +29,7 @@ from bot.cli import config_from, run_async
 from bot.config import Config
 
 EXIT_USAGE = 2
+log = logging.getLogger(__name__)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -71,7 +76,22 @@ def _main(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"maillage match: --at {args.at!r} is not an ISO datetime (e.g. 2026-12-07T10:00)", file=sys.stderr)
         return EXIT_USAGE
-    return run_async(_go(config, args, at))
+    with without_cyclic_gc():
+        return run_async(_go(config, args, at))
+
+
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """No cyclic garbage collection within: a round is millions of long-lived objects and almost no
+    cyclic garbage, so the collector's passes over them cost a tenth of a large dry-run's CPU and
+    free nothing (reference counting still frees everything else). For a command's one round."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
@@ -84,6 +104,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
 
     db = Database(config.database.url)
     t = Translator(args.lang or config.network.default_locale)
+    log.debug("match: started (%s)", "stats" if args.action == "stats" else "dry-run" if args.dry_run else "run")
     try:
         if args.action == "stats":
             return await _stats(db, config, args, at, t)
@@ -104,6 +125,7 @@ async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:
                 # Named as the chat names it ("tour du 07/12"), with the period id the logs and --run use.
                 name = f"{round_name(prepared.period, t, prepared.fire_time, config.network.timezone)} ({prepared.period})"
                 print(preview.as_text(document, t, already=prepared.already is not None, venues=venues, name=name))
+            log.debug("match: dry-run printed")
             return 0
         outcome = await run_round(db, config, at, "cli")
         period = outcome.prepared.period

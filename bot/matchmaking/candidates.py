@@ -73,11 +73,20 @@ def _eligible(at: datetime):
                                     Member.id.notin_(select(MatchExclusion.member_id))))
 
 
-async def last_proposals(session: AsyncSession, eligible) -> dict[int, datetime]:
+async def last_proposals(session: AsyncSession, at: datetime) -> dict[int, datetime]:
+    """Members' last proposals, when recent enough to matter to `is_due` at `at`.
+
+    An older one makes a member due whatever their cadence, as no proposal does: so only the
+    introductions of the longest cadence are read. Found from those introductions' ids (a subquery)
+    rather than from the members: SQLite otherwise walks every member's whole history, a million
+    rows and seconds on 50,000 members after a year of rounds. Members not eligible are harmless.
+    """
+    since = at - (timedelta(days=max(CADENCE_DAYS.values())) - CADENCE_SLACK)
+    recent = select(Introduction.id).where(Introduction.created_at >= since)
     rows = await session.execute(
         select(IntroductionMember.member_id, func.max(Introduction.created_at))
         .join(Introduction, Introduction.id == IntroductionMember.introduction_id)
-        .where(IntroductionMember.member_id.in_(eligible))
+        .where(IntroductionMember.introduction_id.in_(recent))
         .group_by(IntroductionMember.member_id))
     return {member_id: last for member_id, last in rows}
 
@@ -93,9 +102,15 @@ async def nudges_by_member(session: AsyncSession, at: datetime) -> dict[int, int
     return {member_id: count for member_id, count in rows}
 
 
+async def _rows(session: AsyncSession, query) -> list:
+    """Rows of a columns-only query on the session's connection: the ORM's row processing adds a
+    third to the time of reading every eligible member's rows, for objects we never build."""
+    return (await (await session.connection()).execute(query)).all()
+
+
 async def _skills(session: AsyncSession, eligible) -> dict[int, dict[str, set[int]]]:
     # A custom skill merged into a taxonomy skill counts as that skill.
-    rows = await session.execute(
+    rows = await _rows(session,
         select(MemberSkill.member_id, MemberSkill.kind, func.coalesce(Skill.merged_into_id, Skill.id))
         .join(Skill, Skill.id == MemberSkill.skill_id)
         .where(MemberSkill.member_id.in_(eligible)))
@@ -118,12 +133,12 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime, *, alw
     if among is not None:
         eligible = eligible.where(or_(Member.id.in_(among), Member.id == always))
     # Columns, not ORM objects: a 10,000-member round read whole objects for a second and a half.
-    members = list(await session.execute(
+    members = await _rows(session,
         select(Member.id, Member.cadence, Member.display_name, Member.home_venue_id, Member.languages, Member.locale)
-        .where(Member.id.in_(eligible)).order_by(Member.id)))
-    last = await last_proposals(session, eligible)
+        .where(Member.id.in_(eligible)).order_by(Member.id))
+    last = await last_proposals(session, at)
     members = [m for m in members if m.id == always or is_due(m.cadence, last.get(m.id), at)]
-    prefs = {p.member_id: p for p in await session.execute(
+    prefs = {p.member_id: p for p in await _rows(session,
         select(IntroPreferences.member_id, IntroPreferences.languages, IntroPreferences.venue_preference,
                IntroPreferences.never_with, IntroPreferences.priority, IntroPreferences.skip_next,
                IntroPreferences.meet_mode)
@@ -137,27 +152,32 @@ async def build_pool(session: AsyncSession, config: Config, at: datetime, *, alw
     venues = {v.id: v for v in await session.execute(select(Venue.id, Venue.slug, Venue.latitude, Venue.longitude))}
     nudges = await nudges_by_member(session, at)
     budget = config.attention.budget_per_30_days
+    preferences = {p.value: p for p in VenuePreference}
+    none: frozenset = frozenset()
+    places = {v.id: (v.id, v.slug, (v.latitude, v.longitude)
+                     if v.latitude is not None and v.longitude is not None else None) for v in venues.values()}
     for member in members:
-        venue = venues.get(member.home_venue_id) if member.home_venue_id else None
+        venue_id, slug, coordinates = (places.get(member.home_venue_id) if member.home_venue_id else None) or (
+            None, None, None)
         pool.names[member.id] = member.display_name
-        pool.venue_slugs[member.id] = venue.slug if venue else None
+        pool.venue_slugs[member.id] = slug
         if budget - nudges.get(member.id, 0) < 1:
             pool.excluded.append((member.id, BUDGET))
             continue
         pref = prefs.get(member.id)
-        coordinates = ((venue.latitude, venue.longitude)
-                       if venue is not None and venue.latitude is not None and venue.longitude is not None else None)
-        try:
-            preference = VenuePreference(pref.venue_preference) if pref else VenuePreference.OTHER_VENUES_PREFERRED
-        except ValueError:
-            preference = VenuePreference.OTHER_VENUES_PREFERRED
+        # An unknown stored preference reads as the default, as a missing one does.
+        preference = (preferences.get(pref.venue_preference, VenuePreference.OTHER_VENUES_PREFERRED) if pref
+                      else VenuePreference.OTHER_VENUES_PREFERRED)
         own = skills.get(member.id, {})
+        needs = own.get("need", none)
+        if member.id in speaks_for:
+            needs = set(needs) | speaks_for[member.id]
+        never = pref.never_with if pref else None
         pool.candidates.append(Candidate(
-            member_id=member.id, name=member.display_name, venue_id=venue.id if venue else None,
-            venue_slug=venue.slug if venue else None, coordinates=coordinates,
-            offers=frozenset(own.get("offer", ())), needs=frozenset(own.get("need", set()) | speaks_for.get(member.id, set())),
-            interests=frozenset(own.get("interest", ())), languages=member_languages(member, pref),
-            preference=preference, never_with=frozenset(int(i) for i in (pref.never_with if pref else []) or []),
+            member_id=member.id, name=member.display_name, venue_id=venue_id, venue_slug=slug,
+            coordinates=coordinates, offers=frozenset(own.get("offer", none)), needs=frozenset(needs),
+            interests=frozenset(own.get("interest", none)), languages=member_languages(member, pref),
+            preference=preference, never_with=frozenset(map(int, never)) if never else none,
             priority=bool(pref and pref.priority)))
         pool.meet_modes[member.id] = pref.meet_mode if pref is not None and pref.meet_mode else "either"
     pool.candidates = separate_meet_modes(mark_video_only(pool.candidates, pool.meet_modes), pool.meet_modes)

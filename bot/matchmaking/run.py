@@ -93,10 +93,15 @@ async def prepare(session: AsyncSession, config: Config, at: datetime, *, plan_i
     pool = await build_pool(session, config, at)
     mm = config.matchmaking
     history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
+    # Each step's end is logged (debug): where a slow round spends its time (bench_match_e2e reads them).
+    log.debug("round %s: %d candidates and their history read", period, pool.size)
     # The solver is CPU work of seconds on large networks: in a thread, the event loop stays free.
     plan = await asyncio.to_thread(plan_round, pool.candidates, history, weights=mm.weights_for_engine(),
                                    seed=period, allow_triples=mm.allow_triples)
-    return Prepared(at, period, fire, pool, plan, already, await places_for(session, config, pool, plan, at))
+    log.debug("round %s: planned", period)
+    places = await places_for(session, config, pool, plan, at)
+    log.debug("round %s: meeting places chosen", period)
+    return Prepared(at, period, fire, pool, plan, already, places)
 
 
 async def places_for(session: AsyncSession, config: Config, pool: Pool, plan: RoundPlan,

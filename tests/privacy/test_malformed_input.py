@@ -96,3 +96,21 @@ def test_for_terminal_escapes_what_would_drive_the_terminal():
     assert for_terminal("\x1b[2JAna") == "\\x1b[2JAna"
     assert for_terminal("Zoë\u202e") == "Zoë\\u202e"
     assert for_terminal("plain") == "plain"
+
+
+@pytest.mark.parametrize("keep_lines", [False, True])
+def test_for_terminal_escapes_exactly_the_control_surrogate_and_bidi_characters(keep_lines):
+    import unicodedata
+
+    from bot.text import BIDI_CONTROLS
+
+    def escaped(char: str) -> bool:
+        if keep_lines and char in "\n\t":
+            return False
+        return char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs")
+
+    every = [chr(code) for code in range(0x110000)]
+    shown = for_terminal("é" + "".join(every), keep_lines=keep_lines)
+    expected = "é" + "".join(c.encode("unicode_escape", "backslashreplace").decode("ascii") if escaped(c) else c
+                             for c in every)
+    assert shown == expected

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -64,14 +65,11 @@ class CandidateGraph:
 class _Postings:
     """Members holding each skill, as one flat array with per-skill offsets (round order)."""
 
-    def __init__(self, cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> None:
-        holders: list[list[int]] = [[] for _ in bit]
-        for i, c in enumerate(cands):
-            for s in getattr(c, attr):
-                holders[bit[s]].append(i)
-        self.length = np.array([len(h) for h in holders], dtype=np.int64)
+    def __init__(self, members: np.ndarray, bits: np.ndarray, skills: int) -> None:
+        # Memberships are sorted by member: a stable sort by skill keeps each list in round order.
+        self.length = np.bincount(bits, minlength=skills).astype(np.int64)
         self.start = np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64)
-        self.flat = np.array([i for h in holders for i in h], dtype=np.int64)
+        self.flat = members[np.argsort(bits, kind="stable")]
 
 
 class _Index:
@@ -82,14 +80,14 @@ class _Index:
         pos = {c.member_id: i for i, c in enumerate(cands)}
         skills = sorted({s for c in cands for s in (*c.offers, *c.needs, *c.interests)})
         bit = {s: k for k, s in enumerate(skills)}
-        self.offerers = _Postings(cands, "offers", bit)
-        self.needers = _Postings(cands, "needs", bit)
-        self.fans = _Postings(cands, "interests", bit)
         # (member, skill bit) memberships, to probe the other side's postings.
         self.memberships = {attr: _memberships(cands, attr, bit) for attr in ("offers", "needs", "interests")}
-        self.offer_bits = _bitsets(cands, "offers", bit)
-        self.need_bits = _bitsets(cands, "needs", bit)
-        self.fan_bits = _bitsets(cands, "interests", bit)
+        self.offerers = _Postings(*self.memberships["offers"], len(bit))
+        self.needers = _Postings(*self.memberships["needs"], len(bit))
+        self.fans = _Postings(*self.memberships["interests"], len(bit))
+        self.offer_bits = _bitsets(*self.memberships["offers"], n, len(bit))
+        self.need_bits = _bitsets(*self.memberships["needs"], n, len(bit))
+        self.fan_bits = _bitsets(*self.memberships["interests"], n, len(bit))
 
         venues = sorted({c.venue_id for c in cands if c.venue_id is not None})
         vpos = {v: k for k, v in enumerate(venues)}
@@ -110,11 +108,11 @@ class _Index:
 
         blocked = [(i, pos[o]) for i, c in enumerate(cands) for o in c.never_with if o in pos]
         self.blocked = _keys(blocked + [(j, i) for i, j in blocked], n)
-        recent = [(pos[a], pos[b]) for (a, b), last in history.introduced.items()
-                  if history.round_index - last < w.repeat_window_rounds and a in pos and b in pos]
-        both = recent + [(j, i) for i, j in recent]
-        self.recent = _keys(both, n)
-        self.recent_pairs = np.array(sorted(both), dtype=np.int64).reshape(-1, 2)
+        ri, rj = _recent(cands, history, w)
+        ri, rj = np.concatenate([ri, rj]), np.concatenate([rj, ri])
+        order = np.lexsort((rj, ri))
+        self.recent_pairs = np.stack([ri[order], rj[order]], axis=1).reshape(-1, 2)
+        self.recent = _sorted_unique(self.recent_pairs[:, 0] * n + self.recent_pairs[:, 1])
         self.n = n
 
     def allowed(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -125,6 +123,25 @@ class _Index:
         if len(self.blocked):
             ok &= ~_within(i * self.n + j, self.blocked)
         return ok
+
+
+def _recent(cands: Sequence[Candidate], history: History, w: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate positions (i, j) of the pairs introduced within the repeat window, both in the round.
+
+    Vectorized: a network that ran its repeat window of rounds remembers a million pairs.
+    """
+    if not history.introduced:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    count = len(history.introduced)
+    pairs = np.fromiter(chain.from_iterable(history.introduced), dtype=np.int64, count=2 * count).reshape(-1, 2)
+    last = np.fromiter(history.introduced.values(), dtype=np.int64, count=count)
+    ids = np.array([c.member_id for c in cands], dtype=np.int64)
+    by_id = np.argsort(ids)
+    found = np.minimum(np.searchsorted(ids[by_id], pairs), max(len(ids) - 1, 0))
+    inside = (ids[by_id][found] == pairs).all(axis=1) if len(ids) else np.zeros(len(pairs), dtype=bool)
+    keep = inside & (history.round_index - last < w.repeat_window_rounds)
+    positions = by_id[found[keep]]
+    return positions[:, 0], positions[:, 1]
 
 
 def _within(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -140,25 +157,30 @@ def _keys(pairs: list[tuple[int, int]], n: int) -> np.ndarray:
 
 
 def _memberships(cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(members, skill bits) of every (member, skill) of kind `attr`, sorted by member."""
-    rows = [(i, bit[s]) for i, c in enumerate(cands) for s in sorted(getattr(c, attr))]
-    arr = np.array(rows, dtype=np.int64).reshape(-1, 2)
-    return arr[:, 0], arr[:, 1]
+    """(members, skill bits) of every (member, skill) of kind `attr`, sorted by member then skill."""
+    held = [getattr(c, attr) for c in cands]
+    members = np.repeat(np.arange(len(cands), dtype=np.int64), [len(h) for h in held])
+    bits = np.array([bit[s] for h in held for s in sorted(h)], dtype=np.int64)
+    return members, bits
 
 
-def _bitsets(cands: Sequence[Candidate], attr: str, bit: dict[int, int]) -> np.ndarray:
-    """(n, words) uint64 array: bit b of a row is set when the candidate has the skill of bit b."""
-    words = max(1, -(-len(bit) // 64))
-    out = np.zeros((len(cands), words), dtype=np.uint64)
-    members, bits = _memberships(cands, attr, bit)
+def _bitsets(members: np.ndarray, bits: np.ndarray, n: int, skills: int) -> np.ndarray:
+    """(words, n) uint64 array: bit b of column i is set when candidate i has the skill of bit b (one
+    row per word, so a block of pairs gathers each word contiguously)."""
+    words = max(1, -(-skills // 64))
+    out = np.zeros((words, n), dtype=np.uint64)
     if len(members):
-        np.bitwise_or.at(out, (members, bits // 64), np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64)))
+        np.bitwise_or.at(out, (bits // 64, members), np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64)))
     return out
 
 
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row by row, how many bits two (m, words) arrays share."""
-    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
+def _common(a: np.ndarray, b: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Pair by pair, how many bits column i of `a` and column j of `b` share (word by word: a sum
+    over a short axis of a 2-D array is several times slower)."""
+    total = np.bitwise_count(a[0][i] & b[0][j]).astype(np.int64)
+    for word in range(1, len(a)):
+        total += np.bitwise_count(a[word][i] & b[word][j])
+    return total
 
 
 def _venue_matrix(cands: Sequence[Candidate], venues: list[int], history: History, w: Weights,
@@ -256,9 +278,9 @@ def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k:
         parts_j.append(idx.recent_pairs[ra:rb, 1])
         keys = _sorted_unique(np.concatenate(parts_i) * n + np.concatenate(parts_j))
         i, j = keys // n, keys % n
-        k_in = _common(idx.need_bits[i], idx.offer_bits[j])
-        k_out = _common(idx.offer_bits[i], idx.need_bits[j])
-        shared = _common(idx.fan_bits[i], idx.fan_bits[j])
+        k_in = _common(idx.need_bits, idx.offer_bits, i, j)
+        k_out = _common(idx.offer_bits, idx.need_bits, i, j)
+        shared = _common(idx.fan_bits, idx.fan_bits, i, j)
         score = scoring.need_term(k_in, w) + scoring.need_term(k_out, w) + scoring.interest_term(shared, w)
         venue_term = idx.venue_matrix[idx.venue[i], idx.venue[j]]
         if idx.venue_matrix_video is not None:
@@ -272,9 +294,11 @@ def build_graph(cands: Sequence[Candidate], history: History, w: Weights, top_k:
         i, j, score, keys = i[keep], j[keep], score[keep], keys[keep]
         repeat = _within(keys, idx.recent)
         for name, mask in (("fresh", ~repeat), ("repeat", repeat)):
-            top = _top_per_member(i[mask], score[mask], top_k)
-            chunks[name].append(np.stack([i[mask][top], j[mask][top]], axis=1))
-            chunks[name + "_s"].append(score[mask][top])
+            mi, mj, ms = (i, j, score) if mask.all() else (i[mask], j[mask], score[mask])
+            if len(mi):
+                top = _top_per_member(mi, ms, top_k)
+                chunks[name].append(np.stack([mi[top], mj[top]], axis=1))
+                chunks[name + "_s"].append(ms[top])
     fresh, fresh_s = _dedupe(chunks["fresh"], chunks["fresh_s"], n)
     repeat, repeat_s = _dedupe(chunks["repeat"], chunks["repeat_s"], n)
     log.debug("candidate graph: %d candidates, %d fresh and %d repeat pairs", n, len(fresh), len(repeat))

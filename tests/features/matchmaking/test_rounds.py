@@ -151,6 +151,20 @@ async def test_dry_run_json_has_exactly_the_schema_and_the_run_matches_it(app, n
     assert len(people) == 5
 
 
+async def test_a_rounds_steps_end_with_debug_lines_in_order(app, net, clock, caplog):
+    # bench_match_e2e times the real command's steps from these lines.
+    await pair(net)
+    with caplog.at_level("DEBUG", logger="bot.matchmaking"):
+        async with app.db.session() as session:
+            await prepare(session, app.config, clock.now())
+    steps = [(r.name, r.getMessage()) for r in caplog.records
+             if r.name in ("bot.matchmaking.run", "bot.matchmaking.engine.graph")]
+    assert steps == [("bot.matchmaking.run", "round 2026-W47: 2 candidates and their history read"),
+                     ("bot.matchmaking.engine.graph", "candidate graph: 2 candidates, 1 fresh and 0 repeat pairs"),
+                     ("bot.matchmaking.run", "round 2026-W47: planned"),
+                     ("bot.matchmaking.run", "round 2026-W47: meeting places chosen")]
+
+
 async def test_a_round_is_unique_per_period(app, net, clock):
     await pair(net)
     first = await run_round(app.db, app.config, clock.now())
