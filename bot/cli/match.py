@@ -15,12 +15,9 @@ after a complaint, `include` lets them back in: both are stored and logged on `m
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -76,22 +73,10 @@ def _main(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"maillage match: --at {args.at!r} is not an ISO datetime (e.g. 2026-12-07T10:00)", file=sys.stderr)
         return EXIT_USAGE
-    with without_cyclic_gc():
+    from bot.gc_pause import without_cyclic_gc
+
+    with without_cyclic_gc():  # the JSON of a large round too
         return run_async(_go(config, args, at))
-
-
-@contextmanager
-def without_cyclic_gc() -> Iterator[None]:
-    """No cyclic garbage collection within: a round is millions of long-lived objects and almost no
-    cyclic garbage, so the collector's passes over them cost a tenth of a large dry-run's CPU and
-    free nothing (reference counting still frees everything else). For a command's one round."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 async def _go(config: Config, args: argparse.Namespace, at: datetime) -> int:

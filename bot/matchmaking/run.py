@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import failpoints
 from bot.config import Config
 from bot.i18n import Translator
+from bot.gc_pause import without_cyclic_gc
 from bot.matchmaking.engine import RoundPlan, plan_round
 from bot.matchmaking import meeting_place, render, skip
 from bot.matchmaking.batch_write import write_introductions
@@ -90,17 +91,18 @@ async def prepare(session: AsyncSession, config: Config, at: datetime, *, plan_i
     already = (await session.execute(select(MatchRound).where(MatchRound.period == period))).scalar_one_or_none()
     if already is not None and not plan_if_done:
         return Prepared(at, period, fire, already=already)
-    pool = await build_pool(session, config, at)
-    mm = config.matchmaking
-    history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
-    # Each step's end is logged (debug): where a slow round spends its time (bench_match_e2e reads them).
-    log.debug("round %s: %d candidates and their history read", period, pool.size)
-    # The solver is CPU work of seconds on large networks: in a thread, the event loop stays free.
-    plan = await asyncio.to_thread(plan_round, pool.candidates, history, weights=mm.weights_for_engine(),
-                                   seed=period, allow_triples=mm.allow_triples)
-    log.debug("round %s: planned", period)
-    places = await places_for(session, config, pool, plan, at)
-    log.debug("round %s: meeting places chosen", period)
+    with without_cyclic_gc():  # the running bot's rounds too, not only the CLI's (bot.gc_pause)
+        pool = await build_pool(session, config, at)
+        mm = config.matchmaking
+        history = await build_history(session, period, mm.repeat_window, mm.venue_pair_horizon_rounds)
+        # Each step's end is logged (debug): where a slow round spends its time (bench_match_e2e reads them).
+        log.debug("round %s: %d candidates and their history read", period, pool.size)
+        # The solver is CPU work of seconds on large networks: in a thread, the event loop stays free.
+        plan = await asyncio.to_thread(plan_round, pool.candidates, history, weights=mm.weights_for_engine(),
+                                       seed=period, allow_triples=mm.allow_triples)
+        log.debug("round %s: planned", period)
+        places = await places_for(session, config, pool, plan, at)
+        log.debug("round %s: meeting places chosen", period)
     return Prepared(at, period, fire, pool, plan, already, places)
 
 
