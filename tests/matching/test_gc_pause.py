@@ -1,22 +1,21 @@
-"""The garbage collector's pause around rounds: counted, so overlapping rounds end it once, and never
-turned on when it was off before the first began."""
+"""The garbage collector's pause around rounds: off within, restored after, never turned on when it
+was off before."""
 
 from __future__ import annotations
 
 import gc
 
+import pytest
+
 from bot.gc_pause import without_cyclic_gc
 
 
-def test_overlapping_pauses_enable_the_collector_when_the_last_ends():
+def test_the_collector_is_off_within_and_back_after_even_on_an_error():
     assert gc.isenabled()
-    first, second = without_cyclic_gc(), without_cyclic_gc()
-    first.__enter__()
-    second.__enter__()
-    assert not gc.isenabled()
-    first.__exit__(None, None, None)
-    assert not gc.isenabled(), "the other round still plans"
-    second.__exit__(None, None, None)
+    with pytest.raises(RuntimeError):
+        with without_cyclic_gc():
+            assert not gc.isenabled()
+            raise RuntimeError("a round that failed")
     assert gc.isenabled()
 
 
