@@ -122,11 +122,11 @@ def test_other_commands_work_on_the_demo_data_with_the_demo_flag(tmp_path):
 @pytest.mark.parametrize("lang, skip", [("fr", "Passer"), ("en", "Skip")])
 def test_a_flow_under_way_is_shown_again_with_its_buttons_after_a_restart(tmp_path, lang, skip):
     started = demo(tmp_path, "--fresh", "--as", "Nouvelle Personne", "--lang", lang, stdin="/start\npress 1\n")
-    assert "1/3" in started.stdout
+    assert "1/4" in started.stdout
     resumed = demo(tmp_path, "--as", "Nouvelle Personne", stdin="press 1\n")
     before, after = resumed.stdout.split("> press 1\n", 1)
-    assert "1/3" in before and f"[1] {skip}" in before, "the question comes back with its buttons"
-    assert after.startswith("< 2/3"), after
+    assert "1/4" in before and f"[1] {skip}" in before, "the question comes back with its buttons"
+    assert after.startswith("< 2/4"), after
 
 
 def test_a_scripted_preview_shows_the_answer_that_comes_later_and_quit_ends(tmp_path):
@@ -159,3 +159,21 @@ def test_the_follow_up_after_a_meeting_can_be_played_and_an_answered_question_is
     manon = demo(tmp_path, "--as", "Manon Lefebvre", stdin="").stdout
     assert "Lucas Laurent et toi. Vous avez pu vous voir ?" in manon
     assert "modélisation 3D" not in manon, "a note is never shown to the partner"
+
+
+@pytest.mark.parametrize("lang, four, profile, turn_on", [("fr", "quatre petites questions", "/profil", "Activer les rencontres"),
+                                                          ("en", "four short questions", "/profile", "Turn introductions on")])
+def test_onboarding_asks_as_many_questions_as_it_announces_and_one_answered_elsewhere_is_not_asked_again(
+        tmp_path, lang, four, profile, turn_on):
+    """The welcome said "three short steps" and a fourth question came; that last question, answered in
+    /profile instead, came back at the start of every later session."""
+    joined = demo(tmp_path, "--fresh", "--as", "Nouvelle", "--new", "--lang", lang,
+                  stdin="/start\npress 3\npress 1\npress 1\npress 2\n").stdout
+    assert four in joined
+    assert [n for n in ("1/4 —", "2/4 —", "3/4 —", "4/4 —") if n in joined] == ["1/4 —", "2/4 —", "3/4 —", "4/4 —"]
+    shown = demo(tmp_path, "--as", "Nouvelle", stdin=f"{profile}\n").stdout
+    assert "4/4 —" in shown.split(f"> {profile}", 1)[0], "the question left open comes back once"
+    button = next(line for line in shown.splitlines() if line.endswith(f"] {turn_on}"))
+    demo(tmp_path, "--as", "Nouvelle", stdin=f"{profile}\npress {button.split('[')[1].split(']')[0]}\n")
+    later = demo(tmp_path, "--as", "Nouvelle", stdin="").stdout
+    assert "4/4 —" not in later, later
