@@ -153,7 +153,8 @@ def test_the_follow_up_after_a_meeting_can_be_played_and_an_answered_question_is
     assert "1 message t'attend :\n[message]\n< Je vous ai présenté·es récemment, Manon Lefebvre et toi." in lucas
     assert "tu la reverrais ?" in lucas and "Merci : ton mot est pour les animateurs seulement." in lucas
     camille = demo(tmp_path, stdin="/appariement stats\n").stdout
-    assert "1 dit s'être vu·e, 100 % se reverraient (1 réponse), 1 mot" in camille
+    # Lucas's answers join those of the seeded past (three introductions met this quarter, both sides).
+    assert "7 disent s'être vu·es, 100 % se reverraient (7 réponses), 1 mot" in camille, camille
     again = demo(tmp_path, "--as", "Lucas Laurent", stdin="").stdout
     assert "Vous avez pu vous voir ?" not in again and "le dernier message avec des boutons" not in again
     manon = demo(tmp_path, "--as", "Manon Lefebvre", stdin="").stdout
@@ -177,3 +178,20 @@ def test_onboarding_asks_as_many_questions_as_it_announces_and_one_answered_else
     demo(tmp_path, "--as", "Nouvelle", stdin=f"{profile}\npress {button.split('[')[1].split(']')[0]}\n")
     later = demo(tmp_path, "--as", "Nouvelle", stdin="").stdout
     assert "4/4 —" not in later, later
+
+
+def test_the_funders_report_of_the_demo_has_a_past_to_show(tmp_path):
+    """/rapport covers the last whole quarter: with every member and event seeded "now", it showed an
+    empty network (fewer than 5 members, 0 events)."""
+    out = demo(tmp_path, "--fresh", stdin="/rapport\n").stdout
+    report = out.split("> /rapport\n", 1)[1]
+    assert "moins de 5 membres" not in report, report
+
+    def figure(label: str) -> int:
+        line = next(line for line in report.splitlines() if line.startswith(f"< • {label} : "))
+        return int(line.split(" : ", 1)[1].split()[0])
+
+    assert figure("Membres") >= 30 and figure("Nouveaux membres") >= 5
+    assert figure("Événements") >= 4 and figure("Inscriptions") >= 20
+    assert figure("Mises en relation acceptées") >= 2
+    assert "(+" in next(line for line in report.splitlines() if "• Membres :" in line), "compared with the quarter before"
