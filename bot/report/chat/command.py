@@ -42,7 +42,8 @@ def parse_day(word: str) -> date | None:
         raise BadWord(word) from None
 
 
-def parse_args(text: str, today: date) -> tuple[Period, str | None, str]:
+def parse_args(text: str, today: date) -> tuple[Period, str | None, str, bool]:
+    """The period, venue and format asked, and whether the period is the default one (no dates)."""
     days: list[date] = []
     venue, fmt = None, "html"
     for word in text.split():
@@ -61,7 +62,7 @@ def parse_args(text: str, today: date) -> tuple[Period, str | None, str]:
     if len(days) == 1 or len(days) > 2:
         raise BadWord(" ".join(d.isoformat() for d in days))
     period = Period(days[0], days[1]) if days else default_period(today)
-    return period, venue, fmt
+    return period, venue, fmt, not days
 
 
 def summary(document: dict[str, Any], t: Translator) -> str:
@@ -70,9 +71,13 @@ def summary(document: dict[str, Any], t: Translator) -> str:
     def day(iso: str) -> str:
         return day_text(date.fromisoformat(iso), t)
 
-    lines = [t("report.chat.head_venue" if venue else "report.chat.head", venue=venue["name"] if venue else "",
-               first=day(period["from"]), last=day(period["to"]), pfirst=day(previous["from"]),
-               plast=day(previous["to"]))]
+    if document["compared"]:
+        key = "report.chat.head_venue" if venue else "report.chat.head"
+    else:  # the previous period precedes the network: nothing to compare with
+        key = "report.chat.head_venue_since" if venue else "report.chat.head_since"
+    lines = [t(key, venue=venue["name"] if venue else "", first=day(period["from"]), last=day(period["to"]),
+               pfirst=day(previous["from"]), plast=day(previous["to"]),
+               since=day(document["since"]) if document["since"] else "")]
     if document["small_note"]:
         lines.append(document["small_note"])
     for section in document["sections"]:
@@ -87,16 +92,17 @@ def summary(document: dict[str, Any], t: Translator) -> str:
 async def command(ctx: Context) -> Reply:
     today = day_of(ctx.now, zone_of(ctx.config))
     try:
-        period, venue, fmt = parse_args(ctx.args, today)
+        period, venue, fmt, fit = parse_args(ctx.args, today)
     except BadWord as error:
         return Reply(ctx.t("report.chat.bad_words", words=str(error)[:60]), private=True)
     try:
         document = await build_report(ctx.session, ctx.config, period, now=ctx.now, locale=ctx.locale,
-                                      venue_slug=venue)
+                                      venue_slug=venue, fit=fit)
     except ReportError as error:
         return Reply(ctx.t(error.key, **error.params), private=True)
+    shown = document["period"]  # a network younger than the default period: its whole life
     name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{venue + '-' if venue else ''}" \
-           f"{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+           f"{shown['from']}-{shown['to']}.{fmt}"
     content = render(document, fmt, ctx.t)
     return Reply(summary(document, ctx.t), title=ctx.t("report.chat.title"), private=True,
                  attachment=Attachment(name, content, MEDIA_TYPES[fmt]))
