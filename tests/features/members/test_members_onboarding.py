@@ -74,7 +74,7 @@ async def test_start_alone_offers_venues_and_a_second_start_never_duplicates(app
     await ana.send("/start")
     assert "déjà partie du réseau" in ana.text
     await ana.send(f"/start {await venue_code(app, 'moulin')}")
-    assert "déjà partie de Le Moulin" in ana.text
+    assert "déjà partie du Moulin" in ana.text
     await ana.send(f"/rejoindre {await venue_code(app, 'hangar')}")
     await ana.press("Je le fréquente aussi")
     await ana.send(f"/start {await venue_code(app, 'fabrique')}")
