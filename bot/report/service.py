@@ -6,6 +6,7 @@ transaction (closing days writes the anonymous aggregates, nothing else).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -56,10 +57,10 @@ async def build_report(session: AsyncSession, config: Config, period: Period, *,
     infos = await venue_infos(session)
     venue = None
     if venue_slug:
-        venue = next((i for i in infos if i.slug == venue_slug.lower()), None)
+        venue = _venue_named(infos, venue_slug)
         if venue is None:
             raise ReportError("report.error.venue", venue=venue_slug[:40],
-                              venues=", ".join(i.slug for i in infos))
+                              venues=", ".join(f"{i.name} ({i.slug})" for i in infos))
     if close:
         await close_days(session, config, now)
     since = await network_start(session)
@@ -75,6 +76,22 @@ async def build_report(session: AsyncSession, config: Config, period: Period, *,
     return document.build(t, network=config.network.name, infos=infos, period=period, current=current,
                           previous=previous, min_count=config.report.min_count, venue=venue, skill_labels=labels,
                           generated_at=generated, since=since)
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _venue_named(infos, typed: str):
+    """The venue `typed` names: its slug, its name (case and accents aside), else the one venue whose
+    slug or name holds it as whole words ("hangar" for le-hangar); None when none or several do."""
+    plain = _plain(typed)
+    exact = [i for i in infos if plain in (_plain(i.slug), _plain(i.name))]
+    if exact:
+        return exact[0]
+    within = [i for i in infos if f" {plain} " in f" {_plain(i.slug)} " or f" {plain} " in f" {_plain(i.name)} "]
+    return within[0] if len(within) == 1 else None
 
 
 async def network_start(session: AsyncSession) -> date | None:

@@ -3,7 +3,8 @@
     /report                                   the last three whole months, HTML
     /rapport 01/09/2026 30/11/2026 hangar csv   a period, one venue, another format
 
-Words may come in any order: two dates (ISO or day/month/year), a venue slug, html|csv|json.
+Words may come in any order: two dates (ISO or day/month/year), a venue (its slug, its name, or a
+word of it that names one venue: "hangar"), html|csv|json.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def parse_day(word: str) -> date | None:
 def parse_args(text: str, today: date) -> tuple[Period, str | None, str, bool]:
     """The period, venue and format asked, and whether the period is the default one (no dates)."""
     days: list[date] = []
-    venue, fmt = None, "html"
+    words: list[str] = []  # the venue, as typed: its slug or its name ("le hangar", "hangar")
+    fmt = "html"
     for word in text.split():
         lowered = word.lower().strip(",;")
         day = parse_day(lowered)
@@ -55,10 +57,9 @@ def parse_args(text: str, today: date) -> tuple[Period, str | None, str, bool]:
             fmt = lowered
         elif lowered in ("du", "au", "from", "to", "-", "→"):
             continue
-        elif venue is None:
-            venue = lowered
         else:
-            raise BadWord(word)
+            words.append(lowered)
+    venue = " ".join(words) or None
     if len(days) == 1 or len(days) > 2:
         raise BadWord(" ".join(d.isoformat() for d in days))
     period = Period(days[0], days[1]) if days else default_period(today)
@@ -101,7 +102,8 @@ async def command(ctx: Context) -> Reply:
     except ReportError as error:
         return Reply(ctx.t(error.key, **error.params), private=True)
     shown = document["period"]  # a network younger than the default period: its whole life
-    name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{venue + '-' if venue else ''}" \
+    slug = document["venue"]["slug"] if document["venue"] else None
+    name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{slug + '-' if slug else ''}" \
            f"{shown['from']}-{shown['to']}.{fmt}"
     content = render(document, fmt, ctx.t)
     return Reply(summary(document, ctx.t), title=ctx.t("report.chat.title"), private=True,
