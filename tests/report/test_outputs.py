@@ -76,6 +76,7 @@ async def test_report_in_chat_for_animators(app, memory, seeded):
     assert "avant celle du début" in wrong.text and wrong.attachment is None
     [named] = await boss.send("/rapport 2026-11-01 2026-11-20 Le Hangar csv")  # the name, as a person says it
     assert named.attachment.filename.endswith("hangar-2026-11-01-2026-11-20.csv")
+    assert named.title == "Rapport : Le Hangar", "a venue's report is titled as the venue's"
     [unknown] = await boss.send("/rapport nulle-part")
     assert "nulle-part" in unknown.text and "hangar" in unknown.text
     [garbled] = await boss.send("/rapport 31/02/2026 hangar")

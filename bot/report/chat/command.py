@@ -106,5 +106,6 @@ async def command(ctx: Context) -> Reply:
     name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{slug + '-' if slug else ''}" \
            f"{shown['from']}-{shown['to']}.{fmt}"
     content = render(document, fmt, ctx.t)
-    return Reply(summary(document, ctx.t), title=ctx.t("report.chat.title"), private=True,
+    title = ctx.t("report.title_venue", venue=document["venue"]["name"]) if document["venue"] else ctx.t("report.chat.title")
+    return Reply(summary(document, ctx.t), title=title, private=True,
                  attachment=Attachment(name, content, MEDIA_TYPES[fmt]))
