@@ -26,6 +26,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import Context, Expired
 from bot.i18n import Translator, normalize_locale
+from bot.phrases import spoken_list
 from bot.registry import Access, Command, Registry, Where
 from bot.text import clean_event, clean_text
 from bot.types import (
@@ -291,7 +292,7 @@ class BotCore:
         suggestions = suggestions[:3]
         if not suggestions:
             return Reply(ctx.t("core.unknown_command", command=word))
-        listed = ", ".join("/" + c.name_for(ctx.locale) for c in suggestions)
+        listed = spoken_list(("/" + c.name_for(ctx.locale) for c in suggestions), ctx.t, choice=True)
         buttons = (tuple(Button(_run_label(c.name_for(ctx.locale), c.name, args), "run", _run_payload(c.name, args))
                          for c in suggestions),)
         return Reply(ctx.t("core.did_you_mean", command=word, suggestions=listed), buttons=buttons)

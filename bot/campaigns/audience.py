@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,8 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.partners import DEFAULT_PARTNER_KINDS
 from bot.config.sections import VENUE_KINDS
+from bot.members.languages import NAMES as LANGUAGE_NAMES
+from bot.partners.kinds import kind_label
 from bot.events.render import AUDIENCE_TAGS
-from bot.i18n import translate
+from bot.i18n import Translator, translate
 from storage import member_skills as skill_store
 from storage.models import Identity, Member, MemberSkill, MemberVenue, Role, Skill, Venue, VenueChat
 from storage.models.campaigns import ChatMember
@@ -158,9 +161,10 @@ async def parse_audience(session: AsyncSession, text: str, locale: str,
                     raise AudienceError("campaigns.audience.unknown_venue", value=typed)
                 audience.venues.extend(v.slug for v in found if v.slug not in audience.venues)
         elif key == "kinds":
-            audience.kinds.extend(_choice(typed, VENUE_KINDS, name) for typed in values)
+            audience.kinds.extend(_choice(typed, VENUE_KINDS, name, venue_kind_label, locale) for typed in values)
         elif key == "partner_kinds":
-            audience.partner_kinds.extend(_choice(typed, partner_kinds, name) for typed in values)
+            audience.partner_kinds.extend(_choice(typed, partner_kinds, name, partner_kind_label, locale)
+                                          for typed in values)
         elif key == "tags":
             audience.tags.extend(_tag(typed, locale) for typed in values)
         elif key == "languages":
@@ -187,12 +191,22 @@ async def _bound_chat(session: AsyncSession, typed: str) -> str:
     raise AudienceError("campaigns.audience.unknown_chat", value=typed)
 
 
-def _choice(typed: str, allowed: tuple[str, ...], key: str) -> str:
+def venue_kind_label(kind: str, locale: str) -> str:
+    return translate(locale, f"venues.kind.{kind}")
+
+
+def partner_kind_label(kind: str, locale: str) -> str:
+    return kind_label(kind, Translator(locale))
+
+
+def _choice(typed: str, allowed: tuple[str, ...], key: str, label: Callable[[str, str], str], locale: str) -> str:
+    """A kind typed as its code or as its word in French or English ("partenaire", "third place")."""
     plain = _plain(typed)
     for value in allowed:
-        if plain == _plain(value):
+        if plain in {_plain(value)} | {_plain(label(value, lang)) for lang in ("fr", "en")}:
             return value
-    raise AudienceError("campaigns.audience.unknown_value", name=key.strip(), value=typed, allowed=", ".join(allowed))
+    raise AudienceError("campaigns.audience.unknown_value", name=key.strip(), value=typed,
+                        allowed=", ".join(label(value, locale) for value in allowed))
 
 
 def _tag(typed: str, locale: str) -> str:
@@ -259,13 +273,17 @@ async def audience_ids(session: AsyncSession, audience: Audience, *, venue_id: i
     return list((await session.execute(query)).scalars())
 
 
-def describe(audience: Audience, t, skill_label) -> list[str]:
-    """One line per filter, in the reader's language (the preview and /campaign list)."""
+def describe(audience: Audience, t, skill_label, venue_label=lambda slug: slug) -> list[str]:
+    """One line per filter, in the reader's language (the preview and /campaign list): venues by
+    their names, kinds and languages in words, never the slugs and codes the audience keeps."""
     lines = []
-    for name in ("venues", "kinds", "partner_kinds", "languages"):
+    labels = {"venues": venue_label, "kinds": lambda kind: venue_kind_label(kind, t.locale),
+              "partner_kinds": lambda kind: partner_kind_label(kind, t.locale),
+              "languages": lambda code: LANGUAGE_NAMES.get(code, code)}
+    for name, label in labels.items():
         values = getattr(audience, name)
         if values:
-            lines.append(t(f"campaigns.filter.{name}", values=", ".join(values)))
+            lines.append(t(f"campaigns.filter.{name}", values=", ".join(label(value) for value in values)))
     if audience.tags:
         lines.append(t("campaigns.filter.tags", values=", ".join(t(f"events.tag.{tag}") for tag in audience.tags)))
     for name in SKILL_KINDS:

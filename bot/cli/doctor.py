@@ -1,6 +1,7 @@
 """`maillage doctor`: is this installation ready? One line per check, exit 1 if any fails.
 
-Checks the configuration, the database (reachable, migrated), each platform's token (Telegram's
+Checks the configuration, the database (reachable, migrated), that a platform is configured, each
+platform's token (named with where to get it when the environment lacks it; Telegram's
 getMe, Discord's /users/@me when the network answers; "cannot reach" otherwise, a warning, since a
 machine being set up offline is no broken installation), the webhook URL, the web face's port, the
 time zone and the calendar feeds (last success, failures). Read-only: it writes nothing anywhere.
@@ -56,13 +57,37 @@ def _unreachable(where: str, host: str, error: Exception) -> Check | None:
     return None
 
 
+# Where each platform's token comes from: a missing one is named with the way to get it.
+TOKEN_SOURCES = {"telegram": "the token @BotFather gives with /newbot",
+                 "discord": "the bot token from https://discord.com/developers/applications, tab Bot"}
+
+
+def check_platforms(config: Config) -> list[Check]:
+    """No platform section at all: the bot would reach nobody, and nothing else would say so."""
+    if config.telegram is not None or config.discord is not None:
+        return []
+    return [Check("platforms", WARN, 'no [telegram] nor [discord] section: the bot reaches nobody. Add '
+                                     '[telegram] token_env = "TELEGRAM_TOKEN" and/or [discord] token_env = '
+                                     '"DISCORD_TOKEN" (see config.example.toml), then set those variables')]
+
+
+def _missing(config: Config, platform: str) -> list[Check]:
+    section = getattr(config, platform)
+    checks = []
+    for line in missing_secrets(config, (platform,)):
+        if line.startswith(f"{platform}.token_env:"):
+            line += f": export {section.token_env}=... ({TOKEN_SOURCES[platform]})"
+        checks.append(Check(platform, FAIL, line))
+    return checks
+
+
 async def check_telegram(config: Config) -> list[Check]:
     telegram = config.telegram
     if telegram is None:
         return []
-    problems = missing_secrets(config, ("telegram",))
+    problems = _missing(config, "telegram")
     if problems:
-        return [Check("telegram", FAIL, line) for line in problems]
+        return problems
     base = (telegram.api_base_url or TELEGRAM_API).rstrip("/")
     host = base.split("://", 1)[-1]
     try:
@@ -102,9 +127,9 @@ async def _check_webhook(config: Config, base: str) -> Check:
 async def check_discord(config: Config) -> list[Check]:
     if config.discord is None:
         return []
-    problems = missing_secrets(config, ("discord",))
+    problems = _missing(config, "discord")
     if problems:
-        return [Check("discord", FAIL, line) for line in problems]
+        return problems
     try:
         status, body = await _get(f"{DISCORD_API}/users/@me", {"Authorization": f"Bot {config.discord.token}"})
     except Exception as error:  # noqa: BLE001
@@ -203,7 +228,7 @@ async def run_checks(config: Config, now: datetime) -> list[Check]:
     telegram, discord = await asyncio.gather(check_telegram(config), check_discord(config))
     feeds = await check_feeds(config, now) if database[0].status == OK else []
     return [Check("config", OK, f"{config.source}: {config.network.name}, {len(config.venues)} venue(s)"),
-            *database, *telegram, *discord, *check_web(config), *check_timezone(config, now), *feeds]
+            *database, *check_platforms(config), *telegram, *discord, *check_web(config), *check_timezone(config, now), *feeds]
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -79,14 +79,16 @@ async def _go(config: Config, args: argparse.Namespace, now: datetime) -> int:
         period = Period(args.first, args.last) if args.first else default_period(day_of(now, zone_of(config)))
         try:
             async with app.db.session() as session:
-                document = await build_report(session, config, period, now=now, locale=locale, venue_slug=args.venue)
+                document = await build_report(session, config, period, now=now, locale=locale, venue_slug=args.venue,
+                                              fit=not args.first)
         except ReportError as error:
             print(f"maillage report: {t(error.key, **error.params)}", file=sys.stderr)
             return EXIT_USAGE
         content = render(document, args.format, t)
         if args.output:
             Path(args.output).write_bytes(content)
-            print(f"report {period.first} to {period.last} written to {args.output}", file=sys.stderr)
+            shown = document["period"]  # a network younger than the default period: its whole life
+            print(f"report {shown['from']} to {shown['to']} written to {args.output}", file=sys.stderr)
         else:
             sys.stdout.buffer.write(content)
         return 0

@@ -1,5 +1,6 @@
-"""Seed a demo network: venues come from demo.toml; here, 36 members with skills, in French, and a
-programme of 8 events over the next three weeks (some co-hosted, one full with a waiting list,
+"""Seed a demo network: venues come from demo.toml; here, 36 members with skills, in French, who
+joined over the last eleven months, with past events and introductions (bot.demo.past: the funders'
+report has figures), and a programme of 8 events over the next three weeks (some co-hosted, one full with a waiting list,
 several with people going), so /programme and /mesevenements have something to show; and one
 introduction met a week ago (Lucas Laurent and Manon Lefebvre), so the "did you meet?" follow-up, the
 feedback for the animators and "skip the next round" can be tried: `maillage demo --as "Lucas Laurent"`.
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.application import App
+from bot.demo.past import joined_days_ago, seed_past
 from bot.demo.persona import slug as console_id
 from bot.events.announce import announce_event
 from bot.events.queries import set_venues
@@ -138,11 +140,14 @@ async def seed_demo(app: App, locale: str = "fr") -> str:
     nothing to add. The members speak `locale` to the bot (`maillage demo --lang en --fresh`)."""
     async with app.db.session() as session:
         added = []
-        if not (await session.execute(select(func.count()).select_from(Member))).scalar_one():
+        new_members = not (await session.execute(select(func.count()).select_from(Member))).scalar_one()
+        if new_members:
             added.append(await _seed_members(session, app, locale))
             await _seed_past_introduction(session, app)
         if not (await session.execute(select(func.count()).select_from(Event))).scalar_one():
             added.append(await _seed_events(session, app))
+            if new_members:  # the report's past needs both the members' join dates and no events yet
+                added.append(await seed_past(session, app.clock.now(), HOSTS))
     return ", ".join(added)
 
 
@@ -150,15 +155,16 @@ async def _seed_members(session: AsyncSession, app: App, locale: str) -> str:
     venues = {v.slug: v for v in (await session.execute(select(Venue))).scalars()}
     skills = {s.slug: s for s in (await session.execute(select(Skill))).scalars()}
     now = app.clock.now()
-    for name, venue, visibility, intros, languages, bio, offers, needs, interests in MEMBERS:
+    for index, (name, venue, visibility, intros, languages, bio, offers, needs, interests) in enumerate(MEMBERS):
+        joined = now - timedelta(days=joined_days_ago(index))  # a network with a past: see bot.demo.past
         member = Member(display_name=name, bio=bio, home_venue_id=venues[venue].id, locale=locale,
                         languages=languages.split(), visibility=visibility, intro_opt_in=intros,
-                        consent_at=now, consent_version="demo", created_at=now)
+                        consent_at=joined, consent_version="demo", created_at=joined, updated_at=joined)
         session.add(member)
         await session.flush()
         for kind, slugs in (("offer", offers), ("need", needs), ("interest", interests)):
             for slug in slugs.split():
-                session.add(MemberSkill(member_id=member.id, skill_id=skills[slug].id, kind=kind))
+                session.add(MemberSkill(member_id=member.id, skill_id=skills[slug].id, kind=kind, created_at=joined))
         session.add(Identity(member_id=member.id, platform="console", platform_user_id=console_id(name),
                              handle=console_id(name), display_name=name, dm_status="open"))
         if name in HOSTS:

@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.events.render import format_when
 from bot.hosts.network_chat import hosts_chats
 from bot.i18n import Translator
+from bot.phrases import spoken_list
 from bot.outbox.notify import notify_chat, notify_member
 from bot.types import Button, Reply
 from storage.models import Member, Role, Venue
@@ -102,7 +103,7 @@ async def facts_for(session: AsyncSession, venue_ids: Iterable[int], now: dateti
 
 def pulse_message(pulse_id: int, facts: PulseFacts, zone: str, now: datetime) -> Callable[[Translator], Reply]:
     def render(t: Translator) -> Reply:
-        lines = [t("hosts.pulse.head", venues=", ".join(facts.venues))]
+        lines = [t("hosts.pulse.head", venues=spoken_list(facts.venues, t))]
         if facts.event_count:
             lines.append(t("hosts.pulse.events", count=facts.event_count))
             lines += [f"· {format_when(start, zone, t.locale, now)} — {title}" for title, start in facts.events]

@@ -2,13 +2,15 @@
 
 Messages live in TOML files, `bot/i18n/<locale>/<area>.toml`, one file per feature area, and are
 addressed by dotted keys (`help.title`). A message may have plural forms as a table with `one` and
-`other`, chosen by the `count` parameter. A test checks that both languages have the same keys and
+`other`, chosen by the `count` parameter. In French, "de {venue}" and "à {venue}" contract with a
+name that starts with Le / Les ("du Hangar", "aux Ateliers"). A test checks that both languages have the same keys and
 the same placeholders.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import string
 import tomllib
 from functools import lru_cache
@@ -75,11 +77,36 @@ def translate(locale: str, key: str, **params: Any) -> str:
             return key
     if isinstance(message, dict):
         message = message.get(_plural(locale, int(params.get("count", 0))), message.get("other", key))
+    if locale == "fr" and params:
+        message, params = _contracted(message, params)
     try:
         return message.format(**params) if params else message
     except (KeyError, IndexError, ValueError):
         log.exception("cannot format message %r (%s) with %r", key, locale, sorted(params))
         return message
+
+
+# "de Le Hangar" is written "du Hangar" in French, "à Les Ateliers" "aux Ateliers": a name that
+# starts with the article Le / Les contracts with de / à put before its placeholder in a message.
+_BEFORE_NAME = re.compile(r"\b(de|à) \{(\w+)\}")
+_CONTRACTIONS = {("de", "Le"): "du", ("de", "Les"): "des", ("à", "Le"): "au", ("à", "Les"): "aux"}
+
+
+def _contracted(message: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The French message with "de {venue}" made "du {venue:without Le}" where the name asks it."""
+    params = dict(params)
+
+    def contract(match: re.Match) -> str:
+        word, name = match.groups()
+        value = params.get(name)
+        article, _, rest = value.partition(" ") if isinstance(value, str) else ("", "", "")
+        short = _CONTRACTIONS.get((word, article))
+        if short is None or not rest[:1].isupper():  # "Le Hangar", not "Le" alone or "Les 3 moulins"
+            return match.group(0)
+        params[f"{name}__contracted"] = rest
+        return f"{short} {{{name}__contracted}}"
+
+    return _BEFORE_NAME.sub(contract, message), params
 
 
 def day_of_month(day: int, locale: str) -> str:

@@ -23,6 +23,7 @@ from bot.events.render import format_when
 from bot.matchmaking.meeting_place import VIDEO, Place
 from bot.members.contacts import ContactPart
 from bot.i18n import Translator
+from bot.phrases import spoken_list
 from bot.text import name_key
 from bot.venues.hours_wording import describe as describe_hours
 from storage.models import Member, Skill, Venue
@@ -51,7 +52,7 @@ class Names:
         for skill_id in list(ids)[:MAX_SKILLS_SHOWN]:
             fr, en = self.skills.get(skill_id, ("?", "?"))
             labels.append(t("matchmaking.quoted", text=en if t.locale == "en" else fr))
-        return ", ".join(labels)
+        return spoken_list(labels, t)  # said in a sentence: "« A » et « B »"
 
 
 def mentioned(reasons: Iterable[Mapping[str, Any]]) -> tuple[set[int], set[int], set[int]]:
@@ -132,7 +133,7 @@ def reason_texts(reasons: Iterable[Mapping[str, Any]], names: Names, t: Translat
 def who(partners: Sequence[tuple[int, int | None]], names: Names, t: Translator) -> str:
     """ "Ana (La Fabrique)" or "Ana (La Fabrique) and Hugo (Le Hangar)"."""
     parts = [t("matchmaking.who", name=names.member(m, t), venue=names.venue(v, t)) for m, v in partners]
-    return parts[0] if len(parts) == 1 else t("matchmaking.and", a=", ".join(parts[:-1]), b=parts[-1])
+    return spoken_list(parts, t)
 
 
 def why_for(viewer: int, partners: Sequence[int], reasons: Iterable[Mapping[str, Any]], names: Names,

@@ -35,6 +35,7 @@ from bot.matchmaking.run import ask_key
 from bot.matchmaking.cant_make_it import called_off
 from bot.matchmaking.one_off import proposal_key
 from bot.outbox.notify import member_identity, member_timezone, notify_member
+from bot.phrases import spoken_list
 from bot.types import Button, Reply
 from storage.models import Activity, Member, OutboxMessage, Venue
 from storage.models.events import Event, EventVenue
@@ -75,8 +76,7 @@ async def _names_of(session: AsyncSession, ids: Sequence[int | None]) -> dict[in
 
 
 def _join_names(names: list[str], t: Translator) -> str:
-    names = names or [t("matchmaking.someone")]
-    return names[0] if len(names) == 1 else t("matchmaking.and", a=", ".join(names[:-1]), b=names[-1])
+    return spoken_list(names or [t("matchmaking.someone")], t)
 
 
 async def answer(session: AsyncSession, config: Config, intro: Introduction, member: Member, accept: bool,

@@ -24,12 +24,14 @@ VENUE_KINDS = ("coworking", "fablab", "tiers-lieu", "partner")
 class Builder:
     """Formats and suppresses cells for one report (one language, one threshold, two periods)."""
 
-    def __init__(self, t: Translator, min_count: int, current: Totals, previous: Totals, venue: int) -> None:
+    def __init__(self, t: Translator, min_count: int, current: Totals, previous: Totals, venue: int,
+                 compare: bool = True) -> None:
         self.t = t
         self.min_count = min_count
         self.cur = current
         self.prev = previous
         self.venue = venue
+        self.compare = compare  # False: the previous period precedes the network, nothing to compare
 
     # -- cells -------------------------------------------------------------------------------
     def text(self, value: float, kind: str) -> str:
@@ -49,6 +51,8 @@ class Builder:
 
     def pair(self, cur: float | None, prev: float | None, hide_cur: bool, hide_prev: bool,
              kind: str = COUNT) -> dict[str, Any]:
+        if not self.compare:
+            prev = None
         change = None
         if cur is not None and prev is not None and not hide_cur and not hide_prev:
             delta = cur - prev

@@ -112,6 +112,14 @@ def _day(iso: str, t: Translator) -> str:
     return day_text(date.fromisoformat(iso), t)
 
 
+def _previous_line(document: dict[str, Any], t: Translator) -> str:
+    """What the figures stand against: the previous period, or nothing before the network began."""
+    previous = document["previous"]
+    if not document["compared"]:
+        return t("report.since_line", since=_day(document["since"], t))
+    return t("report.previous_line", first=_day(previous["from"], t), last=_day(previous["to"], t))
+
+
 def render(document: dict[str, Any], t: Translator) -> str:
     venue = document["venue"]
     title = t("report.title_venue", venue=venue["name"]) if venue else t("report.title")
@@ -123,7 +131,7 @@ def render(document: dict[str, Any], t: Translator) -> str:
         f'{escape(document["network"])}</title><style>{CSS}</style></head><body>',
         f'<header><h1>{escape(title)}</h1><p class="period"><strong>{escape(document["network"])}</strong> · '
         f'{escape(t("report.period_line", first=_day(period["from"], t), last=_day(period["to"], t)))}</p>'
-        f'<p class="period">{escape(t("report.previous_line", first=_day(previous["from"], t), last=_day(previous["to"], t)))}</p>'
+        f'<p class="period">{escape(_previous_line(document, t))}</p>'
         f'</header>',
     ]
     if document["small_note"]:

@@ -60,7 +60,7 @@ async def test_notifications_mutes_quiet_hours_and_pause_hold_for_every_nudge(ap
     ana_id = await people.add("Ana", user_id="ana")
     ana = memory.user("ana")
     settings = await ana.send("/notifications")
-    assert "0 message(s) spontané(s) sur 4" in settings[0].text and "de 20:00 à 09:00" in settings[0].text
+    assert "0 message spontané sur 4" in settings[0].text and "de 20:00 à 09:00" in settings[0].text
     await ana.press("Couper : propositions de rencontres")
     assert "✗ propositions de rencontres (coupé)" in ana.text
     assert "21:00 à 08:00" in (await ana.send("/notifications calme 21h-8h"))[0].text
@@ -167,3 +167,12 @@ async def test_a_non_urgent_transactional_message_waits_for_the_morning_without_
         rows = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.next_attempt_at))).all())
     assert rows["f1"] == datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "the feed notice waits for 9:00"
     assert rows["c1"] == clock.now(), "a cancellation goes at once"
+
+
+async def test_an_empty_quiet_window_reads_as_no_quiet_hours(app, memory, people):
+    """The demo has quiet hours 00:00-00:00 (none): /notifications said "de 00:00 à 00:00", a day-long silence."""
+    await people.add("Ana", user_id="ana")
+    ana = memory.user("ana")
+    await ana.send("/notifications calme 00:00-00:00")
+    settings = await ana.send("/notifications")
+    assert "Heures calmes : aucune" in settings[0].text and "de 00:00 à 00:00" not in settings[0].text

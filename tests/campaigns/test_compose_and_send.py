@@ -21,6 +21,7 @@ async def test_an_animator_composes_previews_tests_and_sends(app, memory, people
     assert "qui proposent : Impression 3D" in text
     samples = [r.text for r in preview[1:]]
     assert len(samples) == 2  # one French reader, one English reader in the audience
+    assert "Voici 2 exemples de ce que liront les membres" in text, "as many as are shown"
     assert "Portes ouvertes" in samples[0] and "tu proposes Impression 3D à La Fabrique" in samples[0]
     assert "Open day" in samples[1] and "you offer 3D printing at Le Hangar" in samples[1]
 
@@ -61,7 +62,8 @@ async def test_the_flow_in_english_with_a_link_and_a_typo_in_the_audience(app, m
     await animator.send("needs: 3d printing ; language: en")
     preview = await animator.press("Now")
     assert "1 member: 1 will receive it now" in preview[0].text, preview[0].text
-    assert "who need: 3D printing" in preview[0].text and "languages: en" in preview[0].text
+    assert "who need: 3D printing" in preview[0].text and "languages: English" in preview[0].text
+    assert "Here is a sample of what members will read" in preview[0].text, "one reader: one sample, said so"
     await animator.press(animator.find_button("Send", preview))
     assert "Off it goes" in animator.text
     await send_now(app)
@@ -69,3 +71,14 @@ async def test_the_flow_in_english_with_a_link_and_a_typo_in_the_audience(app, m
     assert to_bob.text.startswith("Who needs a 3D printer") and "you are looking for 3D printing at Le Hangar" in to_bob.text
     assert to_bob.reply.all_buttons()[0].url == "https://lafabrique.example/printers"
     assert memory.to_user("ana") == []
+
+
+async def test_the_preview_names_venues_and_kinds_as_people_say_them(app, memory, people):
+    """The preview read "lieux : la-fabrique, le-hangar": the slugs, where a person expects names."""
+    anim_id = await people.add("Anim", venue="hangar", user_id="animator")
+    await make_animator(app, anim_id)
+    await people.add("Ana", venue="fabrique", offers=["3d-printing"], user_id="ana")
+    animator = memory.user("animator", "Anim")
+    preview = await compose(animator, audience="lieu: La Fabrique, hangar ; type: tiers-lieu, partenaire")
+    assert "• lieux : La Fabrique, Le Hangar\n" in preview[0].text, preview[0].text
+    assert "• types de lieu : tiers-lieu, partenaire\n" in preview[0].text

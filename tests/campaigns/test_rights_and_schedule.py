@@ -21,7 +21,7 @@ async def test_a_host_reaches_only_their_venue_and_cannot_target_another(app, me
     await people.add("Bob", venue="fabrique", user_id="bob")
     host = memory.user("host")
     preview = await compose(host, audience="lieu: La Fabrique")
-    assert "0 membre" in preview[0].text and "membres de Le Hangar (ton lieu)" in preview[0].text
+    assert "0 membre" in preview[0].text and "membres du Hangar (ton lieu)" in preview[0].text
     await host.press("Modifier le public")
     preview = await host.press("Tout le monde")
     assert "2 membres" in preview[0].text

@@ -122,11 +122,11 @@ def test_other_commands_work_on_the_demo_data_with_the_demo_flag(tmp_path):
 @pytest.mark.parametrize("lang, skip", [("fr", "Passer"), ("en", "Skip")])
 def test_a_flow_under_way_is_shown_again_with_its_buttons_after_a_restart(tmp_path, lang, skip):
     started = demo(tmp_path, "--fresh", "--as", "Nouvelle Personne", "--lang", lang, stdin="/start\npress 1\n")
-    assert "1/3" in started.stdout
+    assert "1/4" in started.stdout
     resumed = demo(tmp_path, "--as", "Nouvelle Personne", stdin="press 1\n")
     before, after = resumed.stdout.split("> press 1\n", 1)
-    assert "1/3" in before and f"[1] {skip}" in before, "the question comes back with its buttons"
-    assert after.startswith("< 2/3"), after
+    assert "1/4" in before and f"[1] {skip}" in before, "the question comes back with its buttons"
+    assert after.startswith("< 2/4"), after
 
 
 def test_a_scripted_preview_shows_the_answer_that_comes_later_and_quit_ends(tmp_path):
@@ -153,9 +153,45 @@ def test_the_follow_up_after_a_meeting_can_be_played_and_an_answered_question_is
     assert "1 message t'attend :\n[message]\n< Je vous ai présenté·es récemment, Manon Lefebvre et toi." in lucas
     assert "tu la reverrais ?" in lucas and "Merci : ton mot est pour les animateurs seulement." in lucas
     camille = demo(tmp_path, stdin="/appariement stats\n").stdout
-    assert "1 dit s'être vu·e, 100 % se reverraient (1 réponse), 1 mot" in camille
+    # Lucas's answers join those of the seeded past (three introductions met this quarter, both sides).
+    assert "7 disent s'être vu·es, 100 % se reverraient (7 réponses), 1 mot" in camille, camille
     again = demo(tmp_path, "--as", "Lucas Laurent", stdin="").stdout
     assert "Vous avez pu vous voir ?" not in again and "le dernier message avec des boutons" not in again
     manon = demo(tmp_path, "--as", "Manon Lefebvre", stdin="").stdout
     assert "Lucas Laurent et toi. Vous avez pu vous voir ?" in manon
     assert "modélisation 3D" not in manon, "a note is never shown to the partner"
+
+
+@pytest.mark.parametrize("lang, four, profile, turn_on", [("fr", "quatre petites questions", "/profil", "Activer les rencontres"),
+                                                          ("en", "four short questions", "/profile", "Turn introductions on")])
+def test_onboarding_asks_as_many_questions_as_it_announces_and_one_answered_elsewhere_is_not_asked_again(
+        tmp_path, lang, four, profile, turn_on):
+    """The welcome said "three short steps" and a fourth question came; that last question, answered in
+    /profile instead, came back at the start of every later session."""
+    joined = demo(tmp_path, "--fresh", "--as", "Nouvelle", "--new", "--lang", lang,
+                  stdin="/start\npress 3\npress 1\npress 1\npress 2\n").stdout
+    assert four in joined
+    assert [n for n in ("1/4 —", "2/4 —", "3/4 —", "4/4 —") if n in joined] == ["1/4 —", "2/4 —", "3/4 —", "4/4 —"]
+    shown = demo(tmp_path, "--as", "Nouvelle", stdin=f"{profile}\n").stdout
+    assert "4/4 —" in shown.split(f"> {profile}", 1)[0], "the question left open comes back once"
+    button = next(line for line in shown.splitlines() if line.endswith(f"] {turn_on}"))
+    demo(tmp_path, "--as", "Nouvelle", stdin=f"{profile}\npress {button.split('[')[1].split(']')[0]}\n")
+    later = demo(tmp_path, "--as", "Nouvelle", stdin="").stdout
+    assert "4/4 —" not in later, later
+
+
+def test_the_funders_report_of_the_demo_has_a_past_to_show(tmp_path):
+    """/rapport covers the last whole quarter: with every member and event seeded "now", it showed an
+    empty network (fewer than 5 members, 0 events)."""
+    out = demo(tmp_path, "--fresh", stdin="/rapport\n").stdout
+    report = out.split("> /rapport\n", 1)[1]
+    assert "moins de 5 membres" not in report, report
+
+    def figure(label: str) -> int:
+        line = next(line for line in report.splitlines() if line.startswith(f"< • {label} : "))
+        return int(line.split(" : ", 1)[1].split()[0])
+
+    assert figure("Membres") >= 30 and figure("Nouveaux membres") >= 5
+    assert figure("Événements") >= 4 and figure("Inscriptions") >= 20
+    assert figure("Mises en relation acceptées") >= 2
+    assert "(+" in next(line for line in report.splitlines() if "• Membres :" in line), "compared with the quarter before"

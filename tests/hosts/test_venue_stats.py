@@ -17,7 +17,7 @@ async def test_host_sees_their_venue_with_small_counts_suppressed(app, memory, p
     await people.add("Cléo", venue="fabrique", user_id="40")
     await add_event(app, "hangar", "Café", T0 + timedelta(days=3))
     reply = await memory.user("10").send("/stats_lieu")
-    assert reply[0].title == "Les chiffres de Le Hangar" and reply[0].private
+    assert reply[0].title == "Les chiffres du Hangar" and reply[0].private
     assert "Membres : 6" in reply[0].text  # Ana and five others
     assert "moins de 5 dans les 30 prochains" in reply[0].text  # one event: suppressed
     assert "0 ces 30 derniers jours" in reply[0].text

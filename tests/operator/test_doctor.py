@@ -76,7 +76,23 @@ def test_failures_are_named_and_exit_1(tmp_path, fake_telegram):
     lines = _lines(result)
     assert "run `maillage db upgrade`" in lines["database"][0] and lines["database"][0].startswith("FAIL")
     assert lines["telegram"][0].startswith("FAIL") and "refuses the token in OP_TG" in lines["telegram"][0]
-    assert lines["discord"] == ["FAIL discord.token_env: environment variable OP_DC is not set"]
+    assert lines["discord"] == ["FAIL discord.token_env: environment variable OP_DC is not set: export OP_DC=... "
+                                "(the bot token from https://discord.com/developers/applications, tab Bot)"]
+    assert "platforms" not in lines
+
+
+def test_a_config_without_platforms_says_what_to_add_and_a_missing_token_where_to_get_it(tmp_path):
+    """Without a platform section doctor said nothing at all about platforms: a bot that reaches nobody."""
+    write_config(tmp_path, f"\n[web]\nport = {_free_port()}\n")
+    assert maillage(["db", "upgrade"], tmp_path).returncode == 0
+    result = maillage(["doctor"], tmp_path)
+    assert result.returncode == 0, "a warning: the web face and the console work without a platform"
+    [line] = _lines(result)["platforms"]
+    assert line.startswith("warn no [telegram] nor [discord] section")
+    assert '[telegram] token_env = "TELEGRAM_TOKEN"' in line and '[discord] token_env = "DISCORD_TOKEN"' in line
+    write_config(tmp_path, '\n[telegram]\ntoken_env = "OP_TG"\n')
+    [missing] = _lines(maillage(["doctor"], tmp_path))["telegram"]
+    assert missing.endswith("is not set: export OP_TG=... (the token @BotFather gives with /newbot)")
 
 
 def test_an_unreachable_platform_is_a_warning_not_a_failure(tmp_path):

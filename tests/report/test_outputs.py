@@ -74,6 +74,9 @@ async def test_report_in_chat_for_animators(app, memory, seeded):
     assert csv_reply.attachment.filename.endswith("hangar-2026-11-01-2026-11-20.csv")
     [wrong] = await boss.send("/rapport 20/11/2026 01/11/2026")
     assert "avant celle du début" in wrong.text and wrong.attachment is None
+    [named] = await boss.send("/rapport 2026-11-01 2026-11-20 Le Hangar csv")  # the name, as a person says it
+    assert named.attachment.filename.endswith("hangar-2026-11-01-2026-11-20.csv")
+    assert named.title == "Rapport : Le Hangar", "a venue's report is titled as the venue's"
     [unknown] = await boss.send("/rapport nulle-part")
     assert "nulle-part" in unknown.text and "hangar" in unknown.text
     [garbled] = await boss.send("/rapport 31/02/2026 hangar")
@@ -83,9 +86,17 @@ async def test_report_in_chat_for_animators(app, memory, seeded):
     assert refused.attachment is None
 
 
-async def test_the_default_period_is_the_last_three_whole_months(app, memory, seeded):
+async def test_the_default_period_is_the_last_three_whole_months_or_a_younger_networks_whole_life(app, memory, seeded):
+    """The seeded network began on 15 October: a report of August-October would compare its first
+    fortnight with months before it existed. It gets its whole life up to the end of last month."""
     [reply] = await memory.user("animator", "Boss").send("/report")
-    assert reply.attachment.filename == "rapport-2026-08-01-2026-10-31.html"
+    assert reply.attachment.filename == "rapport-2026-10-15-2026-10-31.html"
+    assert reply.text.startswith("Du 15 octobre 2026 au 31 octobre 2026 (le réseau a commencé le 15 octobre 2026 : "
+                                 "pas de période précédente à comparer) :"), reply.text
+    assert "(+" not in reply.text and "(-" not in reply.text, "no change against a period before the network"
+    assert "le réseau a commencé le 15 octobre 2026" in reply.attachment.content.decode()
+    [asked] = await memory.user("animator", "Boss").send("/report 2026-08-01 2026-10-31")
+    assert asked.attachment.filename == "rapport-2026-08-01-2026-10-31.html", "dates asked are kept"
 
 
 async def test_cli_writes_each_format_and_explains_mistakes(app, seeded, config_file, tmp_path, capsys):

@@ -48,9 +48,8 @@ async def test_onboarding_offers_the_wall_off_by_default_and_remembers_the_choic
     assert "Sur le mur du réseau : non" in ana.text
     await ana.press("Me montrer sur le mur")
     assert ana.last[0].edit and "Sur le mur du réseau : oui" in ana.text
-    await ana.press(INTRO_ON)
-    assert "Sur le mur du réseau : oui" in ana.text  # another toggle keeps the wall's choice on screen
     await ana.press("Tout le réseau")
+    await ana.press(INTRO_ON)  # the fourth question: the wall's choice made at the third is kept
     assert len(await consents(app)) == 1
     async with client(app) as http:
         assert [p["name"] for p in (await http.get("/api/wall.json")).json()["people"]] == ["Ana"]

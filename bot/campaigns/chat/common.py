@@ -80,7 +80,9 @@ async def skill_labeller(ctx: Context, audience: Audience):
 
 async def audience_lines(ctx: Context, campaign: Campaign) -> list[str]:
     audience = Audience.load(campaign.audience)
-    lines = describe(audience, ctx.t, await skill_labeller(ctx, audience))
+    names = dict((await ctx.session.execute(select(Venue.slug, Venue.name).where(
+        Venue.slug.in_(audience.venues)))).all()) if audience.venues else {}
+    lines = describe(audience, ctx.t, await skill_labeller(ctx, audience), lambda slug: names.get(slug, slug))
     if campaign.venue_id is not None:
         venue = await ctx.session.get(Venue, campaign.venue_id)
         lines.insert(0, ctx.t("campaigns.filter.scope", venue=venue.name if venue else "?"))
@@ -116,6 +118,9 @@ async def preview(ctx: Context, campaign: Campaign) -> list[Reply]:
     text = ctx.t("campaigns.preview.body", people=people, audience="\n".join(f"• {line}" for line in
                                                                              await audience_lines(ctx, campaign)),
                  when=when_line(ctx, campaign), buttons=extras)
+    shown = await samples(ctx, campaign)
+    if shown:  # as many as there are: a small audience gets fewer than SAMPLES
+        text += "\n\n" + ctx.t("campaigns.preview.samples_intro", count=len(shown))
     cid = str(campaign.id)
     confirm = "campaigns.preview.send_button" if at <= ctx.now and not campaign.recurring else "campaigns.preview.schedule_button"
     buttons = (
@@ -128,8 +133,7 @@ async def preview(ctx: Context, campaign: Campaign) -> list[Reply]:
          Button(ctx.t("campaigns.preview.drop_button"), "cp.drop", cid)),
     )
     replies = [Reply(text, title=ctx.t("campaigns.preview.title", id=campaign.id), buttons=buttons)]
-    replies += await samples(ctx, campaign)
-    return replies
+    return replies + shown
 
 
 def button_lines(ctx: Context, campaign: Campaign) -> str:

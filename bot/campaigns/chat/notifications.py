@@ -37,12 +37,15 @@ async def settings_reply(ctx: Context, *, edit: bool = False) -> Reply:
     muted = set(prefs.muted or []) if prefs else set()
     attention = quiet_rules(prefs, ctx.config.attention)
     left = await budget_left(ctx.session, ctx.member.id, ctx.now, attention)
-    lines = [ctx.t("campaigns.notifications.budget", used=attention.budget_per_30_days - left,
+    lines = [ctx.t("campaigns.notifications.budget", count=attention.budget_per_30_days - left,
                    budget=attention.budget_per_30_days)]
     start = (prefs.quiet_start if prefs and prefs.quiet_start else attention.quiet_start)
     end = (prefs.quiet_end if prefs and prefs.quiet_end else attention.quiet_end)
     weekends = prefs.quiet_weekends if prefs and prefs.quiet_weekends is not None else attention.quiet_weekends
-    lines.append(ctx.t("campaigns.notifications.quiet", start=start, end=end))
+    if start == end:  # an empty window (the demo's 00:00-00:00): no quiet hours, not a day-long one
+        lines.append(ctx.t("campaigns.notifications.quiet_none"))
+    else:
+        lines.append(ctx.t("campaigns.notifications.quiet", start=start, end=end))
     lines.append(ctx.t("campaigns.notifications.weekends_on" if weekends else "campaigns.notifications.weekends_off"))
     if prefs and prefs.paused_until and prefs.paused_until > ctx.now:
         lines.append(ctx.t("campaigns.notifications.paused_until",

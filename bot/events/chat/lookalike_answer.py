@@ -17,6 +17,7 @@ still published and upcoming.
 from __future__ import annotations
 
 from bot.context import Context
+from bot.phrases import spoken_list
 from bot.events.announce import announce_event
 from bot.events.queries import venues_of
 from bot.events.render import event_card
@@ -80,7 +81,7 @@ async def cohost_pressed(ctx: Context) -> Reply | list[Reply]:
     names = [venue.name for venue_id in added if (venue := await ctx.session.get(Venue, venue_id)) is not None]
     if not names:
         return Reply(ctx.t("events.duplicate.nothing_added", title=event.title))
-    return Reply(ctx.t("events.duplicate.cohosted", title=event.title, venues=", ".join(names)))
+    return Reply(ctx.t("events.duplicate.cohosted", title=event.title, venues=spoken_list(names, ctx.t)))
 
 
 async def on_text(ctx: Context) -> Reply | None:

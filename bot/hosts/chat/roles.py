@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.context import Context
+from bot.phrases import spoken_list
 from bot.hosts import members_lookup
 from bot.hosts.chat.network import unlink_hosts
 from bot.hosts.welcome import tell_new_host
@@ -188,7 +189,7 @@ async def unlink(ctx: Context) -> Reply:
         removed.append(ctx.t("hosts.hosts_chat"))
     if not removed:
         return Reply(ctx.t("hosts.unlink_nothing"))
-    return Reply(ctx.t("hosts.unlinked", what=", ".join(removed)))
+    return Reply(ctx.t("hosts.unlinked", what=spoken_list(removed, ctx.t)))
 
 
 def register(registry: Registry) -> None:

@@ -31,6 +31,7 @@ from bot.matchmaking import exclusions, feedback, heatmap, preview, stats
 from bot.matchmaking.chat import later
 from bot.matchmaking.periods import catch_up_due, effective_schedule, period_of, set_schedule
 from bot.payloads import parse_int
+from bot.phrases import spoken_list
 from bot.matchmaking.run import prepare, run_in
 from bot.matchmaking.schedule_words import parse_schedule
 from bot.matchmaking.wording import round_name
@@ -290,7 +291,9 @@ async def exclusion(ctx: Context, excluding: bool, rest: list[str]) -> Reply:
     if len(found) != 1:
         close = found or await find_members(ctx.session, who)  # names to suggest, never to act on
         key = "several" if found else "close" if close else "nobody"
-        return Reply(ctx.t(f"matchmaking.exclusion.{key}", who=who[:40], names=", ".join(m.display_name for m in close)),
+        names = [m.display_name for m in close]  # "Tu veux dire A ou B ?"; after a colon, a plain list
+        listed = spoken_list(names, ctx.t, choice=True) if key == "close" else ", ".join(names)
+        return Reply(ctx.t(f"matchmaking.exclusion.{key}", who=who[:40], names=listed),
                      private=True)
     member = found[0]
     actor = f"{ctx.identity.platform}:{ctx.identity.platform_user_id}"

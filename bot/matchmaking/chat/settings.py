@@ -25,6 +25,7 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.directory.visibility import visible_members
 from bot.events.chat.common import capitalised
+from bot.members.chat.onboarding import introductions_answered
 from bot.members.languages import ALIASES as LANGUAGES
 from bot.matchmaking import exclusions
 from bot.matchmaking.prefs import MAX_NEVER_WITH, MEET_MODES, VENUE_PREFERENCES, preferences
@@ -239,6 +240,7 @@ async def _apply(ctx: Context, action: str, edit: bool = False) -> Reply:
     assert member is not None
     if action in ("on", "off"):
         member.intro_opt_in = action == "on"
+        await introductions_answered(ctx)  # an onboarding waiting for this answer is over
     elif action == "resume":
         member.paused_until = None
     elif action in VENUE_PREFERENCES:

@@ -1,8 +1,10 @@
 """Joining the network: /start CODE (the venue's link or QR code), /join CODE (/rejoindre) for
-Discord, /start alone (venues as buttons), claiming an imported profile, and the three short,
-skippable onboarding steps: offers, needs, then visibility + introductions with the privacy consent.
-Choosing a visibility before the introductions toggle does not end onboarding: the introductions
-question comes next (step "intro"), answered by a button or by typing "oui" / "non".
+Discord, /start alone (venues as buttons), claiming an imported profile, and the four short
+onboarding questions, numbered as the member meets them: offers and needs (skippable), the
+visibility with the privacy consent (and the wall), then introductions (step "intro"), answered by
+a button or by typing "oui" / "non". A claimed profile starts at the visibility (two questions).
+Introductions answered elsewhere (/profile, /matchmaking settings) end an onboarding that only
+waited for them, so its question is not shown again in the next session.
 
 An ambiguous skill ("financement") holds its step: its candidates come as buttons, and the next
 step comes only once it is settled (a candidate, "keep my words", a typed answer, or "Skip"), so
@@ -39,6 +41,7 @@ FLOW = "onboarding"
 VISIBILITIES = ("private", "venue", "network")
 STEP_KIND = {"offers": "offer", "needs": "need"}  # the steps that take skills, and their kind
 NEXT_STEP = {"offers": "needs", "needs": "privacy"}
+STEPS = ("offers", "needs", "privacy", "intro")  # in order, for the "2/4" a member reads
 SEARCH_HINT_FROM = 16  # venues: beyond two pages of buttons, suggest typing a name or a town
 
 
@@ -155,7 +158,7 @@ async def _claim(ctx: Context, member: Member) -> list[Reply]:
     members, venues = await accounts.network_size(ctx.session)
     welcome = ctx.t("onboarding.welcome_claimed", network=ctx.config.network.name, name=member.display_name,
                     count=members, venues=venues)
-    await ctx.start_flow(FLOW, "privacy")
+    await ctx.start_flow(FLOW, "privacy", {"first": "privacy"})
     return [Reply(welcome, title=ctx.t("onboarding.welcome_title", network=ctx.config.network.name)),
             _step_reply(ctx, "privacy")]
 
@@ -164,23 +167,26 @@ def _member_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
     return ((Button(ctx.t("onboarding.open_profile"), "prof", "show"),),)
 
 
-# -- the three steps -------------------------------------------------------------------------
+# -- the four steps --------------------------------------------------------------------------
+
+def _numbered(ctx: Context, step: str, text: str) -> str:
+    """ "3/4 — " before a step's question, counted from where this member's onboarding began."""
+    data = ctx.conversation.data if ctx.conversation is not None and ctx.conversation.flow == FLOW else {}
+    first = data.get("first") if data.get("first") in STEPS else STEPS[0]
+    steps = STEPS[STEPS.index(first):]
+    return f"{steps.index(step) + 1}/{len(steps)} — {text}" if step in steps else text
+
 
 def _step_reply(ctx: Context, step: str, edit: bool = False) -> Reply:
     skip = Button(ctx.t("onboarding.skip"), "onb", "skip")
     if step in ("offers", "needs"):
-        return Reply(ctx.t(f"onboarding.step_{step}"), buttons=((skip,),), edit=edit)
-    member = ctx.member
-    assert member is not None
-    intro = member.intro_opt_in
+        return Reply(_numbered(ctx, step, ctx.t(f"onboarding.step_{step}")), buttons=((skip,),), edit=edit)
     visibility = [Button(ctx.t(f"onboarding.visibility.{v}"), "onb", f"v:{v}") for v in VISIBILITIES]
-    toggle = Button(ctx.t("onboarding.intro_turn_off" if intro else "onboarding.intro_turn_on"),
-                    "onb", "i:off" if intro else "i:on")
-    text = ctx.t("onboarding.step_privacy", network=ctx.config.network.name, version=NOTICE_VERSION,
-                 intro=ctx.t("onboarding.intro_state_on" if intro else "onboarding.intro_state_off"))
+    text = ctx.t("onboarding.step_privacy", network=ctx.config.network.name, version=NOTICE_VERSION)
     wall_line, wall_toggle = onboarding_choice(ctx)
     text, _, last = text.rpartition("\n")  # the wall's choice goes just above the closing instruction
-    return Reply(f"{text}\n{wall_line}\n{last}", buttons=(tuple(visibility), (toggle,), (wall_toggle,)), edit=edit)
+    return Reply(_numbered(ctx, "privacy", f"{text}\n{wall_line}\n{last}"),
+                 buttons=(tuple(visibility), (wall_toggle,)), edit=edit)
 
 
 async def step_text(ctx: Context) -> list[Reply] | Reply:
@@ -231,7 +237,8 @@ async def _carry_on(ctx: Context, step: str, lines: list[str], pending: list[str
 
 
 async def step_pressed(ctx: Context) -> Reply | list[Reply]:
-    """Skip, the introductions toggle, or the visibility choice that ends onboarding."""
+    """Skip, the visibility, or the introductions answer that ends onboarding (an "i" pressed at the
+    visibility step is a button of an older version, which offered the toggle there: still honoured)."""
     member = ctx.member
     assert member is not None  # Access.MEMBER: the core refused anyone without a profile
     choice, _, value = ctx.args.partition(":")
@@ -282,7 +289,16 @@ def _intro_question(ctx: Context, edit: bool = False) -> Reply:
     visibility = ctx.t(f"onboarding.visibility_done.{ctx.member.visibility}")
     buttons = ((Button(ctx.t("onboarding.intro_turn_on"), "onb", "i:on"),
                 Button(ctx.t("onboarding.intro_turn_off"), "onb", "i:off")),)
-    return Reply(ctx.t("onboarding.step_intro", visibility=visibility), buttons=buttons, edit=edit)
+    text = ctx.t("onboarding.visibility_noted", visibility=visibility)
+    return Reply(f"{text}\n{_numbered(ctx, 'intro', ctx.t('onboarding.step_intro'))}", buttons=buttons, edit=edit)
+
+
+async def introductions_answered(ctx: Context) -> None:
+    """Introductions were just set elsewhere (/profile, /matchmaking): an onboarding that waited
+    only for that answer is over, so its question does not come back in the next session."""
+    conversation = ctx.conversation
+    if conversation is not None and conversation.flow == FLOW and conversation.step == "intro":
+        await ctx.end_flow()
 
 
 def _set_visibility(ctx: Context, member: Member, visibility: str) -> None:

@@ -10,7 +10,7 @@ payload: it only ever changes the presser's own profile, and only to values a re
 from __future__ import annotations
 
 from bot.context import Context
-from bot.members.chat import accounts
+from bot.members.chat import accounts, onboarding
 from bot.skills.chat.member_skills import KIND, add_from_text, kind_view
 from bot.venues.chat.listing import venue_from_payload, venue_picker
 from bot.wall.chat.consent_ui import profile_choice
@@ -111,6 +111,7 @@ async def profile_pressed(ctx: Context) -> Reply | list[Reply]:
     if choice == "intro":
         member.intro_opt_in = not member.intro_opt_in
         member.updated_at = ctx.now
+        await onboarding.introductions_answered(ctx)
         return await render(ctx, edit=True)
     return ctx.expired()
 

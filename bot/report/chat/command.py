@@ -3,7 +3,8 @@
     /report                                   the last three whole months, HTML
     /rapport 01/09/2026 30/11/2026 hangar csv   a period, one venue, another format
 
-Words may come in any order: two dates (ISO or day/month/year), a venue slug, html|csv|json.
+Words may come in any order: two dates (ISO or day/month/year), a venue (its slug, its name, or a
+word of it that names one venue: "hangar"), html|csv|json.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ def parse_day(word: str) -> date | None:
         raise BadWord(word) from None
 
 
-def parse_args(text: str, today: date) -> tuple[Period, str | None, str]:
+def parse_args(text: str, today: date) -> tuple[Period, str | None, str, bool]:
+    """The period, venue and format asked, and whether the period is the default one (no dates)."""
     days: list[date] = []
-    venue, fmt = None, "html"
+    words: list[str] = []  # the venue, as typed: its slug or its name ("le hangar", "hangar")
+    fmt = "html"
     for word in text.split():
         lowered = word.lower().strip(",;")
         day = parse_day(lowered)
@@ -54,14 +57,13 @@ def parse_args(text: str, today: date) -> tuple[Period, str | None, str]:
             fmt = lowered
         elif lowered in ("du", "au", "from", "to", "-", "→"):
             continue
-        elif venue is None:
-            venue = lowered
         else:
-            raise BadWord(word)
+            words.append(lowered)
+    venue = " ".join(words) or None
     if len(days) == 1 or len(days) > 2:
         raise BadWord(" ".join(d.isoformat() for d in days))
     period = Period(days[0], days[1]) if days else default_period(today)
-    return period, venue, fmt
+    return period, venue, fmt, not days
 
 
 def summary(document: dict[str, Any], t: Translator) -> str:
@@ -70,9 +72,13 @@ def summary(document: dict[str, Any], t: Translator) -> str:
     def day(iso: str) -> str:
         return day_text(date.fromisoformat(iso), t)
 
-    lines = [t("report.chat.head_venue" if venue else "report.chat.head", venue=venue["name"] if venue else "",
-               first=day(period["from"]), last=day(period["to"]), pfirst=day(previous["from"]),
-               plast=day(previous["to"]))]
+    if document["compared"]:
+        key = "report.chat.head_venue" if venue else "report.chat.head"
+    else:  # the previous period precedes the network: nothing to compare with
+        key = "report.chat.head_venue_since" if venue else "report.chat.head_since"
+    lines = [t(key, venue=venue["name"] if venue else "", first=day(period["from"]), last=day(period["to"]),
+               pfirst=day(previous["from"]), plast=day(previous["to"]),
+               since=day(document["since"]) if document["since"] else "")]
     if document["small_note"]:
         lines.append(document["small_note"])
     for section in document["sections"]:
@@ -87,16 +93,19 @@ def summary(document: dict[str, Any], t: Translator) -> str:
 async def command(ctx: Context) -> Reply:
     today = day_of(ctx.now, zone_of(ctx.config))
     try:
-        period, venue, fmt = parse_args(ctx.args, today)
+        period, venue, fmt, fit = parse_args(ctx.args, today)
     except BadWord as error:
         return Reply(ctx.t("report.chat.bad_words", words=str(error)[:60]), private=True)
     try:
         document = await build_report(ctx.session, ctx.config, period, now=ctx.now, locale=ctx.locale,
-                                      venue_slug=venue)
+                                      venue_slug=venue, fit=fit)
     except ReportError as error:
         return Reply(ctx.t(error.key, **error.params), private=True)
-    name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{venue + '-' if venue else ''}" \
-           f"{period.first.isoformat()}-{period.last.isoformat()}.{fmt}"
+    shown = document["period"]  # a network younger than the default period: its whole life
+    slug = document["venue"]["slug"] if document["venue"] else None
+    name = f"{'rapport' if ctx.locale == 'fr' else 'report'}-{slug + '-' if slug else ''}" \
+           f"{shown['from']}-{shown['to']}.{fmt}"
     content = render(document, fmt, ctx.t)
-    return Reply(summary(document, ctx.t), title=ctx.t("report.chat.title"), private=True,
+    title = ctx.t("report.title_venue", venue=document["venue"]["name"]) if document["venue"] else ctx.t("report.chat.title")
+    return Reply(summary(document, ctx.t), title=title, private=True,
                  attachment=Attachment(name, content, MEDIA_TYPES[fmt]))

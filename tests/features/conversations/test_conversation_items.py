@@ -177,7 +177,7 @@ async def test_a_conversation_comes_back_with_its_buttons_after_a_restart(sqlite
     ana = first.user("1", "Ana")
     await ana.send(f"/start {await venue_code(app, 'hangar')}")
     await ana.send("compta")
-    assert ana.text.splitlines()[-1].startswith("2/3") or "2/3" in ana.text
+    assert ana.text.splitlines()[-1].startswith("2/4") or "2/4" in ana.text
     await app.close()
 
     again = MemoryAdapter()
@@ -187,7 +187,7 @@ async def test_a_conversation_comes_back_with_its_buttons_after_a_restart(sqlite
         resumed = await app.core.resume(ana.ref)
         assert resumed.awaits_text and resumed.locale == "fr"
         [question] = resumed
-        assert question.text.startswith("2/3") and [b.label for b in question.all_buttons()] == ["Passer"]
+        assert question.text.startswith("2/4") and [b.label for b in question.all_buttons()] == ["Passer"]
         assert not question.edit
         assert list(await app.core.resume(again.user("9", "Nobody").ref)) == []
     finally:

@@ -1,4 +1,4 @@
-"""Joining by code, the three onboarding steps, a second /start, wrong codes, claim codes."""
+"""Joining by code, the four onboarding questions (numbered as met), a second /start, wrong codes, claim codes."""
 
 from __future__ import annotations
 
@@ -25,18 +25,19 @@ async def skills_of(app, member_id: int) -> set[tuple[str, str]]:
         return {(kind, slug) for kind, slug in rows}
 
 
-async def test_join_by_code_and_onboard_in_three_taps_fr(app, memory, clock):
+async def test_join_by_code_and_onboard_in_four_numbered_questions_fr(app, memory, clock):
     ana = memory.user("1", "Ana", language="fr")
     replies = await ana.send(f"/start {await venue_code(app, 'hangar')}")
     assert "Bienvenue dans Réseau Test" == replies[0].title
     assert "Le Hangar" in replies[0].text and "1 membre dans 4 lieux" in replies[0].text
-    assert replies[1].text.startswith("1/3")
+    assert "quatre petites questions" in replies[0].text  # as many as are asked below
+    assert replies[1].text.startswith("1/4")
     await ana.press("Passer")
-    assert ana.text.startswith("2/3")
+    assert ana.text.startswith("2/4")
     await ana.send("rien")  # typed instead of pressed: a skip, not a skill
-    assert ana.text.startswith("3/3") and NOTICE_VERSION in ana.text
+    assert ana.text.startswith("3/4") and NOTICE_VERSION in ana.text
     await ana.press("Privé")  # the introductions question still comes: a visibility does not end it
-    assert "Dernière question" in ana.text and "C'est tout bon" not in ana.text
+    assert "\n4/4 — Dernière question" in ana.text and "C'est tout bon" not in ana.text
     await ana.press("Non, pas de rencontres")
     assert "C'est tout bon" in ana.text and "Rencontres : non" in ana.text
     [member] = await members(app)
@@ -48,15 +49,15 @@ async def test_join_by_code_and_onboard_in_three_taps_fr(app, memory, clock):
 async def test_onboarding_with_skills_in_english(app, memory):
     bob = memory.user("2", "Bob", language="en")
     await bob.send(f"/start {await venue_code(app, 'fabrique')}")
-    assert "You're joining La Fabrique" in bob.last[0].text
+    assert "You're joining La Fabrique" in bob.last[0].text and "four short questions" in bob.last[0].text
     replies = await bob.send("3d printting, acounting")  # typos
     assert "Added to what you offer: 3D printing, Accounting." in replies[0].text
-    assert replies[-1].text.startswith("2/3")
+    assert replies[-1].text.startswith("2/4")
     replies = await bob.send("soudure")  # French word, English member
-    assert "Welding" in replies[0].text and replies[-1].text.startswith("3/3")
-    await bob.press("Yes, introduce me")
-    assert bob.last[0].edit and "Introductions to other members: yes" in bob.text
+    assert "Welding" in replies[0].text and replies[-1].text.startswith("3/4")
     await bob.press("Whole network")
+    assert "\n4/4 — One last question" in bob.text
+    await bob.press("Yes, introduce me")
     [member] = await members(app)
     assert (member.visibility, member.intro_opt_in) == ("network", True)
     assert await skills_of(app, member.id) == {("offer", "3d-printing"), ("offer", "accounting"), ("need", "welding")}
@@ -73,7 +74,7 @@ async def test_start_alone_offers_venues_and_a_second_start_never_duplicates(app
     await ana.send("/start")
     assert "déjà partie du réseau" in ana.text
     await ana.send(f"/start {await venue_code(app, 'moulin')}")
-    assert "déjà partie de Le Moulin" in ana.text
+    assert "déjà partie du Moulin" in ana.text
     await ana.send(f"/rejoindre {await venue_code(app, 'hangar')}")
     await ana.press("Je le fréquente aussi")
     await ana.send(f"/start {await venue_code(app, 'fabrique')}")
@@ -112,8 +113,10 @@ async def test_imported_member_claims_profile_with_code(app, memory):
         session.add(Member(display_name="Camille Import", home_venue_id=hangar.id, claim_code="CLAIM-7Q2K9XW4"))
     cam = memory.user("7", "Cam", language="fr")
     replies = await cam.send("/start claim-7q2k9xw4")
-    assert "Camille Import" in replies[0].text and replies[1].text.startswith("3/3")
+    assert "Camille Import" in replies[0].text and replies[1].text.startswith("1/2")  # skills came with the profile
     await cam.press("Mon lieu")
+    assert "\n2/2 — Dernière question" in cam.text
+    await cam.press("Oui, propose-moi des rencontres")
     [member] = await members(app)
     assert member.claim_code is None and member.visibility == "venue" and member.consent_at is not None
     other = memory.user("8", "Mallory")
@@ -133,3 +136,20 @@ async def test_forged_onboarding_buttons_are_refused(app, memory):
         assert "plus valable" in (await eve.press(Button("x", "onb", payload)))[0].text
     [member] = await members(app)
     assert member.visibility == "private" and member.consent_at is None
+
+
+async def test_introductions_set_in_profile_end_an_onboarding_waiting_for_them(app, memory):
+    from bot.conversation import load
+
+    ana = memory.user("1", "Ana", language="fr")
+    await ana.send(f"/start {await venue_code(app, 'hangar')}")
+    await ana.press("Passer")
+    await ana.press("Passer")
+    await ana.press("Mon lieu")
+    assert "Dernière question" in ana.text
+    await ana.send("/profil")  # answered there instead: the question must not come back next session
+    await ana.press("Activer les rencontres")
+    async with app.db.session() as session:
+        assert await load(session, "memory", "1", app.clock.now()) is None
+    [member] = await members(app)
+    assert (member.visibility, member.intro_opt_in) == ("venue", True)
