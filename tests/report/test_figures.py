@@ -53,6 +53,9 @@ async def test_programme(app, seeded, period):
 async def test_collaborations_skills_and_light_touch(app, seeded, period):
     doc = await report(app, period)
     assert figure(doc, "collaborations", "Introductions proposed") == ("< 5", "0", None)
+    # "We met" is said by each person, so the figure says it counts people, not introductions: beside
+    # "Introductions accepted" it may be larger (two people, one introduction).
+    assert figure(doc, "collaborations", 'People who said "we met"')[0] == "< 5"
     assert figure(doc, "collaborations", "Share across venues")[0] == "< 5"
     [link] = section(doc, "collaborations")["graph"]["links"]
     # One introduction and one co-hosted event: the small introduction count adds nothing to the width.
