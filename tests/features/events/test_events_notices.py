@@ -192,3 +192,12 @@ def test_a_digest_missed_while_down_is_caught_up_the_same_day_only():
         datetime(2026, 11, 30, 8, 0, tzinfo=utc)
     assert missed_fire("0 9 * * mon", "Europe/Paris", datetime(2026, 11, 30, 7, 0, tzinfo=utc)) is None  # not yet
     assert missed_fire("0 9 * * mon", "Europe/Paris", datetime(2026, 12, 2, 10, 0, tzinfo=utc)) is None  # too late
+
+
+async def test_a_hosts_event_list_says_which_event_each_button_changes(app, people):
+    host, event_id, *_ = await _setup(app, people)
+    listing = await host.send("/mesevenements")
+    rows = [[b.label for b in row] for reply in listing for row in reply.buttons
+            if any(b.action in ("ev.ed", "ev.cx") for b in row)]
+    # Beside "Modifier X", a bare "Annuler" read like /annuler (drop what I am doing): it names its object.
+    assert rows == [["Modifier Repair café", "Annuler l'événement"]]
