@@ -9,7 +9,7 @@ no chat history: when nothing with buttons comes, the last message with buttons 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,7 +89,7 @@ async def last_with_buttons(session: AsyncSession, user: UserRef, now: datetime)
     pressed anything (`note_last_input`: an answered question is not asked again), and when; None if none."""
     identity = (await session.execute(select(Identity.last_seen_at).where(
         Identity.platform == user.platform, Identity.platform_user_id == user.user_id))).scalar_one_or_none()
-    since = now - HISTORY if identity is None else max(now - HISTORY, _aware(identity))
+    since = now - HISTORY if identity is None else max(now - HISTORY, identity)
     rows = await session.execute(select(OutboxMessage.sent_at, OutboxMessage.payload).where(
         OutboxMessage.platform == user.platform, OutboxMessage.user_id == user.user_id,
         OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at > since)
@@ -105,9 +105,5 @@ async def note_last_input(session: AsyncSession, user: UserRef, at: datetime) ->
     writes it exactly, once at its end; chats write it every few minutes, storage.identities)."""
     identity = (await session.execute(select(Identity).where(
         Identity.platform == user.platform, Identity.platform_user_id == user.user_id))).scalar_one_or_none()
-    if identity is not None and (identity.last_seen_at is None or _aware(identity.last_seen_at) < at):
+    if identity is not None and (identity.last_seen_at is None or identity.last_seen_at < at):
         identity.last_seen_at = at
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC

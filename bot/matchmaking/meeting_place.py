@@ -182,21 +182,21 @@ def unavailable(rows, earliest: datetime) -> frozenset[int]:
 
 
 async def load(session: AsyncSession, earliest: datetime, until: datetime) -> Places:
-    """Venues, the events they host between `earliest` and `until` that both could attend, and the
-    venues closed then: three queries (the last reads only venues with hours)."""
-    venues = list(await session.execute(select(Venue.id, Venue.latitude, Venue.longitude, Venue.kind)
-                                        .where(Venue.latitude.is_not(None), Venue.longitude.is_not(None))
-                                        .order_by(Venue.id)))
+    """Venues (with their hours: a venue without coordinates may still be someone's own, and closed),
+    and the events they host between `earliest` and `until` that both could attend: two queries."""
+    every = list(await session.execute(select(Venue.id, Venue.latitude, Venue.longitude, Venue.kind, Venue.hours,
+                                              Venue.timezone).order_by(Venue.id)))
+    venues = [v for v in every if v.latitude is not None and v.longitude is not None]
     rows = await session.execute(
         select(EventVenue.venue_id, Event.id, Event.title, Event.starts_at, Event.timezone, Event.capacity,
                Event.going_count, Event.audience)
         .join(Event, Event.id == EventVenue.event_id)
         .where(Event.status == "published", Event.starts_at >= earliest, Event.starts_at <= until,
                or_(Event.capacity.is_(None), Event.going_count < Event.capacity)))
-    hours = await session.execute(select(Venue.id, Venue.hours, Venue.timezone).where(Venue.hours.is_not(None)))
+    hours = [(v.id, v.hours, v.timezone) for v in every if v.hours is not None]
     return Places([v.id for v in venues], distances([(v.latitude, v.longitude) for v in venues]),
                   np.array([v.kind not in NOT_A_MEETING_PLACE for v in venues], dtype=bool),
-                  upcoming(list(rows), earliest, until), unavailable(list(hours), earliest))
+                  upcoming(list(rows), earliest, until), unavailable(hours, earliest))
 
 
 async def stored(session: AsyncSession, venue_id: int | None, event_id: int | None, homes: Sequence[int | None],

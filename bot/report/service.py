@@ -6,7 +6,6 @@ transaction (closing days writes the anonymous aggregates, nothing else).
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from bot.report.aggregate import close_days, zone_of
 from bot.report.days import Period, day_of
 from bot.report.figures import totals
 from bot.report.venues import venue_infos
+from bot.text import name_key
 from storage.models import Skill
 from storage.models.report import ReportDay
 
@@ -79,8 +79,8 @@ async def build_report(session: AsyncSession, config: Config, period: Period, *,
 
 
 def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)).split())
+    """A name or slug as words, accents and case aside ("le-hangar" and "Le Hangar" are "le hangar")."""
+    return " ".join("".join(c if c.isalnum() else " " for c in name_key(text)).split())
 
 
 def _venue_named(infos, typed: str):

@@ -37,13 +37,20 @@ class Word:
     lang: Lang = None  # None: shared by both languages (or language-neutral)
 
 
+# Full names, plain (see `normalise`), Monday and January first: shared with bot.venues.hours_reading.
+FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FR_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+             "novembre", "decembre")
+EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december")
+
+
 def _table() -> dict[str, Word]:
     words: dict[str, Word] = {}
-    fr_days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-    en_days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    for i, name in enumerate(fr_days):
+    for i, name in enumerate(FR_DAYS):
         words[name] = Word("weekday", i, "fr")
-    for i, name in enumerate(en_days):
+    for i, name in enumerate(EN_DAYS):
         words[name] = Word("weekday", i, "en")
     for abbr, i in {"lun": 0, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6}.items():
         words[abbr] = Word("weekday", i, "fr")
@@ -52,13 +59,9 @@ def _table() -> dict[str, Word]:
     for abbr, i in en_abbr.items():
         words[abbr] = Word("weekday", i, "en")
 
-    fr_months = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-                 "septembre", "octobre", "novembre", "decembre"]
-    en_months = ["january", "february", "march", "april", "may", "june", "july", "august",
-                 "september", "october", "november", "december"]
-    for i, name in enumerate(fr_months, start=1):
+    for i, name in enumerate(FR_MONTHS, start=1):
         words[name] = Word("month", i, "fr")
-    for i, name in enumerate(en_months, start=1):
+    for i, name in enumerate(EN_MONTHS, start=1):
         words[name] = Word("month", i, "en")
     shared_abbr = {"jan": 1, "janv": 1, "fev": 2, "fevr": 2, "feb": 2, "mar": 3, "avr": 4,
                    "apr": 4, "jun": 6, "juil": 7, "jul": 7, "aug": 8, "sep": 9, "sept": 9,

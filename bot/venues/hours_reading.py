@@ -24,22 +24,21 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.timeparse.lexicon import EN_DAYS, EN_MONTHS, FR_DAYS, FR_MONTHS
 from bot.venues.hours import DAYS, FULL_DAY, MONTHS, Closure, Hours, HoursError, canonical, clock
 
 DAY_WORDS = {
     **{d: i for i, d in enumerate(DAYS)},
     **{w: i for i, w in enumerate(("lu", "ma", "me", "je", "ve", "sa", "di"))},
     **{w: i for i, w in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
-    **{w: i for i, w in enumerate(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))},
+    **{w: i for i, w in enumerate(FR_DAYS)},
     **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
-    **{w: i for i, w in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    **{w: i for i, w in enumerate(EN_DAYS)},
 }
 MONTH_WORDS = {
     **{m: i for i, m in enumerate(MONTHS, start=1) if m != "mar"},  # "mar": see `_tokens`
-    **{w: i for i, w in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                   "september", "october", "november", "december"), start=1)},
-    **{w: i for i, w in enumerate(("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-                                   "septembre", "octobre", "novembre", "decembre"), start=1)},
+    **{w: i for i, w in enumerate(EN_MONTHS, start=1)},
+    **{w: i for i, w in enumerate(FR_MONTHS, start=1)},
     "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9,
 }
 DASH_WORDS = {"au", "a", "to", "till", "until", "jusqu"}  # "du lundi au vendredi", "de 9h à 18h"
